@@ -1,0 +1,150 @@
+"""The one module that imports NumPy or CuPy.
+
+Everything else asks this module for an *array namespace* (``xp``): ``numpy`` for tensors on
+the CPU, ``cupy`` for tensors on a CUDA device. CuPy is imported only when a CUDA tensor is
+first asked for, so ``import tensorkit`` costs one NumPy import and nothing else.
+"""
+
+from __future__ import annotations
+
+import numpy
+
+__all__ = ["numpy", "Device", "device", "namespace_for", "array_namespace", "cupy_module"]
+
+
+class Device:
+    """Where a tensor's memory lives: ``device(type='cpu')`` or ``device(type='cuda', index=0)``.
+
+    >>> Device("cpu")
+    device(type='cpu')
+    >>> str(Device("cuda", 1))
+    'cuda:1'
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str | Device, index: int | None = None) -> None:
+        if isinstance(type, Device):
+            type, index = type.type, type.index if index is None else index
+        if not isinstance(type, str):
+            raise TypeError(f"Device() received an invalid combination of arguments - got ({type.__class__.__name__})")
+        if ":" in type:
+            type, _, number = type.partition(":")
+            if not number.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{number}'")
+            index = int(number)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda device type at start of device string: " + type
+            )
+        if type == "cpu":
+            index = None
+        self.type = type
+        self.index = index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = Device(other)
+        if not isinstance(other, Device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+device = Device
+CPU = Device("cpu")
+
+_cupy = None
+
+
+def cupy_module():
+    """Import CuPy on first use, with a message that says how to get it."""
+    global _cupy
+    if _cupy is None:
+        try:
+            import cupy  # noqa: PLC0415 - imported lazily on purpose
+        except ImportError as error:
+            raise AssertionError(
+                "tensorkit cannot use CUDA: CuPy is not installed. "
+                "Install the GPU extra (pip install 'tensorkit[gpu]') on a machine with an NVIDIA GPU."
+            ) from error
+        try:
+            count = cupy.cuda.runtime.getDeviceCount()
+        except Exception as error:  # CuPy raises its own CUDARuntimeError subclasses
+            raise AssertionError(f"tensorkit cannot use CUDA: no usable NVIDIA GPU ({error})") from error
+        if count == 0:
+            raise AssertionError("tensorkit cannot use CUDA: no NVIDIA GPU is visible")
+        _cupy = cupy
+    return _cupy
+
+
+def namespace_for(device: Device):
+    """The array namespace that holds memory on ``device``."""
+    return numpy if device.type == "cpu" else cupy_module()
+
+
+def array_namespace(array):
+    """``numpy`` or ``cupy``, whichever owns ``array`` (CuPy's get_array_module, without importing CuPy)."""
+    if isinstance(array, numpy.ndarray) or _cupy is None:
+        return numpy
+    return _cupy if isinstance(array, _cupy.ndarray) else numpy
+
+
+def device_of(array) -> Device:
+    if isinstance(array, numpy.ndarray) or _cupy is None:
+        return CPU
+    return Device("cuda", array.device.id)
+
+
+def to_host(array):
+    """A NumPy array with ``array``'s values (the array itself when it already is one)."""
+    if isinstance(array, numpy.ndarray):
+        return array
+    return array.get()
+
+
+def to_device(array, device: Device):
+    """Copy ``array`` onto ``device``."""
+    if device.type == "cpu":
+        return numpy.array(to_host(array))
+    cupy = cupy_module()
+    with cupy.cuda.Device(device.index or 0):
+        return cupy.asarray(array)
+
+
+def data_address(array) -> int:
+    """The address of ``array``'s first element."""
+    if isinstance(array, numpy.ndarray):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr
+
+
+def span(array):
+    """A 1-d array over every element position between ``array``'s first and last element.
+
+    Strides are never negative here (``from_numpy`` refuses those), so the span starts at the
+    array's first element.
+    """
+    xp = array_namespace(array)
+    if array.size == 0:
+        return xp.empty(0, dtype=array.dtype)
+    extent = sum((size - 1) * stride for size, stride in zip(array.shape, array.strides))
+    count = extent // array.itemsize + 1
+    return xp.lib.stride_tricks.as_strided(array, shape=(count,), strides=(array.itemsize,))
+
+
+def window(flat, byte_offset: int, shape, strides):
+    """A strided view of ``shape`` and byte ``strides``, starting ``byte_offset`` bytes into ``flat``."""
+    xp = array_namespace(flat)
+    start = flat[byte_offset // flat.itemsize:]
+    return xp.lib.stride_tricks.as_strided(start, shape=shape, strides=strides)

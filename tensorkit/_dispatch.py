@@ -1,0 +1,245 @@
+"""Running an entry of the op table: wrap the result, and record a node when autograd needs one.
+
+Three shapes of call, as in PyTorch:
+
+* ``call``: an out-of-place op gives new tensors with their own memory;
+* ``call_view``: a view op gives tensors that share the input's memory and version counter;
+* ``call_inplace``: an in-place op checks that the write is allowed, computes the out-of-place
+  result, writes it into the target's memory, bumps the version and rebases the target's
+  history (``CopySlices`` when the target is a view).
+"""
+
+from __future__ import annotations
+
+from . import _dtype as dtypes
+from ._backend import numpy as np
+from .autograd import grad_mode
+from .autograd.graph import SavedTensor
+from .tensor import DEFAULT, INFERENCE_MODE, MULTI_OUTPUT, NO_GRAD_MODE, Tensor
+
+_ndarray = np.ndarray
+_state = grad_mode._state
+
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+NO_GRAD_VIEW_INPLACE = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+    "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+    "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
+    "tracked) or both outside (if you want the inplace to be tracked)."
+)
+MULTI_OUTPUT_VIEW_INPLACE = (
+    "Output {nr} of {name} is a view and is being modified inplace. This view is the output of a function "
+    "that returns multiple views. Such functions do not allow the output views to be modified inplace. "
+    "You should replace the inplace operation by an out-of-place one."
+)
+OVERLAP_INPLACE = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+    "location. Please clone() the tensor before performing the operation."
+)
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode "
+    "in computation tracked by autograd. To work around this, you can make a clone to get a normal tensor "
+    "and use it in autograd, or use `tensorkit.no_grad()` instead of `tensorkit.inference_mode()`."
+)
+
+
+def wrap(array) -> Tensor:
+    """A new tensor that owns ``array`` (NumPy turns 0-d results into scalars; undo that)."""
+    if type(array) is not _ndarray:
+        array = np.asarray(array) if not hasattr(array, "__cuda_array_interface__") else array
+    return Tensor._make(array)
+
+
+def edge(tensor) -> tuple:
+    """The ``(node, input_nr)`` through which a gradient reaches ``tensor``; ``(None, 0)`` if none."""
+    if type(tensor) is not Tensor and not isinstance(tensor, Tensor):
+        return (None, 0)
+    fn = tensor._grad_fn if tensor._base is None else tensor.grad_fn
+    if fn is not None:
+        return (fn, tensor._output_nr)
+    if tensor._requires_grad:
+        return (tensor._accumulate_node(), 0)
+    return (None, 0)
+
+
+def needs_grad(inputs) -> bool:
+    if not _state.grad_enabled:
+        return False
+    for tensor in inputs:
+        if isinstance(tensor, Tensor) and (tensor._requires_grad or tensor._grad_fn is not None
+                                           or (tensor._base is not None and tensor.requires_grad)):
+            return True
+    return False
+
+
+def make_node(op, inputs, params, result=None, output_nr_tensors=()):
+    """Build ``op``'s backward node over ``inputs``, saving what its formula needs."""
+    edges = tuple(edge(tensor) for tensor in inputs)
+    saved = dict(params) if params else {}
+    for key, (source, wanted_by) in op.save.items():
+        if wanted_by is not None and edges[wanted_by][0] is None:
+            saved[key] = None
+            continue
+        value = inputs[source] if source is not None else None
+        if isinstance(value, Tensor):
+            if value._is_inference:
+                raise RuntimeError(INFERENCE_SAVED)
+            saved[key] = SavedTensor(value)
+        else:
+            saved[key] = value
+    node = op.node_class(edges, saved)
+    node._input_meta = tuple(
+        (tensor._data.shape, tensor._data.dtype) if fn is not None else None
+        for tensor, (fn, _) in zip(inputs, edges)
+    )
+    return node
+
+
+def save_result(node, key: str, result: Tensor) -> None:
+    node.saved[key] = SavedTensor(result, is_output=True, node_name=node.name())
+
+
+def call(op, inputs: tuple, out, params: dict | None = None):
+    """Wrap ``out`` (one array or a tuple of arrays) as new tensors, recording ``op`` if needed."""
+    record = needs_grad(inputs)
+    if type(out) is tuple:
+        results = tuple(wrap(array) for array in out)
+        if record:
+            node = make_node(op, inputs, params)
+            for number, result in enumerate(results):
+                if result._data.dtype.kind == "f":
+                    result._grad_fn = node
+                    result._output_nr = number
+        return results
+    result = wrap(out)
+    if record:
+        for tensor in inputs:
+            if isinstance(tensor, Tensor) and tensor._is_inference:
+                raise RuntimeError(INFERENCE_SAVED)
+        node = make_node(op, inputs, params)
+        result._grad_fn = node
+        if op.saves_result:
+            save_result(node, "result", result)
+    return result
+
+
+def call_view(op, tensor: Tensor, data, params: dict | None = None) -> Tensor:
+    """A view of ``tensor`` over ``data`` (an array sharing its memory), recorded as ``op``."""
+    view = tensor._make_view(data)
+    if needs_grad((tensor,)):
+        view._grad_fn = make_node(op, (tensor,), params)
+    return view
+
+
+def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> tuple:
+    """Several views from one op (``split``, ``unbind``): they may not be modified in place."""
+    views = tuple(tensor._make_view(data) for data in arrays)
+    if needs_grad((tensor,)):
+        node = make_node(op, (tensor,), params)
+        for number, view in enumerate(views):
+            view._grad_fn = node
+            view._output_nr = number
+            view._view_creation = MULTI_OUTPUT
+    return views
+
+
+# ---------------------------------------------------------------------- in-place ops
+
+def check_inplace(target: Tensor, inputs: tuple) -> bool:
+    """Refuse an in-place write that PyTorch refuses; return whether it must be recorded."""
+    record = needs_grad(inputs)
+    if record:
+        base = target._base
+        if base is not None and target._view_creation != DEFAULT and target.requires_grad:
+            _refuse_view_rebase(target)
+        if base is not None and target.requires_grad and base.requires_grad and base.is_leaf:
+            raise RuntimeError(VIEW_OF_LEAF_INPLACE)
+        if target._requires_grad and target.is_leaf:
+            raise RuntimeError(LEAF_INPLACE)
+    if target._is_inference and not _state.inference and record:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed."
+                           "You can make a clone to get a normal tensor before doing inplace update."
+                           "See https://github.com/pytorch/rfcs/pull/17 for more details.")
+    data = target._data
+    if data.size > 1 and any(stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)):
+        raise RuntimeError(OVERLAP_INPLACE)
+    return record
+
+
+def _refuse_view_rebase(view: Tensor) -> None:
+    creation = view._view_creation
+    if creation == NO_GRAD_MODE:
+        raise RuntimeError(NO_GRAD_VIEW_INPLACE)
+    if creation == MULTI_OUTPUT:
+        fn = view._grad_fn
+        name = fn.name() if fn is not None else "a function"
+        head, _, _ = name.rpartition("Backward")
+        raise RuntimeError(MULTI_OUTPUT_VIEW_INPLACE.format(nr=view._output_nr, name=head or name))
+    if creation == INFERENCE_MODE:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.")
+
+
+def check_result_dtype(target: Tensor, result_dtype: dtypes.dtype) -> None:
+    target_dtype = target.dtype
+    if not dtypes.can_cast(result_dtype, target_dtype):
+        raise RuntimeError(
+            f"result type {result_dtype.short_name} can't be cast to the desired output type {target_dtype.short_name}"
+        )
+
+
+def check_result_shape(target: Tensor, shape: tuple) -> None:
+    if tuple(shape) != target._data.shape:
+        raise RuntimeError(
+            f"output with shape [{', '.join(map(str, target._data.shape))}] doesn't match the broadcast "
+            f"shape [{', '.join(map(str, shape))}]"
+        )
+
+
+def commit_inplace(op, target: Tensor, inputs: tuple, out, record: bool, params: dict | None = None) -> Tensor:
+    """Write ``out`` into ``target`` and rebase its history onto ``op``'s node.
+
+    ``inputs[0]`` is ``target`` itself; a formula that needs the target's old value gets a
+    private copy of it, since the write is about to overwrite it.
+    """
+    node = None
+    if record:
+        snapshot = inputs
+        if any(source == 0 for source, _ in op.save.values()):
+            original = target.detach().clone() if target._data.size else target
+            original._grad_fn, original._requires_grad = None, False
+            snapshot = (original,) + tuple(inputs[1:])
+        node = make_node(op, snapshot, params)
+        node.next_functions = (edge(target),) + node.next_functions[1:]
+        node._input_meta = ((target._data.shape, target._data.dtype),) + node._input_meta[1:]
+    write(target, out)
+    if node is not None:
+        rebase_history(target, node)
+        if op.saves_result:
+            save_result(node, "result", target)
+    return target
+
+
+def write(target: Tensor, out) -> None:
+    """Copy ``out`` into ``target``'s memory and bump its version counter."""
+    data = target._data
+    if data.ndim == 0 and type(data) is _ndarray:
+        data[()] = out
+    else:
+        data[...] = out
+    target._version_counter.value += 1
+
+
+def rebase_history(target: Tensor, node) -> None:
+    """Make ``node`` the producer of ``target`` (for a view: of its base, through CopySlices)."""
+    base = target._base
+    if base is not None and target._view_creation == DEFAULT:
+        from .autograd.engine import copy_slices_node
+
+        base._grad_fn = copy_slices_node(base, target, node)
+        base._output_nr = 0
+        target._view_version = -1  # the view's grad_fn is rebuilt (AsStridedBackward0) on next access
+        target._grad_fn = None
+        return
+    target._grad_fn = node
+    target._output_nr = 0

@@ -1,0 +1,1519 @@
+"""The public ops: argument parsing, type promotion and broadcasting checks, then the op table.
+
+Every function here works out PyTorch's result dtype and shape, prepares the arrays, and hands
+the table entry from ``derivatives.py`` to ``_dispatch`` to run and record. Composite ops
+(``sub`` of a scalar on the left, ``matmul`` of batches, ``reshape`` of a non-contiguous
+tensor) are built from primitives, so their graphs show the same nodes PyTorch's do.
+"""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+import warnings
+
+from . import _backend
+from . import _dtype as dtypes
+from . import derivatives as D
+from ._backend import numpy as np
+from ._dispatch import call, call_multi_view, call_view, check_inplace, check_result_dtype, \
+    check_result_shape, commit_inplace, needs_grad, wrap
+from .autograd import grad_mode
+from .tensor import Tensor
+
+_ndarray = np.ndarray
+_Number = (int, float, bool, np.number, np.bool_)
+
+
+# ---------------------------------------------------------------------------- operands and promotion
+
+def _as_operand(value):
+    """A tensor for a tensor or NumPy array; a Python scalar for a number (NumPy scalars included)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, _ndarray):
+        return wrap(value)
+    raise TypeError(f"unsupported operand type: '{type(value).__name__}'")
+
+
+def result_dtype(*operands) -> dtypes.dtype:
+    """PyTorch's result dtype for tensors and Python scalars mixed in one op."""
+    dimensioned = zero_dim = scalar = None
+    for value in operands:
+        if isinstance(value, Tensor):
+            dtype = value.dtype
+            if value._data.ndim:
+                dimensioned = dtype if dimensioned is None else dtypes.promote_types(dimensioned, dtype)
+            else:
+                zero_dim = dtype if zero_dim is None else dtypes.promote_types(zero_dim, dtype)
+        elif value is not None:
+            dtype = dtypes.scalar_dtype(value)
+            scalar = dtype if scalar is None else dtypes.promote_types(scalar, dtype)
+    return dtypes.result_type(dimensioned, zero_dim, scalar)
+
+
+def _check_same_device(a: Tensor, b: Tensor) -> None:
+    if type(a._data) is not type(b._data) or a.device != b.device:
+        first, second = (a.device, b.device) if a.device.type == "cuda" else (b.device, a.device)
+        raise RuntimeError(
+            "Expected all tensors to be on the same device, but found at least two devices, "
+            f"{first} and {second}!"
+        )
+
+
+def _arrays(operands, dtype: dtypes.dtype):
+    """Each operand as an array (or Python scalar) of ``dtype``."""
+    target = dtype.numpy
+    out = []
+    for value in operands:
+        if isinstance(value, Tensor):
+            data = value._data
+            out.append(data if data.dtype == target else data.astype(target))
+        else:
+            out.append(value)
+    return out
+
+
+def _binary_prepare(a, b):
+    """(tensor-or-scalar a, tensor-or-scalar b, array a, array b, result dtype)."""
+    if type(a) is Tensor and type(b) is Tensor and a._data.dtype == b._data.dtype:
+        if type(a._data) is not type(b._data):
+            _check_same_device(a, b)
+        return a, b, a._data, b._data, dtypes._BY_NUMPY[a._data.dtype]
+    a, b = _as_operand(a), _as_operand(b)
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        _check_same_device(a, b)
+    dtype = result_dtype(a, b)
+    x, y = _arrays((a, b), dtype)
+    return a, b, x, y, dtype
+
+
+def _broadcast_shape(*shapes) -> tuple:
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        pass
+    # Find the first dimension that does not match, as PyTorch's message names it.
+    ndim = builtins.max(len(shape) for shape in shapes)
+    padded = [(1,) * (ndim - len(shape)) + tuple(shape) for shape in shapes]
+    for axis in range(ndim - 1, -1, -1):
+        sizes = [shape[axis] for shape in padded]
+        big = [size for size in sizes if size != 1]
+        if big and builtins.any(size != big[0] for size in big):
+            first, second = padded[0][axis], padded[1][axis]
+            raise RuntimeError(
+                f"The size of tensor a ({first}) must match the size of tensor b ({second}) at "
+                f"non-singleton dimension {axis}"
+            )
+    raise RuntimeError("shapes cannot be broadcast together")
+
+
+def _shape_of(value) -> tuple:
+    return value._data.shape if isinstance(value, Tensor) else ()
+
+
+def _binary(op, a, b, params=None):
+    a, b, x, y, dtype = _binary_prepare(a, b)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and x.shape != y.shape:
+        _broadcast_shape(x.shape, y.shape)
+    out = op.forward(None, x, y, **params) if params else op.forward(None, x, y)
+    return call(op, (a, b), out, params)
+
+
+def _float_dtype(tensor: Tensor) -> dtypes.dtype:
+    dtype = tensor.dtype
+    return dtype if dtype.is_floating_point else dtypes.get_default_dtype()
+
+
+def _unary_float(op, tensor: Tensor, params=None):
+    data = tensor._data
+    if data.dtype.kind != "f":
+        data = data.astype(dtypes.get_default_dtype().numpy)
+    xp = _backend.array_namespace(data)
+    out = op.forward(xp, data, **params) if params else op.forward(xp, data)
+    return call(op, (tensor,), out, params)
+
+
+def _unary(op, tensor: Tensor, params=None):
+    data = tensor._data
+    xp = _backend.array_namespace(data)
+    out = op.forward(xp, data, **params) if params else op.forward(xp, data)
+    return call(op, (tensor,), out, params)
+
+
+# ---------------------------------------------------------------------------- in-place machinery
+
+def _inplace_binary(op, target: Tensor, other, params=None):
+    other = _as_operand(other)
+    if isinstance(other, Tensor):
+        _check_same_device(target, other)
+    record = check_inplace(target, (target, other))
+    dtype = result_dtype(target, other)
+    check_result_dtype(target, dtype)
+    if isinstance(other, Tensor):
+        check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
+    x, y = _arrays((target, other), dtype)
+    out = op.forward(None, x, y, **params) if params else op.forward(None, x, y)
+    return commit_inplace(op, target, (target, other), out, record, params)
+
+
+def _inplace_unary(op, target: Tensor, params=None, float_only: bool = False):
+    record = check_inplace(target, (target,))
+    data = target._data
+    if float_only and data.dtype.kind != "f":
+        check_result_dtype(target, dtypes.get_default_dtype())
+    xp = _backend.array_namespace(data)
+    out = op.forward(xp, data, **params) if params else op.forward(xp, data)
+    return commit_inplace(op, target, (target,), out, record, params)
+
+
+def _inplace_constant(op, target: Tensor, value):
+    """zero_, fill_: overwrite with a constant; the old values get no gradient."""
+    record = check_inplace(target, (target,))
+    return commit_inplace(op, target, (target,), value, record)
+
+
+# ---------------------------------------------------------------------------- arithmetic
+
+def add(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return copy_(out, add(input, other, alpha=alpha))
+    if alpha != 1:
+        return _binary(D.ADD, input, other, {"alpha": alpha})
+    return _binary(D.ADD, input, other, {"alpha": 1})
+
+
+def sub(input, other, *, alpha=1, out=None):
+    if isinstance(input, Tensor) and input.dtype is dtypes.bool_ and isinstance(other, (Tensor, bool)):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+            "`logical_xor()` operator instead."
+        )
+    if out is not None:
+        return copy_(out, sub(input, other, alpha=alpha))
+    return _binary(D.SUB, input, other, {"alpha": alpha})
+
+
+def rsub(input: Tensor, other, *, alpha=1):
+    """``other - alpha * input``; a scalar ``other`` gives PyTorch's ``RsubBackward1``."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    other = _as_operand(other)
+    dtype = result_dtype(input, other)
+    (x,) = _arrays((input,), dtype)
+    params = {"other": other, "alpha": alpha}
+    return call(D.RSUB, (input,), D.RSUB.forward(None, x, other, alpha), params)
+
+
+def mul(input, other, *, out=None):
+    if out is not None:
+        return copy_(out, mul(input, other))
+    return _binary(D.MUL, input, other)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        result = div(input, other)
+        with grad_mode.no_grad():
+            return wrap(np.trunc(result._data)) if not result.requires_grad else result
+    a, b = _as_operand(input), _as_operand(other)
+    dtype = result_dtype(a, b)
+    if not dtype.is_floating_point:
+        dtype = dtypes.get_default_dtype()
+    x, y = _arrays((a, b), dtype)
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        _check_same_device(a, b)
+        if x.shape != y.shape:
+            _broadcast_shape(x.shape, y.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = x / y
+    if not isinstance(result, _ndarray) and not hasattr(result, "__cuda_array_interface__"):
+        result = np.asarray(result, dtype=dtype.numpy)
+    outcome = call(D.DIV, (a, b), result)
+    return outcome if out is None else copy_(out, outcome)
+
+
+true_divide = divide = div
+
+
+def rdiv(input: Tensor, other):
+    """``other / input``: PyTorch computes ``input.reciprocal() * other``."""
+    return mul(reciprocal(input), other)
+
+
+def floor_divide(input, other):
+    a, b, x, y, dtype = _binary_prepare(input, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = D.FLOOR_DIVIDE.forward(None, x, y)
+    return call(D.FLOOR_DIVIDE, (a, b), out)
+
+
+def remainder(input, other):
+    a, b, x, y, dtype = _binary_prepare(input, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return wrap(np.asarray(x % y))
+
+
+def neg(input: Tensor):
+    if input.dtype is dtypes.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
+    return _unary(D.NEG, input)
+
+
+negative = neg
+
+
+def reciprocal(input: Tensor):
+    with np.errstate(divide="ignore"):
+        return _unary_float(D.RECIPROCAL, input)
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        base = _as_operand(input)
+        exponent = _as_operand(exponent)
+        dtype = result_dtype(base, exponent)
+        (y,) = _arrays((exponent,), dtype)
+        return call(D.POW_SCALAR_BASE, (exponent,), D.POW_SCALAR_BASE.forward(None, y, base), {"self": base})
+    if isinstance(exponent, (Tensor, _ndarray)):
+        return _binary(D.POW_TENSOR, input, exponent)
+    exponent = _as_operand(exponent)
+    dtype = result_dtype(input, exponent)
+    (x,) = _arrays((input,), dtype)
+    if dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = D.POW.forward(None, x, exponent)
+    return call(D.POW, (input,), out, {"exponent": exponent})
+
+
+def square(input: Tensor):
+    return pow(input, 2)
+
+
+def _float_unary(op):
+    def function(input: Tensor):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _unary_float(op, input)
+
+    return function
+
+
+exp = _float_unary(D.EXP)
+log = _float_unary(D.LOG)
+sqrt = _float_unary(D.SQRT)
+sin = _float_unary(D.SIN)
+cos = _float_unary(D.COS)
+tanh = _float_unary(D.TANH)
+sigmoid = _float_unary(D.SIGMOID)
+
+
+def abs(input: Tensor):
+    return _unary(D.ABS, input)
+
+
+absolute = abs
+
+
+def relu(input: Tensor):
+    return _unary(D.RELU, input)
+
+
+def clamp(input: Tensor, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        result = input
+        if min is not None:
+            result = maximum(result, min)
+        if max is not None:
+            result = minimum(result, max)
+        return result
+    dtype = result_dtype(input, min if min is not None else max)
+    (x,) = _arrays((input,), dtype)
+    return call(D.CLAMP, (input,), D.CLAMP.forward(_backend.array_namespace(x), x, min, max),
+                {"min": min, "max": max})
+
+
+clip = clamp
+
+
+def maximum(input: Tensor, other: Tensor):
+    return _binary(D.MAXIMUM, input, other)
+
+
+def minimum(input: Tensor, other: Tensor):
+    return _binary(D.MINIMUM, input, other)
+
+
+def where(condition: Tensor, input=None, other=None):
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{condition.dtype.short_name if isinstance(condition, Tensor) else type(condition).__name__}")
+    a, b = _as_operand(input), _as_operand(other)
+    dtype = result_dtype(a, b)
+    x, y = _arrays((a, b), dtype)
+    xp = _backend.array_namespace(condition._data)
+    out = xp.where(condition._data, x, y)
+    if out.dtype != dtype.numpy:
+        out = out.astype(dtype.numpy)
+    return call(D.WHERE, (a, b), out, {"condition": condition._data})
+
+
+def _compare(ufunc_name: str):
+    def compare(input, other):
+        a, b, x, y, dtype = _binary_prepare(input, other)
+        xp = _backend.array_namespace(x if not isinstance(x, (int, float, bool)) else y)
+        return wrap(getattr(xp, ufunc_name)(x, y))
+
+    compare.__name__ = ufunc_name
+    return compare
+
+
+eq = _compare("equal")
+ne = _compare("not_equal")
+lt = _compare("less")
+le = _compare("less_equal")
+gt = _compare("greater")
+ge = _compare("greater_equal")
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _logical(name: str):
+    def function(input, other):
+        a, b, x, y, dtype = _binary_prepare(input, other)
+        return wrap(getattr(np, name)(x, y))
+
+    return function
+
+
+bitwise_and = _logical("bitwise_and")
+bitwise_or = _logical("bitwise_or")
+bitwise_xor = _logical("bitwise_xor")
+logical_and = _logical("logical_and")
+logical_or = _logical("logical_or")
+logical_xor = _logical("logical_xor")
+
+
+def logical_not(input: Tensor):
+    return wrap(np.logical_not(input._data))
+
+
+def bitwise_not(input: Tensor):
+    if input.dtype.is_floating_point:
+        raise TypeError("bitwise_not_cpu\" not implemented for 'Float'")
+    return wrap(~input._data)
+
+
+def _no_grad_unary(name: str):
+    def function(input: Tensor):
+        xp = _backend.array_namespace(input._data)
+        return wrap(getattr(xp, name)(input._data))
+
+    function.__name__ = name
+    return function
+
+
+isnan = _no_grad_unary("isnan")
+isinf = _no_grad_unary("isinf")
+isfinite = _no_grad_unary("isfinite")
+sign = _no_grad_unary("sign")
+floor = _no_grad_unary("floor")
+ceil = _no_grad_unary("ceil")
+round = _no_grad_unary("round")
+trunc = _no_grad_unary("trunc")
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    return input.shape == other.shape and bool((input._data == other._data).all())
+
+
+def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input: Tensor, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
+    other_data = other._data if isinstance(other, Tensor) else other
+    return wrap(np.isclose(input._data, other_data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+# ---------------------------------------------------------------------------- reductions
+
+def _dims(tensor: Tensor, dim) -> tuple | None:
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        if len(dim) == 0:
+            return None
+        return tuple(tensor._wrap_dim(d) for d in dim)
+    return (tensor._wrap_dim(dim),)
+
+
+def _reduction_args(dim, keepdim, axis, keepdims):
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    return dim, bool(keepdim)
+
+
+def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+    target = dtype.numpy if dtype is not None else (
+        np.int64 if input._data.dtype.kind in "biu" else None)
+    if dim is None:
+        out = D.SUM.forward(None, input._data, dtype=target)
+        return call(D.SUM, (input,), out, {"self_sym_sizes": input._data.shape})
+    dims = _dims(input, dim)
+    out = D.SUM_DIM.forward(None, input._data, dims, keepdim, dtype=target)
+    return call(D.SUM_DIM, (input,), out,
+                {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim})
+
+
+def _require_float(input: Tensor, name: str, dtype=None) -> None:
+    if dtype is None and not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"{name}(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {input.dtype.short_name}"
+        )
+
+
+def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    _require_float(input, "mean", dtype)
+    dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+    if dtype is not None:
+        input = input.to(dtype)
+    if dim is None:
+        return call(D.MEAN, (input,), D.MEAN.forward(None, input._data),
+                    {"self_sym_sizes": input._data.shape, "self_sym_numel": input._data.size})
+    dims = _dims(input, dim)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = D.MEAN_DIM.forward(None, input._data, dims, keepdim)
+    return call(D.MEAN_DIM, (input,), out, {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim})
+
+
+class _ValuesIndices(tuple):
+    """The ``(values, indices)`` pair that ``max(dim)`` and friends return."""
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self) -> str:
+        name = getattr(self, "_name", "max")
+        return f"torch.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})".replace("torch.", "tensorkit.")
+
+
+def _extreme(input: Tensor, dim, keepdim, other, kind: str):
+    if other is not None and isinstance(other, Tensor):
+        return maximum(input, other) if kind == "max" else minimum(input, other)
+    data = input._data
+    xp = _backend.array_namespace(data)
+    if dim is None:
+        if data.size == 0:
+            raise RuntimeError(
+                f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
+            )
+        op = D.MAX_ALL if kind == "max" else D.MIN_ALL
+        out = data.max() if kind == "max" else data.min()
+        return call(op, (input,), xp.asarray(out))
+    axis = input._wrap_dim(dim)
+    if data.ndim == 0:
+        indices = xp.zeros((), dtype=xp.int64)
+        values = data.copy()
+    else:
+        indices = (xp.argmax if kind == "max" else xp.argmin)(data, axis=axis, keepdims=keepdim)
+        values = xp.take_along_axis(data, indices if keepdim else xp.expand_dims(indices, axis), axis=axis)
+        if not keepdim:
+            values = values.squeeze(axis)
+    op = D.MAX_DIM if kind == "max" else D.MIN_DIM
+    params = {"indices": indices, "dim": axis, "keepdim": keepdim, "self_sym_sizes": data.shape}
+    values_tensor, indices_tensor = call(op, (input,), (values, indices.astype(xp.int64)), params)
+    result = _ValuesIndices((values_tensor, indices_tensor))
+    result._name = kind
+    return result
+
+
+def max(input: Tensor, dim=None, keepdim=False, *, out=None):
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
+    return _extreme(input, dim, keepdim, None, "max")
+
+
+def min(input: Tensor, dim=None, keepdim=False, *, out=None):
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
+    return _extreme(input, dim, keepdim, None, "min")
+
+
+def amax(input: Tensor, dim=(), keepdim=False):
+    return max(input) if dim in ((), None) else max(input, dim, keepdim).values
+
+
+def amin(input: Tensor, dim=(), keepdim=False):
+    return min(input) if dim in ((), None) else min(input, dim, keepdim).values
+
+
+def argmax(input: Tensor, dim=None, keepdim=False):
+    xp = _backend.array_namespace(input._data)
+    if dim is None:
+        return wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
+    return wrap(xp.argmax(input._data, axis=input._wrap_dim(dim), keepdims=keepdim).astype(xp.int64))
+
+
+def argmin(input: Tensor, dim=None, keepdim=False):
+    xp = _backend.array_namespace(input._data)
+    if dim is None:
+        return wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
+    return wrap(xp.argmin(input._data, axis=input._wrap_dim(dim), keepdims=keepdim).astype(xp.int64))
+
+
+def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    data = input._data
+    target = np.int64 if data.dtype.kind in "biu" else None
+    axis = None if dim is None else input._wrap_dim(dim)
+    out = data.prod(axis=axis, keepdims=keepdim and axis is not None, dtype=target)
+    return call(D.PROD, (input,), out, {"dim": axis, "keepdim": keepdim and axis is not None})
+
+
+def _correction(unbiased, correction) -> int:
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    _require_float(input, "var")
+    dims = _dims(input, dim)
+    c = _correction(unbiased, correction)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = D.VAR.forward(None, input._data, dims, c, keepdim)
+    return call(D.VAR, (input,), out, {"dim": dims, "correction": c, "keepdim": keepdim})
+
+
+def std(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    _require_float(input, "std")
+    dims = _dims(input, dim)
+    c = _correction(unbiased, correction)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = D.STD.forward(None, input._data, dims, c, keepdim)
+    return call(D.STD, (input,), out, {"dim": dims, "correction": c, "keepdim": keepdim})
+
+
+def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
+    _require_float(input, "linalg.vector_norm")
+    ord = 2 if p in ("fro", None) else float(p) if not isinstance(p, int) else p
+    dims = _dims(input, dim)
+    data = abs_array = builtins.abs(input._data)
+    xp = _backend.array_namespace(data)
+    if ord == float("inf"):
+        out = abs_array.max(axis=dims, keepdims=keepdim)
+    elif ord == 0:
+        out = (abs_array != 0).sum(axis=dims, keepdims=keepdim).astype(data.dtype)
+    else:
+        out = (abs_array ** ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
+    out = xp.asarray(out, dtype=data.dtype)
+    return call(D.NORM, (input,), out, {"ord": ord, "dim": dims, "keepdim": keepdim})
+
+
+def softmax(input: Tensor, dim: int, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    data = input._data if input.dtype.is_floating_point else input._data.astype(np.float32)
+    axis = input._wrap_dim(dim)
+    xp = _backend.array_namespace(data)
+    shifted = data - data.max(axis=axis, keepdims=True)
+    e = xp.exp(shifted)
+    out = e / e.sum(axis=axis, keepdims=True)
+    return call(D.SOFTMAX, (input,), out, {"dim": axis})
+
+
+def log_softmax(input: Tensor, dim: int, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    data = input._data if input.dtype.is_floating_point else input._data.astype(np.float32)
+    axis = input._wrap_dim(dim)
+    xp = _backend.array_namespace(data)
+    shifted = data - data.max(axis=axis, keepdims=True)
+    out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    return call(D.LOG_SOFTMAX, (input,), out, {"dim": axis})
+
+
+def any(input: Tensor, dim=None, keepdim=False):
+    return wrap(input._data.any(axis=dim, keepdims=keepdim if dim is not None else False))
+
+
+def all(input: Tensor, dim=None, keepdim=False):
+    return wrap(input._data.all(axis=dim, keepdims=keepdim if dim is not None else False))
+
+
+def count_nonzero(input: Tensor, dim=None):
+    return wrap(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
+
+
+def nonzero(input: Tensor, *, as_tuple=False):
+    indices = np.nonzero(input._data)
+    if as_tuple:
+        return tuple(wrap(index.astype(np.int64)) for index in indices)
+    return wrap(np.stack(indices, axis=1).astype(np.int64) if indices else np.zeros((0, 0), np.int64))
+
+
+def cumsum(input: Tensor, dim: int):
+    return wrap(np.cumsum(input._data, axis=input._wrap_dim(dim)))
+
+
+# ---------------------------------------------------------------------------- linear algebra
+
+def _check_matmul_dtypes(a: Tensor, b: Tensor, names=("mat1", "mat2")) -> None:
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            f"{names[0]} and {names[1]} must have the same dtype, but got {a.dtype.short_name} and {b.dtype.short_name}"
+        )
+
+
+def mm(input: Tensor, mat2: Tensor):
+    if input.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    _check_matmul_dtypes(input, mat2, ("self", "mat2"))
+    if input.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})"
+        )
+    return call(D.MM, (input, mat2), input._data @ mat2._data)
+
+
+def mv(input: Tensor, vec: Tensor):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    _check_matmul_dtypes(input, vec, ("self", "vec"))
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
+        )
+    return call(D.MV, (input, vec), input._data @ vec._data)
+
+
+def dot(input: Tensor, tensor: Tensor):
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    if input.dtype is not tensor.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {input.dtype.short_name} and {tensor.dtype.short_name}"
+        )
+    if input.shape[0] != tensor.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{tensor.shape[0]}] to have "
+            "the same number of elements, but got {} and {} elements respectively".format(input.shape[0], tensor.shape[0])
+        )
+    xp = _backend.array_namespace(input._data)
+    return call(D.DOT, (input, tensor), xp.asarray(xp.dot(input._data, tensor._data)))
+
+
+def bmm(input: Tensor, mat2: Tensor):
+    _check_matmul_dtypes(input, mat2)
+    return call(D.BMM, (input, mat2), input._data @ mat2._data)
+
+
+def matmul(input: Tensor, other: Tensor):
+    """PyTorch's matmul, built from mm/mv/dot/bmm with the same views around them."""
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        raise TypeError("matmul(): argument 'other' must be Tensor")
+    a, b = input.ndim, other.ndim
+    if a == 0 or b == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
+    _check_matmul_dtypes(input, other)
+    if a == 1 and b == 1:
+        return dot(input, other)
+    if a == 2 and b == 1:
+        return mv(input, other)
+    if a == 1 and b == 2:
+        return squeeze(mm(unsqueeze(input, 0), other), 0, _node=D.SQUEEZE_DIMS)
+    if a == 2 and b == 2:
+        return mm(input, other)
+    if a >= 3 and b <= 2:
+        # fold the batch into the rows: (..., n, k) -> (B*n, k)
+        rows = input.shape[:-1]
+        folded = reshape(input, (-1, input.shape[-1]))
+        if b == 1:
+            return _unsafe_view(mv(folded, other), rows)
+        if folded.shape[1] != other.shape[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({folded.shape[0]}x{folded.shape[1]} and "
+                f"{other.shape[0]}x{other.shape[1]})"
+            )
+        return _unsafe_view(mm(folded, other), tuple(rows) + (other.shape[-1],))
+    # batched: broadcast the batch dimensions, then bmm
+    left = unsqueeze(input, 0) if a == 1 else input
+    right = unsqueeze(other, -1) if b == 1 else other
+    batch = _broadcast_shape(left.shape[:-2], right.shape[:-2])
+    n, k = left.shape[-2:]
+    k2, p = right.shape[-2:]
+    if k != k2:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{int(np.prod(batch))}, {k}] but got: "
+            f"[{int(np.prod(batch))}, {k2}]."
+        )
+    count = int(np.prod(batch)) if batch else 1
+    left3 = reshape(expand(left, tuple(batch) + (n, k)), (count, n, k))
+    right3 = reshape(expand(right, tuple(batch) + (k, p)), (count, k, p))
+    out_shape = tuple(batch) + (n, p)
+    if a == 1:
+        out_shape = tuple(batch) + (p,)
+    elif b == 1:
+        out_shape = tuple(batch) + (n,)
+    return _unsafe_view(bmm(left3, right3), out_shape)
+
+
+def outer(input: Tensor, vec2: Tensor):
+    return mul(unsqueeze(input, 1), vec2)
+
+
+# ---------------------------------------------------------------------------- copies, casts, joins
+
+def clone(input: Tensor, *, memory_format=None):
+    data = input._data
+    xp = _backend.array_namespace(data)
+    overlapping = builtins.any(stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides))
+    order = "C" if memory_format is contiguous_format or overlapping else "K"
+    return call(D.CLONE, (input,), xp.array(data, copy=True, order=order))
+
+
+def contiguous(input: Tensor, memory_format=None):
+    if input._data.flags.c_contiguous:
+        return input
+    return clone(input, memory_format=contiguous_format)
+
+
+class _MemoryFormat:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"tensorkit.{self.name}"
+
+
+contiguous_format = _MemoryFormat("contiguous_format")
+preserve_format = _MemoryFormat("preserve_format")
+
+
+def to_dtype(input: Tensor, dtype: dtypes.dtype, copy: bool = False):
+    if dtype is input.dtype and not copy:
+        return input
+    out = input._data.astype(dtype.numpy)
+    if not dtype.is_floating_point:
+        return wrap(out)
+    return call(D.TO_COPY, (input,), out)
+
+
+def to_device(input: Tensor, device, dtype=None, copy: bool = False):
+    device = _backend.Device(device) if not isinstance(device, _backend.Device) else device
+    if device.type == "cuda" and device.index is None:
+        device = _backend.Device("cuda", 0)
+    if input.device == device and (dtype is None or dtype is input.dtype) and not copy:
+        return input
+    data = _backend.to_device(input._data, device)
+    if dtype is not None and data.dtype != dtype.numpy:
+        data = data.astype(dtype.numpy)
+    if not data.dtype.kind == "f":
+        return wrap(data)
+    return call(D.TO_COPY, (input,), data)
+
+
+def parse_type(value) -> dtypes.dtype:
+    if isinstance(value, dtypes.dtype):
+        return value
+    if isinstance(value, str):
+        name = value.split(".")[-1]
+        for dtype in dtypes.ALL:
+            if dtype.legacy_name == name or dtype.name == name:
+                return dtype
+    raise TypeError(f"invalid type: '{value}'")
+
+
+def cat(tensors, dim: int = 0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    for position, tensor in enumerate(tensors):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"expected Tensor as element {position} in argument 0, but got {type(tensor).__name__}")
+    reference = next((t for t in tensors if t.ndim), tensors[0])
+    if reference.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    axis = reference._wrap_dim(dim)
+    dtype = tensors[0].dtype
+    for tensor in tensors[1:]:
+        dtype = dtypes.promote_types(dtype, tensor.dtype)
+    parts = []
+    for position, tensor in enumerate(tensors):
+        if tensor.ndim == 1 and tensor.shape[0] == 0 and reference.ndim != 1:
+            continue  # PyTorch skips legacy empty (0,) tensors
+        if tensor.ndim != reference.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {reference.ndim} and {tensor.ndim}"
+            )
+        for axis_index, (size, expected) in enumerate(zip(tensor.shape, reference.shape)):
+            if axis_index != axis and size != expected:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size {expected} but got "
+                    f"size {size} for tensor number {position} in the list."
+                )
+        parts.append(tensor._data.astype(dtype.numpy, copy=False))
+    xp = _backend.array_namespace(parts[0])
+    out_array = xp.concatenate(parts, axis=axis)
+    result = call(D.CAT, tuple(tensors), out_array,
+                  {"dim": axis, "sizes": tuple(t.shape[axis] if t.ndim == reference.ndim else 0 for t in tensors)})
+    return result
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim: int = 0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0].shape
+    for position, tensor in enumerate(tensors):
+        if tensor.shape != shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
+                f"{list(tensor.shape)} at entry {position}"
+            )
+    axis = tensors[0]._wrap_dim(dim, tensors[0].ndim + 1)
+    dtype = tensors[0].dtype
+    for tensor in tensors[1:]:
+        dtype = dtypes.promote_types(dtype, tensor.dtype)
+    xp = _backend.array_namespace(tensors[0]._data)
+    out = xp.stack([t._data.astype(dtype.numpy, copy=False) for t in tensors], axis=axis)
+    return call(D.STACK, tuple(tensors), out, {"dim": axis})
+
+
+def repeat(input: Tensor, *sizes):
+    repeats = _size_args(sizes)
+    if len(repeats) < input.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    xp = _backend.array_namespace(input._data)
+    return call(D.REPEAT, (input,), D.REPEAT.forward(xp, input._data, repeats),
+                {"repeats": repeats, "self_sym_sizes": input._data.shape})
+
+
+# ---------------------------------------------------------------------------- views
+
+def _size_args(sizes) -> tuple:
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    result = []
+    for size in sizes:
+        if isinstance(size, Tensor):
+            size = size.item()
+        if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
+            raise TypeError(f"expected a sequence of integers, but got {type(size).__name__}")
+        result.append(int(size))
+    return tuple(result)
+
+
+def _infer_shape(shape: tuple, numel: int) -> tuple:
+    unknown = [axis for axis, size in enumerate(shape) if size == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for size in shape:
+        if size < -1:
+            raise RuntimeError(f"invalid shape dimension {size}")
+    known = 1
+    for size in shape:
+        if size != -1:
+            known *= size
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        shape = tuple(numel // known if size == -1 else size for size in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    return shape
+
+
+def _view_array(data, shape):
+    """``data`` reshaped without copying, or None when the strides don't allow it."""
+    xp = _backend.array_namespace(data)
+    try:
+        return xp.reshape(data, shape, copy=False)
+    except (ValueError, AttributeError, TypeError):
+        view = data.view()
+        try:
+            view.shape = shape
+        except AttributeError:
+            return None
+        return view
+
+
+VIEW_INCOMPATIBLE = (
+    "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+    "two contiguous subspaces). Use .reshape(...) instead."
+)
+
+
+def view(input: Tensor, *shape):
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        if shape[0] is input.dtype:
+            return call_view(D.ALIAS, input, input._data)
+        raise RuntimeError("tensorkit does not support reinterpreting a tensor as another dtype")
+    shape = _infer_shape(_size_args(shape), input._data.size)
+    data = _view_array(input._data, shape)
+    if data is None:
+        raise RuntimeError(VIEW_INCOMPATIBLE)
+    return call_view(D.VIEW, input, data, {"self_sym_sizes": input._data.shape})
+
+
+def view_as(input: Tensor, other: Tensor):
+    return view(input, other.shape)
+
+
+def _unsafe_view(input: Tensor, shape):
+    data = input._data.reshape(shape)
+    return call(D.UNSAFE_VIEW, (input,), data, {"self_sym_sizes": input._data.shape})
+
+
+def reshape(input: Tensor, *shape):
+    shape = _infer_shape(_size_args(shape), input._data.size)
+    data = _view_array(input._data, shape)
+    if data is not None:
+        return call_view(D.VIEW, input, data, {"self_sym_sizes": input._data.shape})
+    copied = clone(input, memory_format=contiguous_format)
+    return _unsafe_view(copied, shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1):
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    start, end = input._wrap_dim(start_dim), input._wrap_dim(end_dim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    shape = input.shape
+    middle = 1
+    for size in shape[start:end + 1]:
+        middle *= size
+    return reshape(input, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1:]))
+
+
+def unflatten(input: Tensor, dim: int, sizes):
+    axis = input._wrap_dim(dim)
+    shape = input.shape
+    sizes = _infer_shape(tuple(sizes), shape[axis])
+    return view(input, tuple(shape[:axis]) + tuple(sizes) + tuple(shape[axis + 1:]))
+
+
+def transpose(input: Tensor, dim0: int, dim1: int):
+    if input.ndim == 0:
+        dim0 = input._wrap_dim(dim0)
+        dim1 = input._wrap_dim(dim1)
+        return call_view(D.TRANSPOSE, input, input._data, {"dim0": dim0, "dim1": dim1})
+    a, b = input._wrap_dim(dim0), input._wrap_dim(dim1)
+    xp = _backend.array_namespace(input._data)
+    return call_view(D.TRANSPOSE, input, xp.swapaxes(input._data, a, b), {"dim0": a, "dim1": b})
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input: Tensor):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return call_view(D.T, input, input._data.T)
+
+
+def permute(input: Tensor, *dims):
+    dims = _size_args(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+            f"desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}"
+        )
+    wrapped = tuple(input._wrap_dim(d) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    xp = _backend.array_namespace(input._data)
+    return call_view(D.PERMUTE, input, xp.transpose(input._data, wrapped), {"dims": wrapped})
+
+
+def movedim(input: Tensor, source, destination):
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    src = tuple(input._wrap_dim(d) for d in src)
+    dst = tuple(input._wrap_dim(d) for d in dst)
+    order = [d for d in range(input.ndim) if d not in src]
+    for position, source_dim in sorted(zip(dst, src)):
+        order.insert(position, source_dim)
+    return permute(input, tuple(order))
+
+
+moveaxis = movedim
+
+
+def _transpose_property(input: Tensor):
+    if input.ndim != 2:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
+            "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+            UserWarning, stacklevel=3,
+        )
+    return permute(input, tuple(range(input.ndim - 1, -1, -1)))
+
+
+def mT(input: Tensor):
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def expand(input: Tensor, *sizes):
+    sizes = _size_args(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{[{', '.join(map(str, input.shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            "the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.ndim})"
+        )
+    lead = len(sizes) - input.ndim
+    target = []
+    for axis, size in enumerate(sizes):
+        if axis < lead:
+            if size == -1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {axis}"
+                )
+            target.append(size)
+            continue
+        current = input.shape[axis - lead]
+        if size == -1:
+            size = current
+        if current != size and current != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must match the existing size ({current}) at "
+                f"non-singleton dimension {axis}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
+                f"[{', '.join(map(str, input.shape))}]"
+            )
+        target.append(size)
+    data = input._data
+    xp = _backend.array_namespace(data)
+    strides = (0,) * lead + tuple(0 if (size != current) else stride for size, current, stride
+                                  in zip(target[lead:], data.shape, data.strides))
+    view_data = xp.lib.stride_tricks.as_strided(data, shape=tuple(target), strides=strides)
+    return call_view(D.EXPAND, input, view_data, {"self_sym_sizes": data.shape})
+
+
+def expand_as(input: Tensor, other: Tensor):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input: Tensor, shape):
+    return expand(input, tuple(shape))
+
+
+def _unsqueezed_array(data, axis: int):
+    """``data`` with a new axis at ``axis`` and PyTorch's stride for it."""
+    xp = _backend.array_namespace(data)
+    shape = data.shape[:axis] + (1,) + data.shape[axis:]
+    if axis < data.ndim:
+        new_stride = data.shape[axis] * data.strides[axis]
+    else:
+        new_stride = data.itemsize
+    strides = data.strides[:axis] + (new_stride,) + data.strides[axis:]
+    return xp.lib.stride_tricks.as_strided(data, shape=shape, strides=strides)
+
+
+def unsqueeze(input: Tensor, dim: int):
+    axis = input._wrap_dim(dim, input.ndim + 1)
+    return call_view(D.UNSQUEEZE, input, _unsqueezed_array(input._data, axis), {"dim": axis})
+
+
+def squeeze(input: Tensor, dim=None, *, _node=None):
+    data = input._data
+    if dim is None:
+        return call_view(D.SQUEEZE, input, data.reshape(tuple(s for s in data.shape if s != 1)) if data.ndim
+                         else data, {"self_sym_sizes": data.shape}) if True else None
+    dims = _dims(input, dim) if input.ndim else ()
+    keep = tuple(axis for axis in range(data.ndim) if not (axis in dims and data.shape[axis] == 1))
+    xp = _backend.array_namespace(data)
+    squeezed = xp.lib.stride_tricks.as_strided(
+        data, shape=tuple(data.shape[a] for a in keep), strides=tuple(data.strides[a] for a in keep))
+    op = _node if _node is not None else (D.SQUEEZE_DIM if isinstance(dim, int) else D.SQUEEZE_DIMS)
+    return call_view(op, input, squeezed, {"self_sym_sizes": data.shape, "dim": dim})
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int):
+    axis = input._wrap_dim(dim)
+    size = input.shape[axis]
+    if start < 0:
+        start += size
+    if start < 0 or start > size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return _slice(input, axis, start, start + length, 1)
+
+
+def _slice(input: Tensor, axis: int, start, stop, step):
+    size = input._data.shape[axis]
+    if step is not None and step <= 0:
+        raise ValueError("step must be greater than zero")
+    begin, end, step = slice(start, stop, step).indices(size)
+    end = builtins.max(end, begin)
+    index = [slice(None)] * input.ndim
+    index[axis] = slice(begin, end, step)
+    return call_view(D.SLICE, input, input._data[tuple(index)],
+                     {"self_sym_sizes": input._data.shape, "dim": axis, "start": begin, "end": end, "step": step})
+
+
+def select(input: Tensor, dim: int, index: int):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    axis = input._wrap_dim(dim)
+    size = input.shape[axis]
+    if index < -size or index >= size:
+        raise IndexError(f"index {index} is out of bounds for dimension {axis} with size {size}")
+    position = index % size
+    selector = [slice(None)] * input.ndim
+    selector[axis] = position
+    return call_view(D.SELECT, input, input._data[tuple(selector)],
+                     {"self_sym_sizes": input._data.shape, "dim": axis, "index": position})
+
+
+def split(input: Tensor, split_size_or_sections, dim: int = 0):
+    axis = input._wrap_dim(dim)
+    size = input.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        sizes = [builtins.min(step, size - start) for start in range(0, size, step)] if step else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != size:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
+                f"{axis}), but got split_sizes={sizes}"
+            )
+    pieces, start = [], 0
+    for piece in sizes:
+        index = [slice(None)] * input.ndim
+        index[axis] = slice(start, start + piece)
+        pieces.append(input._data[tuple(index)])
+        start += piece
+    return call_multi_view(D.SPLIT, input, pieces,
+                           {"self_sym_sizes": input._data.shape, "dim": axis, "split_sizes": tuple(sizes)})
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    size = input.shape[input._wrap_dim(dim)]
+    step = -(-size // chunks) if size else 1
+    return split(input, step, dim)
+
+
+def unbind(input: Tensor, dim: int = 0):
+    axis = input._wrap_dim(dim)
+    pieces = []
+    for position in range(input.shape[axis]):
+        index = [slice(None)] * input.ndim
+        index[axis] = position
+        pieces.append(input._data[tuple(index)])
+    return call_multi_view(D.UNBIND, input, pieces, {"self_sym_sizes": input._data.shape, "dim": axis})
+
+
+def alias(input: Tensor):
+    return call_view(D.ALIAS, input, input._data)
+
+
+# ---------------------------------------------------------------------------- indexing
+
+def _is_advanced(item) -> bool:
+    return isinstance(item, (list, Tensor, _ndarray)) or (isinstance(item, tuple))
+
+
+def _index_array(item, size_hint=None):
+    if isinstance(item, Tensor):
+        data = item._data
+        if data.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return data
+    if isinstance(item, list):
+        array = np.asarray(item)
+        if array.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return array
+    return item
+
+
+def getitem(input: Tensor, index):
+    items = index if isinstance(index, tuple) else (index,)
+    if builtins.any(_is_advanced(item) for item in items):
+        return _advanced_getitem(input, items)
+    if len(items) == 1 and items[0] is Ellipsis:
+        return alias(input)
+    result = input
+    dim = 0
+    explicit = builtins.sum(1 for item in items if item is not None and item is not Ellipsis)
+    if explicit > input.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input.ndim}")
+    for item in items:
+        if item is None:
+            result = unsqueeze(result, dim)
+            dim += 1
+        elif item is Ellipsis:
+            dim += input.ndim - explicit
+        elif isinstance(item, slice):
+            if item == slice(None) and len(items) > 1:
+                dim += 1
+                continue
+            result = _slice(result, dim, item.start, item.stop, item.step if item.step is not None else 1)
+            dim += 1
+        elif isinstance(item, (bool, np.bool_)):
+            raise IndexError("tensorkit does not support indexing with a Python bool")
+        elif isinstance(item, (int, np.integer)):
+            result = select(result, dim, int(item))
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+                f"(got {type(item).__name__})"
+            )
+    if result is input:
+        return alias(input)
+    return result
+
+
+def _numpy_index(input: Tensor, items) -> tuple:
+    converted = []
+    for item in items:
+        if isinstance(item, (Tensor, list, _ndarray)):
+            converted.append(_index_array(item))
+        elif isinstance(item, Tensor):
+            converted.append(item._data)
+        else:
+            converted.append(item)
+    return tuple(converted)
+
+
+def _advanced_getitem(input: Tensor, items):
+    index = _numpy_index(input, items)
+    try:
+        data = input._data[index]
+    except IndexError as error:
+        raise IndexError(_index_message(input, index, error)) from None
+    if not isinstance(data, _ndarray):
+        data = np.asarray(data)
+    return call(D.INDEX, (input,), data.copy() if data.base is not None and np.shares_memory(data, input._data)
+                else data, {"indices": index, "self_sym_sizes": input._data.shape})
+
+
+def _index_message(input: Tensor, index, error) -> str:
+    text = str(error)
+    if "out of bounds" in text:
+        for position, item in enumerate(index):
+            if isinstance(item, _ndarray) and item.dtype.kind in "iu" and item.size:
+                size = input.shape[position]
+                bad = item[(item >= size) | (item < -size)]
+                if bad.size:
+                    return f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {position} with size {size}"
+    if "boolean index did not match" in text:
+        return text.replace("boolean index", "The shape of the mask")
+    return text
+
+
+def setitem(input: Tensor, index, value) -> None:
+    items = index if isinstance(index, tuple) else (index,)
+    if builtins.any(_is_advanced(item) for item in items):
+        return _index_put(input, _numpy_index(input, items), value)
+    if len(items) == 1 and isinstance(items[0], slice) and items[0] == slice(None):
+        copy_(input, value)  # x[:] = v writes into x itself, not into a view of it
+        return None
+    target = getitem(input, index)
+    copy_(target, value)
+    return None
+
+
+def _index_put(input: Tensor, index, value) -> None:
+    value = _as_operand(value)
+    record = check_inplace(input, (input, value))
+    if isinstance(value, Tensor):
+        values = value._data.astype(input._data.dtype, copy=False)
+    else:
+        values = value
+    selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape if input._data.size else ()
+    xp = _backend.array_namespace(input._data)
+    out = input._data.copy()
+    try:
+        out[index] = values
+    except (ValueError, IndexError) as error:
+        if isinstance(value, Tensor):
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape [{', '.join(map(str, value.shape))}] cannot be broadcast "
+                f"to indexing result of shape [{', '.join(map(str, selected_shape))}]"
+            ) from None
+        raise IndexError(_index_message(input, index, error)) from None
+    if value is not None and not isinstance(value, Tensor):
+        value = None
+    inputs = (input, value)
+    commit_inplace(D.INDEX_PUT, input, inputs, out, record, {"indices": index, "accumulate": False})
+
+
+# ---------------------------------------------------------------------------- in-place forms
+
+def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
+    src = _as_operand(src)
+    record = check_inplace(target, (target, src))
+    if isinstance(src, Tensor):
+        if src._data.shape != target._data.shape:
+            try:
+                np.broadcast_shapes(src._data.shape, target._data.shape)
+                if np.broadcast_shapes(src._data.shape, target._data.shape) != target._data.shape:
+                    raise ValueError
+            except ValueError:
+                raise RuntimeError(
+                    f"The size of tensor a ({target.shape[-1] if target.ndim else 1}) must match the size of "
+                    f"tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
+                    f"{builtins.max(target.ndim - 1, 0)}"
+                ) from None
+        data = src._data
+        if type(data) is not type(target._data):
+            data = _backend.to_device(data, target.device)
+        out = data.astype(target._data.dtype, copy=False)
+    else:
+        out = src
+    if not record:
+        _write_plain(target, out)
+        return target
+    if not isinstance(src, Tensor):
+        src = None
+    return commit_inplace(D.COPY, target, (target, src), out, record)
+
+
+def _write_plain(target: Tensor, out) -> None:
+    from ._dispatch import write
+
+    write(target, out)
+
+
+def fill_(target: Tensor, value) -> Tensor:
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+            )
+        value = value.item()
+    return _inplace_constant(D.FILL, target, value)
+
+
+def zero_(target: Tensor) -> Tensor:
+    return _inplace_constant(D.ZERO, target, 0)
+
+
+def add_(target: Tensor, other, *, alpha=1) -> Tensor:
+    return _inplace_binary(D.ADD, target, other, {"alpha": alpha})
+
+
+def sub_(target: Tensor, other, *, alpha=1) -> Tensor:
+    return _inplace_binary(D.SUB, target, other, {"alpha": alpha})
+
+
+def mul_(target: Tensor, other) -> Tensor:
+    return _inplace_binary(D.MUL, target, other)
+
+
+def div_(target: Tensor, other) -> Tensor:
+    if target.dtype.category != dtypes.FLOATING:
+        check_result_dtype(target, dtypes.get_default_dtype())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _inplace_binary(D.DIV, target, other)
+
+
+def pow_(target: Tensor, exponent) -> Tensor:
+    if isinstance(exponent, Tensor):
+        return _inplace_binary(D.POW_TENSOR, target, exponent)
+    record = check_inplace(target, (target,))
+    out = D.POW.forward(None, target._data, exponent)
+    return commit_inplace(D.POW, target, (target,), out, record, {"exponent": exponent})
+
+
+def clamp_(target: Tensor, min=None, max=None) -> Tensor:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _inplace_unary(D.CLAMP, target, {"min": min, "max": max})
+
+
+def _inplace_float_unary(op):
+    def function(target: Tensor) -> Tensor:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _inplace_unary(op, target, float_only=True)
+
+    return function
+
+
+exp_ = _inplace_float_unary(D.EXP)
+log_ = _inplace_float_unary(D.LOG)
+sqrt_ = _inplace_float_unary(D.SQRT)
+sin_ = _inplace_float_unary(D.SIN)
+cos_ = _inplace_float_unary(D.COS)
+tanh_ = _inplace_float_unary(D.TANH)
+sigmoid_ = _inplace_float_unary(D.SIGMOID)
+reciprocal_ = _inplace_float_unary(D.RECIPROCAL)
+
+
+def neg_(target: Tensor) -> Tensor:
+    return _inplace_unary(D.NEG, target)
+
+
+def abs_(target: Tensor) -> Tensor:
+    return _inplace_unary(D.ABS, target)
+
+
+def relu_(target: Tensor) -> Tensor:
+    return _inplace_unary(D.RELU, target)
+
+
+def _random_fill(target: Tensor, values) -> Tensor:
+    record = check_inplace(target, (target,))
+    from ._dispatch import write
+
+    if record:
+        return commit_inplace(D.ZERO, target, (target,), values, record)
+    write(target, values)
+    return target
+
+
+def full_scalar_like(reference: Tensor, value) -> Tensor:
+    """A 0-dim tensor of ``reference``'s dtype holding ``value`` (for formulas on tensors)."""
+    xp = _backend.array_namespace(reference._data)
+    return wrap(xp.asarray(value, dtype=reference._data.dtype))

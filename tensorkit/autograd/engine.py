@@ -1,0 +1,470 @@
+"""The backward engine: runs the graph's nodes in reverse order of creation, without recursion.
+
+1. Walk the graph from the outputs (an explicit stack) and count each node's incoming edges.
+2. Start with the outputs' gradients; a node runs once every edge into it has delivered.
+3. A node turns its output gradients into input gradients (its formula from the op table),
+   which are reduced to each input's shape and dtype and sent along ``next_functions``.
+4. ``AccumulateGrad`` adds into a leaf's ``.grad`` (in place after the first time).
+
+Without ``create_graph`` gradients travel as raw arrays, so backward costs one array
+operation per formula step. With it they travel as tensors, and the formulas record a graph of
+their own that can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from .. import _backend
+from .graph import BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
+from . import grad_mode
+
+__all__ = ["run_backward", "as_strided_node", "copy_slices_node"]
+
+
+def _tensor_type():
+    from ..tensor import Tensor
+
+    return Tensor
+
+
+def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: bool, inputs=None,
+                 accumulate: bool = True, allow_unused: bool = False, materialize_grads: bool = False):
+    """Backpropagate from ``outputs``; accumulate into leaves, or return the grads of ``inputs``."""
+    from .. import derivatives
+
+    Tensor = _tensor_type()
+    roots = []
+    for index, (output, grad) in enumerate(zip(outputs, grad_outputs)):
+        fn = output.grad_fn
+        if fn is None:
+            if not output._requires_grad:
+                raise RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
+            fn, nr = output._accumulate_node(), 0
+        else:
+            nr = output._output_nr
+        roots.append((fn, nr, _initial_grad(output, grad, index, create_graph)))
+
+    # What to deliver to: leaves (through AccumulateGrad) and non-leaf tensors (through their producer).
+    captures = {}  # (node, output_nr) -> position in inputs
+    if inputs is not None:
+        for position, tensor in enumerate(inputs):
+            fn = tensor.grad_fn
+            key = (fn, tensor._output_nr) if fn is not None else (tensor._accumulate_node(), 0)
+            captures[key] = position
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    dependencies = _count_dependencies([fn for fn, _, _ in roots])
+    needed = _needed_nodes(dependencies, {key[0] for key in captures}) if inputs is not None else None
+
+    buffers: dict[Node, list] = {}
+    ready: list = []
+    for fn, nr, grad in roots:
+        _deliver(buffers, fn, nr, grad, create_graph)
+    for fn, _, _ in roots:
+        if dependencies.get(fn, 0) == 0 and fn not in [entry[2] for entry in ready]:
+            heapq.heappush(ready, (-fn._sequence_nr, id(fn), fn))
+
+    math = derivatives.TENSOR_MATH if create_graph else None
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            _, _, node = heapq.heappop(ready)
+            grads = buffers.pop(node)
+            grads = _run_tensor_hooks(node, grads, create_graph)
+            if captures:
+                for nr, grad in enumerate(grads):
+                    position = captures.get((node, nr))
+                    if position is not None and grad is not None:
+                        captured[position] = grad if create_graph else Tensor._make(grad)
+            if node._pre_hooks:
+                grads = _run_node_hooks(node._pre_hooks, grads, ())
+
+            if type(node) is AccumulateGrad:
+                if accumulate and (inputs is None or (node, 0) in captures):
+                    _accumulate(node.variable, grads[0], create_graph)
+                continue
+
+            if needed is not None and node not in needed:
+                continue
+            next_functions = node.next_functions
+            needs = tuple(fn is not None and (needed is None or fn in needed) for fn, _ in next_functions)
+            input_grads = _apply(node, grads, needs, math, create_graph)
+            if node._post_hooks:
+                input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
+            if not retain_graph:
+                node._release()
+
+            meta = node._input_meta
+            for position, ((next_fn, nr), grad) in enumerate(zip(next_functions, input_grads)):
+                if next_fn is None or grad is None or not needs[position]:
+                    continue
+                if meta is not None and meta[position] is not None:
+                    grad = _validate(grad, meta[position], create_graph)
+                _deliver(buffers, next_fn, nr, grad, create_graph)
+                remaining = dependencies[next_fn] - 1
+                dependencies[next_fn] = remaining
+                if remaining == 0:
+                    heapq.heappush(ready, (-next_fn._sequence_nr, id(next_fn), next_fn))
+
+    if inputs is None:
+        return None
+    results = []
+    for position, (tensor, grad) in enumerate(zip(inputs, captured)):
+        if grad is None:
+            if materialize_grads:
+                grad = _zeros_like(tensor)
+            elif not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {position} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+        results.append(grad)
+    return tuple(results)
+
+
+def _initial_grad(output, grad, index: int, create_graph: bool):
+    Tensor = _tensor_type()
+    data = output._data
+    if grad is None:
+        if data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        xp = _backend.array_namespace(data)
+        array = xp.ones(data.shape, dtype=data.dtype)
+        return Tensor._make(array) if create_graph else array
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"gradients can be either Tensors or None, but got {type(grad).__name__}")
+    if grad._data.shape != data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{index}] has a shape of {grad.shape} and output[{index}] has a "
+            f"shape of {output.shape}."
+        )
+    if grad.dtype.is_floating_point != output.dtype.is_floating_point:
+        raise RuntimeError(
+            f"For complex Tensors, both grad_output and output are required to have the same dtype. "
+            f"Mismatch in dtype: grad_output[{index}] has a dtype of {grad.dtype} and output[{index}] has a "
+            f"dtype of {output.dtype}."
+        )
+    return grad if create_graph else grad._data
+
+
+def _count_dependencies(roots) -> dict:
+    """How many edges lead into each node reachable from ``roots`` (an explicit stack, no recursion)."""
+    dependencies = {}
+    seen = set()
+    stack = []
+    for root in roots:
+        if root not in seen:
+            seen.add(root)
+            stack.append(root)
+    while stack:
+        node = stack.pop()
+        for next_fn, _ in node.next_functions:
+            if next_fn is None:
+                continue
+            dependencies[next_fn] = dependencies.get(next_fn, 0) + 1
+            if next_fn not in seen:
+                seen.add(next_fn)
+                stack.append(next_fn)
+    return dependencies
+
+
+def _needed_nodes(dependencies: dict, targets: set) -> set:
+    """The nodes from which some target can be reached (only they need to run)."""
+    nodes = set(dependencies) | {node for node in targets}
+    parents: dict = {}
+    all_nodes = set(nodes)
+    frontier = list(nodes)
+    while frontier:
+        node = frontier.pop()
+        for next_fn, _ in node.next_functions:
+            if next_fn is not None:
+                parents.setdefault(next_fn, []).append(node)
+                if next_fn not in all_nodes:
+                    all_nodes.add(next_fn)
+                    frontier.append(next_fn)
+    needed = set(targets)
+    stack = list(targets)
+    while stack:
+        node = stack.pop()
+        for parent in parents.get(node, ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
+    return needed
+
+
+def _deliver(buffers: dict, node, nr: int, grad, create_graph: bool) -> None:
+    buffer = buffers.get(node)
+    if buffer is None:
+        count = _output_count(node)
+        buffer = [None] * count
+        buffers[node] = buffer
+    current = buffer[nr]
+    buffer[nr] = grad if current is None else current + grad
+
+
+def _output_count(node) -> int:
+    if type(node) is AccumulateGrad:
+        return 1
+    return getattr(node, "output_count", 1)
+
+
+def _apply(node, grads, needs, math, create_graph: bool):
+    if isinstance(node, FormulaNode):
+        if node._freed:
+            raise RuntimeError(BACKWARD_TWICE)
+        saved = {}
+        for key, value in node.saved.items():
+            if isinstance(value, SavedTensor):
+                value.check_version()
+                if create_graph:
+                    from .graph import _unpack_for_user
+
+                    value = _unpack_for_user(value, node)
+                else:
+                    value = (value.tensor if value.tensor is not None else value.data)._data
+            saved[key] = value
+        grad = grads[0] if node.output_count == 1 else grads
+        if grad is None:
+            return (None,) * len(node.next_functions)
+        if math is None:
+            from ..derivatives import array_math
+
+            math = array_math(grad if node.output_count == 1 else next(g for g in grads if g is not None))
+        return node.vjp(math, grad, saved, needs)
+    return node.apply_grads(grads, needs, create_graph)
+
+
+def _validate(grad, meta, create_graph: bool):
+    """Reduce a gradient to its input's shape (broadcasting) and cast it to the input's dtype."""
+    shape, dtype = meta
+    if create_graph:
+        if grad._data.shape != shape:
+            grad = grad.sum_to_size(shape)
+        if grad._data.dtype != dtype:
+            grad = grad.to(dtype=_dtype_of(dtype))
+        return grad
+    if grad.shape != shape:
+        grad = sum_to(grad, shape)
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
+
+def _dtype_of(numpy_dtype):
+    from .. import _dtype
+
+    return _dtype.from_numpy_dtype(numpy_dtype)
+
+
+def sum_to(array, shape: tuple):
+    """Sum ``array`` down to ``shape``: the gradient of broadcasting (``expand``)."""
+    if array.shape == shape:
+        return array
+    lead = array.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, size in enumerate(shape) if size == 1 and array.shape[lead + i] != 1
+    )
+    if axes:
+        array = array.sum(axis=axes, keepdims=True)
+    return array.reshape(shape)
+
+
+def _accumulate(variable, grad, create_graph: bool) -> None:
+    Tensor = _tensor_type()
+    if variable._leaf_hooks:
+        grad = _run_hook_dict(variable._leaf_hooks, grad, create_graph)
+    if grad is None:
+        return
+    current = variable._grad
+    if create_graph:
+        variable._grad = grad if current is None else current + grad
+        return
+    if current is None:
+        variable._grad = Tensor._make(grad.copy())  # never alias a gradient another node may hold
+    elif current.requires_grad or current._data.shape != grad.shape:
+        variable._grad = Tensor._make(current._data + grad)
+    else:
+        current._data += grad
+        current._version_counter.value += 1
+
+
+def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
+    hooks = node._tensor_pre_hooks
+    retain = node._retain_grad_hooks
+    if not hooks and not retain:
+        return grads
+    grads = list(grads)
+    if hooks:
+        for nr, hook_dict in hooks.items():
+            if hook_dict and grads[nr] is not None:
+                grads[nr] = _run_hook_dict(hook_dict, grads[nr], create_graph)
+    if retain:
+        Tensor = _tensor_type()
+        for nr, reference in retain.items():
+            tensor = reference()
+            grad = grads[nr]
+            if tensor is None or grad is None:
+                continue
+            if tensor._grad is None:
+                tensor._grad = grad if create_graph else Tensor._make(grad.copy())
+            elif create_graph:
+                tensor._grad = tensor._grad + grad
+            else:
+                tensor._grad._data += grad
+    return grads
+
+
+def _run_hook_dict(hooks: dict, grad, create_graph: bool):
+    Tensor = _tensor_type()
+    for hook in list(hooks.values()):
+        value = grad if create_graph else Tensor._make(grad)
+        result = hook(value)
+        if result is not None:
+            grad = result if create_graph else result._data
+    return grad
+
+
+def _run_node_hooks(hooks: dict, grads, other):
+    Tensor = _tensor_type()
+    wrapped = tuple(Tensor._make(g) if g is not None and not isinstance(g, Tensor) else g for g in grads)
+    for hook in list(hooks.values()):
+        result = hook(wrapped, *([other] if other else []))
+        if result is not None:
+            wrapped = tuple(result)
+    return [g._data if isinstance(g, Tensor) and not isinstance(grads[0], Tensor) else g for g in wrapped]
+
+
+def _zeros_like(tensor):
+    Tensor = _tensor_type()
+    xp = _backend.array_namespace(tensor._data)
+    return Tensor._make(xp.zeros(tensor._data.shape, dtype=tensor._data.dtype))
+
+
+# ---------------------------------------------------------------------- view rebasing nodes
+
+def _geometry(tensor) -> tuple:
+    """``tensor``'s window on its storage, in elements: (shape, strides, storage_offset)."""
+    return tuple(tensor._data.shape), tensor.stride(), tensor.storage_offset()
+
+
+def _scatter_positions(xp, geometry) -> object:
+    """The storage position of every element of a window, as an array of the window's shape."""
+    shape, strides, offset = geometry
+    positions = xp.full(shape, offset, dtype=xp.int64)
+    for axis, (size, stride) in enumerate(zip(shape, strides)):
+        index_shape = [1] * len(shape)
+        index_shape[axis] = size
+        positions = positions + (xp.arange(size, dtype=xp.int64) * stride).reshape(index_shape)
+    return positions
+
+
+class AsStridedBackward0(Node):
+    """The grad_fn of a view whose base was changed in place: routes the view's gradient into the
+    base's positions (PyTorch regenerates it lazily, so do we)."""
+
+    __slots__ = ("_base_geometry", "_view_geometry")
+    output_count = 1
+
+    def __init__(self, next_functions, base_geometry, view_geometry) -> None:
+        super().__init__(next_functions)
+        self._base_geometry = base_geometry
+        self._view_geometry = view_geometry
+
+    @property
+    def _saved_size(self):
+        return self._view_geometry[0]
+
+    @property
+    def _saved_stride(self):
+        return self._view_geometry[1]
+
+    @property
+    def _saved_storage_offset(self):
+        return self._view_geometry[2]
+
+    def apply_grads(self, grads, needs, create_graph):
+        grad = grads[0]
+        Tensor = _tensor_type()
+        array = grad._data if create_graph else grad
+        xp = _backend.array_namespace(array)
+        base_positions = _scatter_positions(xp, self._base_geometry)
+        view_positions = _scatter_positions(xp, self._view_geometry)
+        size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
+        storage = xp.zeros(size, dtype=array.dtype)
+        xp.add.at(storage, view_positions.reshape(-1), array.reshape(-1)) if xp is _backend.numpy else \
+            storage.scatter_add(view_positions.reshape(-1), array.reshape(-1))
+        result = storage[base_positions]
+        return (Tensor._make(result) if create_graph else result,)
+
+
+def as_strided_node(base, view) -> Node:
+    from .._dispatch import edge
+
+    node = AsStridedBackward0((edge(base),), _geometry(base), _geometry(view))
+    node._input_meta = ((base._data.shape, base._data.dtype),)
+    return node
+
+
+class CopySlices(Node):
+    """The base's grad_fn after an in-place op on one of its views.
+
+    The gradient of the base passes unchanged outside the view's window; inside the window it
+    goes through the in-place op's own node (``fn``), whose gradient for its first input lands
+    back in the window and whose other inputs get the rest.
+    """
+
+    __slots__ = ("fn", "_base_geometry", "_view_geometry")
+    output_count = 1
+
+    def __init__(self, base_edge, base_geometry, view_geometry, fn) -> None:
+        super().__init__((base_edge,) + tuple(fn.next_functions[1:]))
+        self.fn = fn
+        self._base_geometry = base_geometry
+        self._view_geometry = view_geometry
+
+    def name(self) -> str:
+        return "CopySlices"
+
+    def _release(self) -> None:
+        self.fn._release()
+
+    def apply_grads(self, grads, needs, create_graph):
+        from .. import derivatives
+
+        Tensor = _tensor_type()
+        grad = grads[0]
+        array = grad._data if create_graph else grad
+        xp = _backend.array_namespace(array)
+        base_positions = _scatter_positions(xp, self._base_geometry)
+        view_positions = _scatter_positions(xp, self._view_geometry)
+        size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
+        storage = xp.zeros(size, dtype=array.dtype)
+        storage[base_positions.reshape(-1)] = array.reshape(-1)
+        window = storage[view_positions]
+        fn_needs = (True,) + tuple(needs[1:])
+        fn_grads = _apply(self.fn, [Tensor._make(window) if create_graph else window], fn_needs,
+                          derivatives.TENSOR_MATH if create_graph else None, create_graph)
+        own = fn_grads[0]
+        if own is None:
+            storage[view_positions.reshape(-1)] = 0
+        else:
+            own_array = own._data if create_graph else own
+            meta = self.fn._input_meta[0] if self.fn._input_meta else None
+            if meta is not None and own_array.shape != meta[0]:
+                own_array = sum_to(own_array, meta[0])
+            storage[view_positions.reshape(-1)] = xp.broadcast_to(own_array, window.shape).reshape(-1)
+        result = storage[base_positions]
+        if create_graph:
+            result = Tensor._make(result)
+        rest = tuple(fn_grads[1:])
+        return (result,) + rest
+
+
+def copy_slices_node(base, view, fn) -> Node:
+    from .._dispatch import edge
+
+    node = CopySlices(edge(base), _geometry(base), _geometry(view), fn)
+    fn_meta = fn._input_meta or ((None,) * len(fn.next_functions))
+    node._input_meta = ((base._data.shape, base._data.dtype),) + tuple(fn_meta[1:])
+    return node

@@ -1,0 +1,265 @@
+"""The backward graph: nodes (``grad_fn``), their edges and the values they save.
+
+A node is what PyTorch calls a ``grad_fn``: ``next_functions`` holds one ``(node, input_nr)``
+edge per differentiable input of the forward op, in argument order; ``(None, 0)`` marks an input
+that needs no gradient. A leaf that requires grad is reached through its ``AccumulateGrad`` node.
+
+Every node saved by the op table is a ``FormulaNode`` whose class carries PyTorch's name
+(``MulBackward0``) and whose vector-Jacobian product comes from ``derivatives.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+__all__ = ["Node", "AccumulateGrad", "FormulaNode", "SavedTensor", "node_class", "RemovableHandle"]
+
+_sequence = itertools.count()
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+ANOMALY_HINT = (
+    "enable anomaly detection to find the operation that failed to compute its gradient, with "
+    "tensorkit.autograd.set_detect_anomaly(True, check_nan=False)."
+)
+ANOMALY_HINT_ACTIVE = (
+    "the backtrace further above shows the operation that failed to compute its gradient. The "
+    "variable in question was changed in there or anywhere later. Good luck!"
+)
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` takes the hook out again."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks: dict) -> None:
+        self._hooks = weakref.ref(hooks) if hooks is not None else None
+        self.id = next(RemovableHandle._ids)
+
+    def remove(self) -> None:
+        hooks = self._hooks() if self._hooks is not None else None
+        if hooks is not None:
+            hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+class _HookDict(dict):
+    """A dict that a RemovableHandle can hold a weak reference to."""
+
+    __slots__ = ("__weakref__",)
+
+
+class Node:
+    """A backward function: turns the gradient of its forward outputs into gradients of its inputs."""
+
+    __slots__ = ("next_functions", "_sequence_nr", "_pre_hooks", "_post_hooks", "_tensor_pre_hooks",
+                 "_retain_grad_hooks", "metadata", "_input_meta", "__weakref__", "__dict__")
+
+    def __init__(self, next_functions: tuple = ()) -> None:
+        self.next_functions = next_functions
+        self._sequence_nr = next(_sequence)
+        self._pre_hooks = None
+        self._post_hooks = None
+        self._tensor_pre_hooks = None  # output_nr -> _HookDict of tensor hooks (non-leaf tensors)
+        self._retain_grad_hooks = None  # output_nr -> weakref to the tensor that retains its grad
+        self.metadata = {}
+        self._input_meta = None
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def apply(self, grad_outputs: tuple) -> tuple:
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        """Free saved values after a backward pass that does not retain the graph."""
+
+    def register_hook(self, hook) -> RemovableHandle:
+        if self._post_hooks is None:
+            self._post_hooks = _HookDict()
+        handle = RemovableHandle(self._post_hooks)
+        self._post_hooks[handle.id] = hook
+        return handle
+
+    def register_prehook(self, hook) -> RemovableHandle:
+        if self._pre_hooks is None:
+            self._pre_hooks = _HookDict()
+        handle = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[handle.id] = hook
+        return handle
+
+    def _register_tensor_hook(self, output_nr: int, hook) -> RemovableHandle:
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = {}
+        hooks = self._tensor_pre_hooks.setdefault(output_nr, _HookDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def __call__(self, *grad_outputs):
+        return self.apply(grad_outputs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+
+class AccumulateGrad(Node):
+    """The node for a leaf that requires grad: adds the incoming gradient into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable) -> None:
+        super().__init__(())
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def apply(self, grad_outputs: tuple) -> tuple:
+        raise RuntimeError("AccumulateGrad is applied by the engine")
+
+
+class SavedTensor:
+    """A tensor saved for backward, with the version it had when saved.
+
+    Inputs are kept as the tensor itself (``_saved_self is x``). Outputs are kept as their data
+    and version counter only, so a node does not keep its own output alive; unpacking one builds
+    a new tensor whose ``grad_fn`` is the saving node, as PyTorch does.
+    """
+
+    __slots__ = ("tensor", "data", "version_counter", "saved_version", "is_output", "output_nr",
+                 "requires_grad", "node_name")
+
+    def __init__(self, tensor, *, is_output: bool = False, node_name: str = "") -> None:
+        self.version_counter = tensor._version_counter
+        self.saved_version = tensor._version_counter.value
+        self.is_output = is_output
+        self.output_nr = tensor._output_nr
+        self.requires_grad = tensor.requires_grad
+        self.node_name = node_name
+        if is_output:
+            self.tensor = None
+            self.data = tensor
+        else:
+            self.tensor = tensor
+            self.data = None
+
+    def check_version(self) -> None:
+        current = self.version_counter.value
+        if current == self.saved_version:
+            return
+        from .grad_mode import is_anomaly_enabled
+
+        tensor = self.tensor if self.tensor is not None else self.data
+        shape = ", ".join(str(size) for size in tensor.shape)
+        clause = ""
+        if self.is_output:
+            clause = f", which is output {self.output_nr} of {_strip_backward(self.node_name)},"
+        elif tensor.grad_fn is not None:
+            clause = f", which is output {tensor._output_nr} of {_strip_backward(tensor.grad_fn.name())},"
+        hint = ANOMALY_HINT_ACTIVE if is_anomaly_enabled() else ANOMALY_HINT
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: [tensorkit.{tensor.dtype.legacy_name} [{shape}]]{clause} is at version "
+            f"{current}; expected version {self.saved_version} instead. Hint: {hint}"
+        )
+
+
+def _strip_backward(name: str) -> str:
+    head, sep, tail = name.rpartition("Backward")
+    if sep and tail.isdigit():
+        return head
+    if name.endswith("Backwards"):  # CopyBackwards
+        return name[: -len("Backwards")]
+    return name
+
+
+_FREED = object()
+
+
+class FormulaNode(Node):
+    """A node whose gradient formula lives in the op table (``derivatives.py``).
+
+    ``saved`` maps PyTorch's saved names (``self``, ``other``, ``result``, ``dim`` ...) to
+    SavedTensors or plain values; they read back as ``_saved_self`` and so on.
+    """
+
+    __slots__ = ("saved", "_freed")
+    vjp = None  # set on each generated subclass: vjp(math, grad, saved) -> tuple of input grads
+    output_count = 1
+
+    def __init__(self, next_functions: tuple, saved: dict) -> None:
+        Node.__init__(self, next_functions)
+        self.saved = saved
+        self._freed = False
+
+    def _release(self) -> None:
+        if self.saved:
+            self._freed = True
+            self.saved = _FREED_DICT
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("_saved_"):
+            return self._unpack_attribute(attribute[len("_saved_"):])
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{attribute}'")
+
+    def _unpack_attribute(self, key: str):
+        if self._freed:
+            raise RuntimeError(BACKWARD_TWICE)
+        spec = type(self).saved_names
+        if key not in spec:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '_saved_{key}'")
+        value = self.saved.get(key)
+        if isinstance(value, SavedTensor):
+            return _unpack_for_user(value, self)
+        from ..tensor import Tensor, _scalar_tensor
+
+        if isinstance(value, (int, float, bool)) and key in type(self).scalar_tensors:
+            return _scalar_tensor(value)
+        if isinstance(value, Tensor):
+            return value
+        return value
+
+
+_FREED_DICT: dict = {}
+
+
+def _unpack_for_user(saved: SavedTensor, node: Node):
+    saved.check_version()
+    if not saved.is_output:
+        return saved.tensor
+    from ..tensor import Tensor
+
+    source = saved.data
+    tensor = Tensor._make(source._data, source._storage, saved.version_counter)
+    if saved.requires_grad:
+        tensor._grad_fn = node
+        tensor._output_nr = saved.output_nr
+    return tensor
+
+
+_classes: dict[str, type] = {}
+
+
+def node_class(name: str, vjp=None, saved_names=(), scalar_tensors=(), base: type = FormulaNode) -> type:
+    """The node class called ``name`` (``MulBackward0``), made once and reused."""
+    cls = _classes.get(name)
+    if cls is None:
+        cls = type(name, (base,), {"__slots__": (), "vjp": staticmethod(vjp) if vjp else None,
+                                   "saved_names": frozenset(saved_names),
+                                   "scalar_tensors": frozenset(scalar_tensors),
+                                   "__module__": "tensorkit.autograd.graph"})
+        _classes[name] = cls
+    return cls

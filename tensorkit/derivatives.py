@@ -1,0 +1,551 @@
+"""The op table: each primitive's forward and its vector-Jacobian product, side by side.
+
+An entry names the backward node as PyTorch does (``MulBackward0``), says what the node saves
+(under PyTorch's names, readable as ``grad_fn._saved_self``), and gives two functions:
+
+* ``forward(xp, *arrays, **params)`` computes the result with the array namespace ``xp``;
+* ``vjp(m, g, saved, needs)`` maps the output gradient ``g`` to one gradient per input.
+
+``m`` is a small math namespace. During an ordinary ``backward()`` gradients are raw arrays and
+``m`` calls NumPy/CuPy; under ``create_graph=True`` they are tensors and ``m`` calls tensorkit's
+own differentiable ops, so the same formula gives higher-order derivatives. ``needs[i]`` says
+whether input ``i`` wants a gradient, so costly products are skipped when nobody needs them.
+Broadcasting needs no care here: the engine sums each gradient back to its input's shape.
+"""
+
+from __future__ import annotations
+
+from . import _backend
+from .autograd.graph import node_class
+
+ALWAYS = None  # "save this whatever inputs need grad"
+
+
+class Op:
+    """One table entry."""
+
+    __slots__ = ("name", "forward", "node_class", "save", "saves_result")
+
+    def __init__(self, node: str, forward, vjp, *, save: dict | None = None, result: bool = False,
+                 inputs: tuple = ("self", "other"), params: tuple = (), scalars: tuple = ()):
+        self.name = node
+        self.forward = forward
+        # save: {saved name: (input it comes from, input whose gradient needs it)}
+        self.save = {}
+        for key, (source, wanted_by) in (save or {}).items():
+            self.save[key] = (inputs.index(source), None if wanted_by is ALWAYS else inputs.index(wanted_by))
+        self.saves_result = result
+        names = tuple(self.save) + (("result",) if result else ()) + tuple(params)
+        self.node_class = node_class(node, vjp, saved_names=names, scalar_tensors=scalars)
+
+
+def _both(saved_self, saved_other):
+    return {"self": ("self", saved_self), "other": ("other", saved_other)}
+
+
+# ---------------------------------------------------------------------------- elementwise
+# d(a + alpha b) = da + alpha db
+ADD = Op("AddBackward0", lambda xp, a, b, alpha=1: a + b if alpha == 1 else a + alpha * b,
+         lambda m, g, s, needs: (g, g if s["alpha"] == 1 else g * s["alpha"]), params=("alpha",))
+# d(a - alpha b) = da - alpha db
+SUB = Op("SubBackward0", lambda xp, a, b, alpha=1: a - b if alpha == 1 else a - alpha * b,
+         lambda m, g, s, needs: (g, -g if s["alpha"] == 1 else -g * s["alpha"]), params=("alpha",))
+# d(c - x) = -dx   (Python scalar on the left: only x is an input)
+RSUB = Op("RsubBackward1", lambda xp, a, other, alpha=1: other - alpha * a if alpha != 1 else other - a,
+          lambda m, g, s, needs: (-g if s["alpha"] == 1 else -g * s["alpha"],), inputs=("self",),
+          params=("other", "alpha"))
+# d(ab) = b da + a db
+MUL = Op("MulBackward0", lambda xp, a, b: a * b,
+         lambda m, g, s, needs: (g * s["other"] if needs[0] else None, g * s["self"] if needs[1] else None),
+         save={"self": ("self", "other"), "other": ("other", "self")}, scalars=("other", "self"))
+# d(a/b) = da/b - a db/b^2
+DIV = Op("DivBackward0", lambda xp, a, b: a / b,
+         lambda m, g, s, needs: (g / s["other"] if needs[0] else None,
+                                 -g * s["self"] / (s["other"] * s["other"]) if needs[1] else None),
+         save={"self": ("self", "other"), "other": ("other", ALWAYS)}, scalars=("other",))
+# d(-x) = -dx
+NEG = Op("NegBackward0", lambda xp, a: -a, lambda m, g, s, needs: (-g,), inputs=("self",))
+# d(1/x) = -dx / x^2 = -result^2 dx
+RECIPROCAL = Op("ReciprocalBackward0", lambda xp, a: 1 / a,
+                lambda m, g, s, needs: (-g * s["result"] * s["result"],), inputs=("self",), result=True)
+# d(x^p) = p x^(p-1) dx      (p a Python number)
+POW = Op("PowBackward0", lambda xp, a, exponent: a ** exponent,
+         lambda m, g, s, needs: (_pow_scalar_grad(m, g, s["self"], s["exponent"]),),
+         save={"self": ("self", ALWAYS)}, inputs=("self",), params=("exponent",))
+# d(x^y) = y x^(y-1) dx + x^y log(x) dy
+POW_TENSOR = Op("PowBackward1", lambda xp, a, b: a ** b,
+                lambda m, g, s, needs: (
+                    g * s["exponent"] * s["self"] ** (s["exponent"] - 1) if needs[0] else None,
+                    g * s["result"] * m.log(s["self"]) if needs[1] else None),
+                save={"self": ("self", ALWAYS), "exponent": ("exponent", ALWAYS)},
+                inputs=("self", "exponent"), result=True)
+# d(c^y) = c^y log(c) dy     (c a Python number)
+POW_SCALAR_BASE = Op("PowBackward2", lambda xp, exponent, base: base ** exponent,
+                     lambda m, g, s, needs: (g * s["result"] * m.log_scalar(s["self"]),),
+                     save={"exponent": ("exponent", ALWAYS)}, inputs=("exponent",), params=("self",),
+                     result=True)
+# d|x| = sign(x) dx          (0 at 0, as in PyTorch)
+ABS = Op("AbsBackward0", lambda xp, a: abs(a), lambda m, g, s, needs: (g * m.sign(s["self"]),),
+         save={"self": ("self", ALWAYS)}, inputs=("self",))
+# d exp(x) = exp(x) dx
+EXP = Op("ExpBackward0", lambda xp, a: xp.exp(a), lambda m, g, s, needs: (g * s["result"],),
+         inputs=("self",), result=True)
+# d log(x) = dx / x
+LOG = Op("LogBackward0", lambda xp, a: xp.log(a), lambda m, g, s, needs: (g / s["self"],),
+         save={"self": ("self", ALWAYS)}, inputs=("self",))
+# d sqrt(x) = dx / (2 sqrt(x))
+SQRT = Op("SqrtBackward0", lambda xp, a: xp.sqrt(a), lambda m, g, s, needs: (g / (2 * s["result"]),),
+          inputs=("self",), result=True)
+# d sin(x) = cos(x) dx
+SIN = Op("SinBackward0", lambda xp, a: xp.sin(a), lambda m, g, s, needs: (g * m.cos(s["self"]),),
+         save={"self": ("self", ALWAYS)}, inputs=("self",))
+# d cos(x) = -sin(x) dx
+COS = Op("CosBackward0", lambda xp, a: xp.cos(a), lambda m, g, s, needs: (-g * m.sin(s["self"]),),
+         save={"self": ("self", ALWAYS)}, inputs=("self",))
+# d tanh(x) = (1 - tanh(x)^2) dx
+TANH = Op("TanhBackward0", lambda xp, a: xp.tanh(a),
+          lambda m, g, s, needs: (g * (1 - s["result"] * s["result"]),), inputs=("self",), result=True)
+# d sigmoid(x) = s (1 - s) dx  (computed as 1/(1+exp(-x)), stable for large |x| in floating point)
+SIGMOID = Op("SigmoidBackward0", lambda xp, a: _sigmoid(xp, a),
+             lambda m, g, s, needs: (g * s["result"] * (1 - s["result"]),), inputs=("self",), result=True)
+# d relu(x) = [x > 0] dx
+RELU = Op("ReluBackward0", lambda xp, a: xp.maximum(a, 0),
+          lambda m, g, s, needs: (m.where(s["result"] > 0, g, 0),), inputs=("self",), result=True)
+# d clamp(x) = [min <= x <= max] dx
+CLAMP = Op("ClampBackward1", lambda xp, a, min=None, max=None: _clamp(xp, a, min, max),
+           lambda m, g, s, needs: (m.where(_inside(s["self"], s["min"], s["max"]), g, 0),),
+           save={"self": ("self", ALWAYS)}, inputs=("self",), params=("min", "max"))
+# d max(a, b): the larger input gets the gradient; ties split it evenly
+MAXIMUM = Op("MaximumBackward0", lambda xp, a, b: xp.maximum(a, b),
+             lambda m, g, s, needs: _pick_larger(m, g, s["self"], s["other"]),
+             save=_both(ALWAYS, ALWAYS))
+MINIMUM = Op("MinimumBackward0", lambda xp, a, b: xp.minimum(a, b),
+             lambda m, g, s, needs: _pick_larger(m, g, s["other"], s["self"]),
+             save=_both(ALWAYS, ALWAYS))
+# d where(c, a, b) = where(c, da, db)
+WHERE = Op("WhereBackward0", lambda xp, a, b, condition: xp.where(condition, a, b),
+           lambda m, g, s, needs: (m.where(s["condition"], g, 0) if needs[0] else None,
+                                   m.where(s["condition"], 0, g) if needs[1] else None),
+           params=("condition",))
+FLOOR_DIVIDE = Op("NotImplemented", lambda xp, a, b: xp.floor_divide(a, b),
+                  lambda m, g, s, needs: _not_implemented("floor_divide"))
+
+
+def _sigmoid(xp, a):
+    with _backend.numpy.errstate(over="ignore"):
+        return 1 / (1 + xp.exp(-a))
+
+
+def _clamp(xp, a, low, high):
+    if low is not None:
+        a = xp.maximum(a, low)
+    if high is not None:
+        a = xp.minimum(a, high)
+    return a
+
+
+def _inside(x, low, high):
+    if low is None:
+        return x <= high
+    if high is None:
+        return x >= low
+    return (x >= low) & (x <= high)
+
+
+def _pow_scalar_grad(m, g, x, exponent):
+    if exponent == 0:
+        return g * 0
+    return g * exponent * x ** (exponent - 1)
+
+
+def _pick_larger(m, g, larger, smaller):
+    half = g / 2
+    return (m.where(larger > smaller, g, m.where(larger == smaller, half, 0)),
+            m.where(smaller > larger, g, m.where(larger == smaller, half, 0)))
+
+
+def _not_implemented(name: str):
+    raise RuntimeError(f"the derivative for '{name}' is not implemented.")
+
+
+# ---------------------------------------------------------------------------- reductions
+# d sum(x) = broadcast of the gradient back to x's shape
+SUM = Op("SumBackward0", lambda xp, a, dtype=None: a.sum(dtype=dtype),
+         lambda m, g, s, needs: (m.expand(g, s["self_sym_sizes"]),), inputs=("self",),
+         params=("self_sym_sizes",))
+SUM_DIM = Op("SumBackward1", lambda xp, a, dim, keepdim, dtype=None: a.sum(axis=dim, keepdims=keepdim, dtype=dtype),
+             lambda m, g, s, needs: (m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]), s["self_sym_sizes"]),),
+             inputs=("self",), params=("self_sym_sizes", "dim", "keepdim"))
+# d mean(x) = gradient / n, broadcast back
+MEAN = Op("MeanBackward0", lambda xp, a: a.mean(),
+          lambda m, g, s, needs: (m.expand(g / s["self_sym_numel"], s["self_sym_sizes"]),),
+          inputs=("self",), params=("self_sym_sizes", "self_sym_numel"))
+MEAN_DIM = Op("MeanBackward1", lambda xp, a, dim, keepdim: a.mean(axis=dim, keepdims=keepdim),
+              lambda m, g, s, needs: (m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]) / _count(s),
+                                               s["self_sym_sizes"]),),
+              inputs=("self",), params=("self_sym_sizes", "dim", "keepdim"))
+# d max(x): the gradient goes to the maximal entries, split evenly among ties
+MAX_ALL = Op("MaxBackward1", lambda xp, a: a.max(),
+             lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
+             save={"self": ("self", ALWAYS)}, inputs=("self",), result=True)
+MIN_ALL = Op("MinBackward1", lambda xp, a: a.min(),
+             lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
+             save={"self": ("self", ALWAYS)}, inputs=("self",), result=True)
+# d max(x, dim): the gradient goes to the entry each index points at
+MAX_DIM = Op("MaxBackward0", None,
+             lambda m, g, s, needs: (m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"],
+                                                     s["self_sym_sizes"]),),
+             inputs=("self",), params=("indices", "dim", "keepdim", "self_sym_sizes"))
+MIN_DIM = Op("MinBackward0", None,
+             lambda m, g, s, needs: (m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"],
+                                                     s["self_sym_sizes"]),),
+             inputs=("self",), params=("indices", "dim", "keepdim", "self_sym_sizes"))
+MAX_DIM.node_class.output_count = 2
+MIN_DIM.node_class.output_count = 2
+# d prod(x)_i = product of the other entries (exclusive products, so zeros are handled)
+PROD = Op("ProdBackward0", lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
+          lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
+          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
+# d var(x) = 2 (x - mean) / (n - correction) dx
+VAR = Op("VarBackward0", lambda xp, a, dim, correction, keepdim: a.var(axis=dim, ddof=correction, keepdims=keepdim),
+         lambda m, g, s, needs: (m.unsqueeze_dims(g, s["dim"], s["keepdim"]) * 2 * _centered(m, s)
+                                 / (_count(s, "self") - s["correction"]),),
+         save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "correction", "keepdim"))
+# d std(x) = (x - mean) / ((n - correction) std) dx
+STD = Op("StdBackward0", lambda xp, a, dim, correction, keepdim: a.std(axis=dim, ddof=correction, keepdims=keepdim),
+         lambda m, g, s, needs: (m.unsqueeze_dims(g / s["result"], s["dim"], s["keepdim"]) * _centered(m, s)
+                                 / (_count(s, "self") - s["correction"]),),
+         save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "correction", "keepdim"), result=True)
+# d ||x||_p = x |x|^(p-2) / ||x||^(p-1) dx  (p = 2: x / ||x||)
+NORM = Op("LinalgVectorNormBackward0", None,
+          lambda m, g, s, needs: (m.norm_grad(g, s["self"], s["result"], s["ord"], s["dim"], s["keepdim"]),),
+          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("ord", "dim", "keepdim"), result=True)
+# d softmax = s * (g - sum(g * s))
+SOFTMAX = Op("SoftmaxBackward0", None,
+             lambda m, g, s, needs: (s["result"] * (g - (g * s["result"]).sum(s["dim"], keepdims=True)),),
+             inputs=("self",), params=("dim",), result=True)
+# d log_softmax = g - exp(result) * sum(g)
+LOG_SOFTMAX = Op("LogSoftmaxBackward0", None,
+                 lambda m, g, s, needs: (g - m.exp(s["result"]) * g.sum(s["dim"], keepdims=True),),
+                 inputs=("self",), params=("dim",), result=True)
+
+
+def _count(s, source: str = "") -> int:
+    sizes = s["self_sym_sizes"] if "self_sym_sizes" in s else s["self"].shape
+    dims = s["dim"]
+    if dims is None:
+        count = 1
+        for size in sizes:
+            count *= size
+        return count
+    count = 1
+    for dim in (dims if isinstance(dims, tuple) else (dims,)):
+        count *= sizes[dim]
+    return count
+
+
+def _centered(m, s):
+    x = s["self"]
+    return x - x.mean(s["dim"], keepdims=True)
+
+
+def _evenly_to(m, g, x, extreme):
+    mask = x == extreme
+    return m.where(mask, g / mask.sum(), 0)
+
+
+# ---------------------------------------------------------------------------- linear algebra
+# d(A B) = dA B^T + A^T dB
+MM = Op("MmBackward0", lambda xp, a, b: a @ b,
+        lambda m, g, s, needs: (m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
+                                m.matmul(m.mT(s["self"]), g) if needs[1] else None),
+        save={"self": ("self", "mat2"), "mat2": ("mat2", "self")}, inputs=("self", "mat2"))
+BMM = Op("BmmBackward0", lambda xp, a, b: a @ b,
+         lambda m, g, s, needs: (m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
+                                 m.matmul(m.mT(s["self"]), g) if needs[1] else None),
+         save={"self": ("self", "mat2"), "mat2": ("mat2", "self")}, inputs=("self", "mat2"))
+# d(A v) = dA v^T (outer) + A^T dv
+MV = Op("MvBackward0", lambda xp, a, v: a @ v,
+        lambda m, g, s, needs: (m.outer(g, s["vec"]) if needs[0] else None,
+                                m.matmul(m.mT(s["self"]), g) if needs[1] else None),
+        save={"self": ("self", "vec"), "vec": ("vec", "self")}, inputs=("self", "vec"))
+# d(u . v) = v du + u dv
+DOT = Op("DotBackward0", lambda xp, a, b: xp.dot(a, b),
+         lambda m, g, s, needs: (g * s["tensor"] if needs[0] else None, g * s["self"] if needs[1] else None),
+         save={"self": ("self", "tensor"), "tensor": ("tensor", "self")}, inputs=("self", "tensor"))
+
+
+# ---------------------------------------------------------------------------- copies and joins
+CLONE = Op("CloneBackward0", lambda xp, a: a.copy(), lambda m, g, s, needs: (g,), inputs=("self",))
+TO_COPY = Op("ToCopyBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",))
+# cat: each input gets its slice of the gradient
+CAT = Op("CatBackward0", None, lambda m, g, s, needs: m.split_sizes(g, s["sizes"], s["dim"]),
+         inputs=(), params=("dim", "sizes"))
+# stack: each input gets its entry of the gradient
+STACK = Op("StackBackward0", None, lambda m, g, s, needs: m.unstack(g, s["dim"]),
+           inputs=(), params=("dim",))
+# repeat: the gradient of every copy adds up
+REPEAT = Op("RepeatBackward0", lambda xp, a, repeats: xp.tile(a, repeats),
+            lambda m, g, s, needs: (m.repeat_grad(g, s["repeats"], s["self_sym_sizes"]),),
+            inputs=("self",), params=("repeats", "self_sym_sizes"))
+# advanced indexing copies: the gradient is added back at the indexed places
+INDEX = Op("IndexBackward0", None,
+           lambda m, g, s, needs: (m.index_grad(g, s["indices"], s["self_sym_sizes"]),),
+           inputs=("self",), params=("indices", "self_sym_sizes"))
+# x[indices] = values: indexed places lose their gradient; values get theirs (summed over repeats)
+INDEX_PUT = Op("IndexPutBackward0", None,
+               lambda m, g, s, needs: (m.index_fill_zero(g, s["indices"]) if needs[0] else None,
+                                       m.index_take(g, s["indices"]) if needs[1] else None),
+               inputs=("self", "values"), params=("indices", "accumulate"))
+# in-place writes of constants: no gradient reaches the old values
+ZERO = Op("ZeroBackward0", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
+FILL = Op("FillBackward2", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
+# copy_(src): the old value gets no gradient, src gets all of it
+COPY = Op("CopyBackwards", None, lambda m, g, s, needs: (m.zeros_like(g), g), inputs=("self", "src"))
+
+
+# ---------------------------------------------------------------------------- views
+# Each view's gradient puts the view-shaped gradient back into the base's shape.
+SLICE = Op("SliceBackward0", None,
+           lambda m, g, s, needs: (m.slice_grad(g, s["self_sym_sizes"], s["dim"], s["start"], s["end"], s["step"]),),
+           inputs=("self",), params=("self_sym_sizes", "dim", "start", "end", "step"))
+SELECT = Op("SelectBackward0", None,
+            lambda m, g, s, needs: (m.select_grad(g, s["self_sym_sizes"], s["dim"], s["index"]),),
+            inputs=("self",), params=("self_sym_sizes", "dim", "index"))
+ALIAS = Op("AliasBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",))
+VIEW = Op("ViewBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+          inputs=("self",), params=("self_sym_sizes",))
+UNSAFE_VIEW = Op("UnsafeViewBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+                 inputs=("self",), params=("self_sym_sizes",))
+TRANSPOSE = Op("TransposeBackward0", None, lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
+               inputs=("self",), params=("dim0", "dim1"))
+T = Op("TBackward0", None, lambda m, g, s, needs: (m.swapaxes(g, 0, -1) if g.ndim == 2 else g,), inputs=("self",))
+PERMUTE = Op("PermuteBackward0", None, lambda m, g, s, needs: (m.permute(g, _inverse(s["dims"])),),
+             inputs=("self",), params=("dims",))
+EXPAND = Op("ExpandBackward0", None, lambda m, g, s, needs: (m.sum_to(g, s["self_sym_sizes"]),),
+            inputs=("self",), params=("self_sym_sizes",))
+UNSQUEEZE = Op("UnsqueezeBackward0", None, lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
+               inputs=("self",), params=("dim",))
+SQUEEZE = Op("SqueezeBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+             inputs=("self",), params=("self_sym_sizes",))
+SQUEEZE_DIM = Op("SqueezeBackward1", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+                 inputs=("self",), params=("self_sym_sizes", "dim"))
+SQUEEZE_DIMS = Op("SqueezeBackward4", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+                  inputs=("self",), params=("self_sym_sizes", "dim"))
+SPLIT = Op("SplitBackward0", None,
+           lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
+           inputs=("self",), params=("self_sym_sizes", "dim", "split_sizes"))
+UNBIND = Op("UnbindBackward0", None,
+            lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], None),),
+            inputs=("self",), params=("self_sym_sizes", "dim"))
+
+
+def _inverse(dims):
+    inverse = [0] * len(dims)
+    for position, dim in enumerate(dims):
+        inverse[dim] = position
+    return tuple(inverse)
+
+
+def _without(shape, dim):
+    return tuple(size for axis, size in enumerate(shape) if axis != dim)
+
+
+# ---------------------------------------------------------------------------- formula math
+class ArrayMath:
+    """The math the formulas use, on raw NumPy/CuPy arrays (ordinary backward)."""
+
+    is_array = True
+
+    def __init__(self, xp) -> None:
+        self.xp = xp
+
+    def log(self, x):
+        return self.xp.log(x)
+
+    def log_scalar(self, value):
+        import math
+
+        return math.log(value)
+
+    def exp(self, x):
+        return self.xp.exp(x)
+
+    def sin(self, x):
+        return self.xp.sin(x)
+
+    def cos(self, x):
+        return self.xp.cos(x)
+
+    def sign(self, x):
+        return self.xp.sign(x)
+
+    def where(self, condition, a, b):
+        out = self.xp.where(condition, a, b)
+        reference = a if hasattr(a, "dtype") else b
+        return out.astype(reference.dtype, copy=False) if hasattr(reference, "dtype") else out
+
+    def zeros_like(self, g):
+        return self.xp.zeros_like(g)
+
+    def expand(self, g, shape):
+        return self.xp.broadcast_to(g, shape)
+
+    def sum_to(self, g, shape):
+        from .autograd.engine import sum_to
+
+        return sum_to(g, tuple(shape))
+
+    def reshape(self, g, shape):
+        return g.reshape(shape)
+
+    def swapaxes(self, g, a, b):
+        return self.xp.swapaxes(g, a, b)
+
+    def permute(self, g, dims):
+        return self.xp.transpose(g, dims)
+
+    def mT(self, x):
+        return self.xp.swapaxes(x, -1, -2)
+
+    def matmul(self, a, b):
+        return self.xp.matmul(a, b)
+
+    def outer(self, a, b):
+        return self.xp.outer(a, b)
+
+    def unsqueeze_dims(self, g, dim, keepdim):
+        if keepdim or dim is None:
+            return g
+        dims = dim if isinstance(dim, tuple) else (dim,)
+        return self.xp.expand_dims(g, tuple(sorted(dims)))
+
+    def scatter_along(self, g, indices, dim, keepdim, sizes):
+        xp = self.xp
+        out = xp.zeros(sizes, dtype=g.dtype)
+        if not keepdim:
+            g = xp.expand_dims(g, dim)
+            indices = xp.expand_dims(indices, dim)
+        xp.put_along_axis(out, indices, g, axis=dim)
+        return out
+
+    def prod_grad(self, g, x, dim, keepdim):
+        xp = self.xp
+        if dim is None:
+            flat = x.reshape(-1)
+            return (g * _exclusive_products(xp, flat, 0)).reshape(x.shape)
+        g = self.unsqueeze_dims(g, dim, keepdim)
+        return g * _exclusive_products(xp, x, dim)
+
+    def norm_grad(self, g, x, norm, ord, dim, keepdim):
+        xp = self.xp
+        g = self.unsqueeze_dims(g, dim, keepdim)
+        norm = self.unsqueeze_dims(norm, dim, keepdim)
+        with _backend.numpy.errstate(divide="ignore", invalid="ignore"):
+            if ord == 2:
+                scale = xp.where(norm == 0, 0, x / norm)
+            elif ord == 1:
+                scale = xp.sign(x)
+            elif ord == float("inf"):
+                mask = abs(x) == norm
+                scale = xp.sign(x) * mask / mask.sum(axis=dim, keepdims=True)
+            else:
+                scale = xp.where(norm == 0, 0, x * abs(x) ** (ord - 2) / norm ** (ord - 1))
+        return (g * scale).astype(x.dtype, copy=False)
+
+    def split_sizes(self, g, sizes, dim):
+        pieces, start = [], 0
+        for size in sizes:
+            index = [slice(None)] * g.ndim
+            index[dim] = slice(start, start + size)
+            pieces.append(g[tuple(index)])
+            start += size
+        return tuple(pieces)
+
+    def unstack(self, g, dim):
+        return tuple(self.xp.moveaxis(g, dim, 0))
+
+    def repeat_grad(self, g, repeats, sizes):
+        lead = len(repeats) - len(sizes)
+        shape = []
+        for axis, count in enumerate(repeats):
+            size = sizes[axis - lead] if axis >= lead else 1
+            shape += [count, size]
+        summed = g.reshape(shape).sum(axis=tuple(range(0, len(shape), 2)))
+        return summed.reshape(sizes)
+
+    def index_grad(self, g, indices, sizes):
+        out = self.xp.zeros(sizes, dtype=g.dtype)
+        self.xp.add.at(out, indices, g) if self.xp is _backend.numpy else out.scatter_add(indices, g)
+        return out
+
+    def index_fill_zero(self, g, indices):
+        out = g.copy()
+        out[indices] = 0
+        return out
+
+    def index_take(self, g, indices):
+        return g[indices]
+
+    def slice_grad(self, g, sizes, dim, start, end, step):
+        out = self.xp.zeros(sizes, dtype=g.dtype)
+        index = [slice(None)] * len(sizes)
+        index[dim] = slice(start, end, step)
+        out[tuple(index)] = g
+        return out
+
+    def select_grad(self, g, sizes, dim, position):
+        out = self.xp.zeros(sizes, dtype=g.dtype)
+        index = [slice(None)] * len(sizes)
+        index[dim] = position
+        out[tuple(index)] = g
+        return out
+
+    def join_pieces(self, grads, sizes, dim, split_sizes):
+        xp = self.xp
+        reference = next(g for g in grads if g is not None)
+        if split_sizes is None:  # unbind: pieces lost the dimension
+            pieces = [g if g is not None else xp.zeros_like(reference) for g in grads]
+            return xp.stack(pieces, axis=dim)
+        pieces = []
+        for g, size in zip(grads, split_sizes):
+            if g is None:
+                shape = list(sizes)
+                shape[dim] = size
+                g = xp.zeros(shape, dtype=reference.dtype)
+            pieces.append(g)
+        return xp.concatenate(pieces, axis=dim)
+
+
+def _exclusive_products(xp, x, axis):
+    """For each entry, the product of all other entries along ``axis`` (no division, so zeros work)."""
+    moved = xp.moveaxis(x, axis, -1)
+    ones = xp.ones(moved.shape[:-1] + (1,), dtype=x.dtype)
+    before = xp.cumprod(xp.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
+    after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(moved, -1)[..., :-1]], axis=-1), axis=-1), -1)
+    return xp.moveaxis(before * after, -1, axis)
+
+
+_array_math = {}
+
+
+def array_math(array) -> ArrayMath:
+    xp = _backend.array_namespace(array)
+    math = _array_math.get(xp)
+    if math is None:
+        math = _array_math[xp] = ArrayMath(xp)
+    return math
+
+
+class TensorMath:
+    """The same math on tensors, recorded for higher-order gradients (``create_graph=True``)."""
+
+    is_array = False
+
+    def __getattr__(self, name):
+        from . import _formula_tensor_math
+
+        return getattr(_formula_tensor_math, name)
+
+
+TENSOR_MATH = TensorMath()

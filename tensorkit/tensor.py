@@ -1,0 +1,604 @@
+"""``Tensor``: a window (shape, strides, offset) onto a buffer, plus the autograd state.
+
+The window is a NumPy (or CuPy) array view, so slicing and transposing share memory exactly as
+PyTorch's views do; the buffer is the ``UntypedStorage`` all views of it hold. Everything that
+views the same data, and every ``detach()`` of it, shares one ``VersionCounter``: in-place ops
+bump it, and tensors saved for backward compare against it.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import warnings
+import weakref
+from typing import Any
+
+from . import _backend
+from . import _dtype as dtypes
+from ._backend import numpy as np
+from .autograd import grad_mode
+from .autograd.graph import AccumulateGrad, RemovableHandle, _HookDict
+
+__all__ = ["Tensor", "Size", "UntypedStorage", "VersionCounter"]
+
+_ndarray = np.ndarray
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+    "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+    "for more information."
+)
+NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+DEEPCOPY_NON_LEAF = (
+    "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+    "moment.  If you were attempting to deepcopy a module, this may be because of a "
+    "tensorkit.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+)
+DETACH_VIEW_INPLACE = (
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+    "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+    "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+    "Optimizer.zero_grad() function in tensorkit/optim/optimizer.py as the solution."
+)
+NON_LEAF_REQUIRES_GRAD = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+    "in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+
+# How a view was made; decides whether it may be modified in place (PyTorch's CreationMeta).
+DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT, INFERENCE_MODE = "default", "no_grad", "multi_output", "inference"
+
+
+class VersionCounter:
+    """How many times the shared data was modified in place."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int = 0) -> None:
+        self.value = value
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``tensorkit.Size([2, 3])``.
+
+    >>> Size([2, 3]) == (2, 3)
+    True
+    """
+
+    def __repr__(self) -> str:
+        return f"tensorkit.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        count = 1
+        for size in self:
+            count *= size
+        return count
+
+    def __getitem__(self, index):
+        result = tuple.__getitem__(self, index)
+        return Size(result) if isinstance(index, slice) else result
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class UntypedStorage:
+    """The buffer behind a tensor and all its views: bytes, a start address and a device."""
+
+    __slots__ = ("_array", "__weakref__")
+
+    def __init__(self, array) -> None:
+        self._array = array  # the array that owns (or spans) the whole buffer
+
+    def _span(self) -> tuple[int, int]:
+        array = self._array
+        start = _backend.data_address(array)
+        if array.size == 0:
+            return start, 0
+        low = high = 0
+        for size, stride in zip(array.shape, array.strides):
+            extent = (size - 1) * stride
+            if extent < 0:
+                low += extent
+            else:
+                high += extent
+        return start + low, high - low + array.itemsize
+
+    def data_ptr(self) -> int:
+        return self._span()[0]
+
+    def nbytes(self) -> int:
+        return self._span()[1]
+
+    def size(self) -> int:
+        return self.nbytes()
+
+    def __len__(self) -> int:
+        return self.nbytes()
+
+    @property
+    def device(self) -> _backend.Device:
+        return _backend.device_of(self._array)
+
+    def __repr__(self) -> str:
+        return f"<tensorkit.UntypedStorage of {self.nbytes()} bytes on {self.device}>"
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations made on it for backward.
+
+    >>> import tensorkit
+    >>> x = tensorkit.ones(3, requires_grad=True)
+    >>> (x * 2).sum().backward()
+    >>> x.grad
+    tensor([2., 2., 2.])
+    """
+
+    __slots__ = ("_data", "_storage", "_version_counter", "_requires_grad", "_grad_fn", "_output_nr",
+                 "_grad", "_base", "_view_creation", "_view_version", "_accumulator", "_leaf_hooks",
+                 "_retains_grad", "_is_inference", "_is_param", "__dict__", "__weakref__")
+
+    # ------------------------------------------------------------------ construction
+    def __new__(cls, *args, **kwargs):
+        # The legacy constructor: Tensor([1, 2]) or Tensor(2, 3) gives float32.
+        from ._creation import _legacy_constructor
+
+        return _legacy_constructor(cls, dtypes.float32, args, kwargs)
+
+    @classmethod
+    def _make(cls, data, storage: UntypedStorage | None = None, version_counter: VersionCounter | None = None):
+        """A tensor over ``data``; a new storage and version counter unless given."""
+        self = object.__new__(cls)
+        self._data = data
+        self._storage = storage if storage is not None else UntypedStorage(data)
+        self._version_counter = version_counter if version_counter is not None else VersionCounter()
+        self._requires_grad = False
+        self._grad_fn = None
+        self._output_nr = 0
+        self._grad = None
+        self._base = None
+        self._view_creation = None
+        self._view_version = 0
+        self._accumulator = None
+        self._leaf_hooks = None
+        self._retains_grad = False
+        self._is_inference = grad_mode._state.inference
+        self._is_param = False
+        return self
+
+    def _make_view(self, data) -> Tensor:
+        """A view of this tensor over ``data`` (which must share this tensor's memory)."""
+        view = Tensor._make(data, self._storage, self._version_counter)
+        base = self._base if self._base is not None else self
+        view._base = base
+        view._view_version = self._version_counter.value
+        view._is_inference = self._is_inference or view._is_inference
+        if grad_mode._state.inference:
+            view._view_creation = INFERENCE_MODE
+        elif not grad_mode._state.grad_enabled:
+            view._view_creation = NO_GRAD_MODE
+        else:
+            view._view_creation = self._view_creation if self._view_creation is not None else DEFAULT
+        return view
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes._BY_NUMPY[self._data.dtype]
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._wrap_dim(dim)]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
+    @property
+    def device(self) -> _backend.Device:
+        return _backend.device_of(self._data)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
+    def get_device(self) -> int:
+        device = self.device
+        return -1 if device.type == "cpu" else device.index
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return False
+
+    def _wrap_dim(self, dim: int, ndim: int | None = None) -> int:
+        ndim = self._data.ndim if ndim is None else ndim
+        bound = max(ndim, 1)
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+        if dim < -bound or dim >= bound:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], but got {dim})"
+            )
+        return dim % bound
+
+    # ------------------------------------------------------------------ memory
+    def data_ptr(self) -> int:
+        return _backend.data_address(self._data)
+
+    def untyped_storage(self) -> UntypedStorage:
+        return self._storage
+
+    def storage_offset(self) -> int:
+        return (self.data_ptr() - self._storage.data_ptr()) // self._data.itemsize
+
+    def stride(self, dim: int | None = None):
+        itemsize = self._data.itemsize
+        strides = tuple(step // itemsize for step in self._data.strides)
+        if dim is None:
+            return strides
+        return strides[self._wrap_dim(dim)]
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
+    @property
+    def _version(self) -> int:
+        if self._is_inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return self._version_counter.value
+
+    def is_inference(self) -> bool:
+        return self._is_inference
+
+    def _bump_version(self) -> None:
+        self._version_counter.value += 1
+
+    def is_set_to(self, other: Tensor) -> bool:
+        return (self._storage is other._storage and self.storage_offset() == other.storage_offset()
+                and self.shape == other.shape and self.stride() == other.stride())
+
+    # ------------------------------------------------------------------ autograd state
+    @property
+    def grad_fn(self):
+        if self._base is not None and self._view_version != self._version_counter.value:
+            self._refresh_view_grad_fn()
+        return self._grad_fn
+
+    def _refresh_view_grad_fn(self) -> None:
+        """After an in-place change, a view's grad_fn is rebuilt as AsStridedBackward0 of its base."""
+        from .autograd.engine import as_strided_node
+
+        self._view_version = self._version_counter.value
+        base = self._base
+        if self._view_creation != DEFAULT or not (base._grad_fn is not None or base._requires_grad):
+            return
+        self._grad_fn = as_strided_node(base, self)
+        self._output_nr = 0
+
+    @property
+    def requires_grad(self) -> bool:
+        if self._requires_grad or self.grad_fn is not None:
+            return True
+        base = self._base
+        return base is not None and base.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self._set_requires_grad(bool(value), "only Tensors of floating point and complex dtype can require gradients")
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self._set_requires_grad(bool(requires_grad), "only Tensors of floating point dtype can require gradients")
+        return self
+
+    def _set_requires_grad(self, value: bool, integer_message: str) -> None:
+        if not self.is_leaf:
+            if value:
+                return
+            raise RuntimeError(NON_LEAF_REQUIRES_GRAD)
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(integer_message)
+        if value and self._is_inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+        self._requires_grad = value
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf or self._retains_grad:
+            return
+        fn = self.grad_fn
+        if fn._retain_grad_hooks is None:
+            fn._retain_grad_hooks = {}
+        fn._retain_grad_hooks[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    def _accumulate_node(self) -> AccumulateGrad:
+        """The AccumulateGrad node of this leaf, shared while any graph holds it."""
+        node = self._accumulator() if self._accumulator is not None else None
+        if node is None:
+            node = AccumulateGrad(self)
+            self._accumulator = weakref.ref(node)
+        return node
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        fn = self.grad_fn
+        if fn is not None:
+            return fn._register_tensor_hook(self._output_nr, hook)
+        if self._leaf_hooks is None:
+            self._leaf_hooks = _HookDict()
+        handle = RemovableHandle(self._leaf_hooks)
+        self._leaf_hooks[handle.id] = hook
+        return handle
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ------------------------------------------------------------------ copies
+    def detach(self) -> Tensor:
+        """A new tensor on the same memory and version counter, outside the graph."""
+        out = Tensor._make(self._data, self._storage, self._version_counter)
+        out._is_inference = self._is_inference
+        return out
+
+    def detach_(self) -> Tensor:
+        if self._base is not None:
+            raise RuntimeError(DETACH_VIEW_INPLACE)
+        self._grad_fn = None
+        self._output_nr = 0
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The same memory under a new version counter: changes through it escape autograd's checks."""
+        out = Tensor._make(self._data, self._storage, VersionCounter())
+        out._is_inference = self._is_inference
+        return out
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
+        self._storage = value._storage
+
+    def clone(self, *, memory_format=None) -> Tensor:
+        from . import _ops
+
+        return _ops.clone(self, memory_format=memory_format)
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        if not self.is_leaf:
+            raise RuntimeError(DEEPCOPY_NON_LEAF)
+        if id(self) in memo:
+            return memo[id(self)]
+        storage_key = ("tensorkit.storage", id(self._storage))
+        new_storage = memo.get(storage_key)
+        if new_storage is None:
+            new_storage = UntypedStorage(_copy_buffer(self._storage._array))
+            memo[storage_key] = new_storage
+            memo.setdefault(id(memo), []).append(self._storage)  # keep the key's storage alive
+        data = _window_on(new_storage, self)
+        new = type(self)._make(data, new_storage, VersionCounter(0 if self._is_param else 1))
+        new._requires_grad = self._requires_grad
+        new._is_param = self._is_param
+        memo[id(self)] = new
+        if self._grad is not None and not self._is_param:
+            new._grad = _copy.deepcopy(self._grad, memo)
+        if self.__dict__:
+            new.__dict__.update(_copy.deepcopy(self.__dict__, memo))
+        return new
+
+    def __copy__(self) -> Tensor:
+        new = type(self)._make(self._data, self._storage, VersionCounter(1))
+        new._requires_grad = self.requires_grad
+        new._is_param = self._is_param
+        if self.__dict__:
+            new.__dict__.update(self.__dict__)
+        return new
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild_tensor, (self.detach().numpy().copy(), self._requires_grad))
+
+    # ------------------------------------------------------------------ NumPy bridge and Python values
+    def numpy(self, *, force: bool = False):
+        """The tensor's values as a NumPy array that shares memory with it (on the CPU)."""
+        if self.requires_grad and not force:
+            raise RuntimeError(NUMPY_REQUIRES_GRAD)
+        if self.device.type != "cpu":
+            if not force:
+                raise TypeError(
+                    f"can't convert {self.device.type}:{self.device.index or 0} device type tensor to numpy. "
+                    "Use Tensor.cpu() to copy the tensor to host memory first."
+                )
+            return _backend.to_host(self._data)
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError(NUMPY_REQUIRES_GRAD)
+        array = _backend.to_host(self._data)
+        if dtype is not None and np.dtype(dtype) != array.dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
+
+    def tolist(self):
+        return _backend.to_host(self._data).tolist()
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return _backend.to_host(self._data).reshape(()).item()
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        self._check_scalar_conversion()
+        return float(self.item())
+
+    def __int__(self) -> int:
+        self._check_scalar_conversion()
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def _check_scalar_conversion(self) -> None:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        from ._formatting import format_tensor
+
+        device = None if self.device.type == "cpu" else str(self.device)
+        fn = self.grad_fn
+        return format_tensor(
+            _backend.to_host(self._data),
+            dtype_name=self.dtype.name,
+            device=device,
+            requires_grad=self.requires_grad and fn is None,
+            grad_fn_name=fn.name() if fn is not None else None,
+        )
+
+    __str__ = __repr__
+
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
+        if dtype is None:
+            return f"tensorkit.{self.dtype.legacy_name}"
+        from . import _ops
+
+        return _ops.to_dtype(self, _ops.parse_type(dtype))
+
+    # The op methods (add, sum, view, ...) are attached by _ops at import time.
+
+
+def _copy_buffer(array):
+    """A copy of the whole buffer ``array`` spans, as a flat array of its dtype."""
+    return _backend.span(array).copy()
+
+
+def _window_on(storage: UntypedStorage, tensor: Tensor):
+    """``tensor``'s window (offset, shape, strides), laid on ``storage`` (a copy of its buffer)."""
+    byte_offset = tensor.data_ptr() - tensor._storage.data_ptr()
+    data = tensor._data
+    return _backend.window(storage._array, byte_offset, data.shape, data.strides)
+
+
+def _scalar_tensor(value) -> Tensor:
+    """A 0-dim tensor for a Python scalar saved by a node (``_saved_other`` of ``x * 2``)."""
+    dtype = dtypes.scalar_dtype(value) if not isinstance(value, float) else dtypes.float64
+    return Tensor._make(np.asarray(value, dtype=dtype.numpy))
+
+
+def _rebuild_tensor(array, requires_grad: bool) -> Tensor:
+    tensor = Tensor._make(array)
+    tensor._requires_grad = requires_grad
+    return tensor
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
