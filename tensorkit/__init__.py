@@ -25,7 +25,7 @@ from ._dtype import (bool_ as bool, dtype, float16, float32, float64, get_defaul
                      int64, promote_types, set_default_dtype, uint8)
 from ._ops import (abs, absolute, add, all, allclose, amax, amin, any, argmax, argmin, bitwise_and, bitwise_not,
                    bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil, chunk, clamp, clip, clone, concat,
-                   concatenate, contiguous_format, cos, count_nonzero, cumsum, div, divide, dot, eq, equal, exp,
+                   concatenate, contiguous_format, cos, count_nonzero, cumsum, diagonal, div, divide, dot, eq, equal, exp,
                    expand, flatten, floor, floor_divide, ge, greater, greater_equal, gt,
                    isclose, isfinite, isinf, isnan, le, less, less_equal, log, log_softmax, logical_and,
                    logical_not, logical_or, logical_xor, lt, matmul, max, maximum, mean, min, minimum, mm, movedim,

@@ -110,6 +110,8 @@ def to_host(array):
     """A NumPy array with ``array``'s values (the array itself when it already is one)."""
     if isinstance(array, numpy.ndarray):
         return array
+    if isinstance(array, numpy.generic):
+        return numpy.asarray(array)
     return array.get()
 
 

@@ -73,9 +73,10 @@ def needs_grad(inputs) -> bool:
     return False
 
 
-def make_node(op, inputs, params, result=None, output_nr_tensors=()):
+def make_node(op, inputs, params, edges=None):
     """Build ``op``'s backward node over ``inputs``, saving what its formula needs."""
-    edges = tuple(edge(tensor) for tensor in inputs)
+    if edges is None:
+        edges = tuple(edge(tensor) for tensor in inputs)
     saved = dict(params) if params else {}
     for key, (source, wanted_by) in op.save.items():
         if wanted_by is not None and edges[wanted_by][0] is None:
@@ -89,6 +90,10 @@ def make_node(op, inputs, params, result=None, output_nr_tensors=()):
         else:
             saved[key] = value
     node = op.node_class(edges, saved)
+    if _state.anomaly:
+        import traceback
+
+        node.metadata["traceback_"] = "".join(traceback.format_stack()[:-3])
     node._input_meta = tuple(
         (tensor._data.shape, tensor._data.dtype) if fn is not None else None
         for tensor, (fn, _) in zip(inputs, edges)
@@ -204,14 +209,12 @@ def commit_inplace(op, target: Tensor, inputs: tuple, out, record: bool, params:
     """
     node = None
     if record:
+        edges = tuple(edge(tensor) for tensor in inputs)
         snapshot = inputs
         if any(source == 0 for source, _ in op.save.values()):
-            original = target.detach().clone() if target._data.size else target
-            original._grad_fn, original._requires_grad = None, False
+            original = Tensor._make(target._data.copy())  # the value before the write, for the formula
             snapshot = (original,) + tuple(inputs[1:])
-        node = make_node(op, snapshot, params)
-        node.next_functions = (edge(target),) + node.next_functions[1:]
-        node._input_meta = ((target._data.shape, target._data.dtype),) + node._input_meta[1:]
+        node = make_node(op, snapshot, params, edges)
     write(target, out)
     if node is not None:
         rebase_history(target, node)

@@ -28,7 +28,7 @@ _SAME_NAME = (
     "t", "permute", "movedim", "moveaxis", "expand", "expand_as", "broadcast_to", "unsqueeze", "squeeze",
     "narrow", "select", "split", "chunk", "unbind", "copy_", "fill_", "zero_", "add_", "sub_", "mul_",
     "div_", "pow_", "clamp_", "exp_", "log_", "sqrt_", "sin_", "cos_", "tanh_", "sigmoid_", "reciprocal_",
-    "neg_", "abs_", "relu_",
+    "neg_", "abs_", "relu_", "diagonal", "unfold", "unsqueeze_", "squeeze_", "transpose_", "t_",
 )
 for _name in _SAME_NAME:
     setattr(Tensor, _name, getattr(_ops, _name))

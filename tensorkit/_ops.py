@@ -122,7 +122,8 @@ def _binary(op, a, b, params=None):
     a, b, x, y, dtype = _binary_prepare(a, b)
     if isinstance(a, Tensor) and isinstance(b, Tensor) and x.shape != y.shape:
         _broadcast_shape(x.shape, y.shape)
-    out = op.forward(None, x, y, **params) if params else op.forward(None, x, y)
+    xp = _backend.array_namespace(x if not isinstance(x, (int, float, bool)) else y)
+    out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
     return call(op, (a, b), out, params)
 
 
@@ -159,7 +160,8 @@ def _inplace_binary(op, target: Tensor, other, params=None):
     if isinstance(other, Tensor):
         check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
     x, y = _arrays((target, other), dtype)
-    out = op.forward(None, x, y, **params) if params else op.forward(None, x, y)
+    xp = _backend.array_namespace(x)
+    out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
     return commit_inplace(op, target, (target, other), out, record, params)
 
 
@@ -252,7 +254,7 @@ def rdiv(input: Tensor, other):
 def floor_divide(input, other):
     a, b, x, y, dtype = _binary_prepare(input, other)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = D.FLOOR_DIVIDE.forward(None, x, y)
+        out = D.FLOOR_DIVIDE.forward(_backend.array_namespace(x if hasattr(x, "dtype") else y), x, y)
     return call(D.FLOOR_DIVIDE, (a, b), out)
 
 
@@ -1206,7 +1208,8 @@ def select(input: Tensor, dim: int, index: int):
     position = index % size
     selector = [slice(None)] * input.ndim
     selector[axis] = position
-    return call_view(D.SELECT, input, input._data[tuple(selector)],
+    # a trailing ... makes NumPy return a 0-d view rather than a scalar copy
+    return call_view(D.SELECT, input, input._data[tuple(selector) + (Ellipsis,)],
                      {"self_sym_sizes": input._data.shape, "dim": axis, "index": position})
 
 
@@ -1249,8 +1252,90 @@ def unbind(input: Tensor, dim: int = 0):
     for position in range(input.shape[axis]):
         index = [slice(None)] * input.ndim
         index[axis] = position
-        pieces.append(input._data[tuple(index)])
+        pieces.append(input._data[tuple(index) + (Ellipsis,)])
     return call_multi_view(D.UNBIND, input, pieces, {"self_sym_sizes": input._data.shape, "dim": axis})
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    a, b = input._wrap_dim(dim1), input._wrap_dim(dim2)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    data = input._data
+    xp = _backend.array_namespace(data)
+    view = xp.diagonal(data, offset, a, b)  # NumPy's diagonal is a read-only view: rebuild it writeable
+    view = xp.lib.stride_tricks.as_strided(view, shape=view.shape, strides=view.strides, writeable=True) \
+        if xp is np else view
+    positions = np.diagonal(np.arange(data.size).reshape(data.shape), offset, a, b).copy()
+    return call_view(D.DIAGONAL, input, view, {"self_sym_sizes": data.shape, "offset": offset, "dim1": a,
+                                               "dim2": b, "positions": positions})
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int):
+    axis = input._wrap_dim(dimension) if input.ndim else 0
+    data = input._data
+    length = data.shape[axis] if data.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {axis} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    shape = data.shape[:axis] + (count,) + data.shape[axis + 1:] + (size,)
+    stride = data.strides[axis] if data.ndim else data.itemsize
+    strides = data.strides[:axis] + (stride * step,) + data.strides[axis + 1:] + (stride,)
+    xp = _backend.array_namespace(data)
+    view = xp.lib.stride_tricks.as_strided(data, shape=shape, strides=strides)
+    positions = _unfold_positions(np.arange(data.size, dtype=np.int64).reshape(data.shape), axis, size, step)
+    return call_view(D.UNFOLD, input, view, {"self_sym_sizes": data.shape, "dimension": axis, "size": size,
+                                             "step": step, "positions": positions})
+
+
+def _unfold_positions(index, axis: int, size: int, step: int):
+    """The flat index of every element of ``index.unfold(axis, size, step)``."""
+    length = index.shape[axis] if index.ndim else 1
+    count = (length - size) // step + 1
+    shape = index.shape[:axis] + (count,) + index.shape[axis + 1:] + (size,)
+    stride = index.strides[axis] if index.ndim else index.itemsize
+    strides = index.strides[:axis] + (stride * step,) + index.strides[axis + 1:] + (stride,)
+    return np.lib.stride_tricks.as_strided(index, shape=shape, strides=strides).copy()
+
+
+def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
+    """``unsqueeze_``/``squeeze_``/``t_``: change the tensor's own window, recording the op."""
+    if target._base is not None and target.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError("tensorkit does not support in-place view ops on views that require grad")
+    node = None
+    if needs_grad((target,)):
+        from ._dispatch import make_node
+
+        node = make_node(op, (target,), params)
+    target._data = data
+    if node is not None:
+        target._grad_fn = node
+        target._output_nr = 0
+    return target
+
+
+def unsqueeze_(target: Tensor, dim: int) -> Tensor:
+    axis = target._wrap_dim(dim, target.ndim + 1)
+    return _inplace_view_op(D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis})
+
+
+def squeeze_(target: Tensor, dim=None) -> Tensor:
+    shape = target._data.shape
+    squeezed = squeeze(target.detach(), dim)._data
+    return _inplace_view_op(D.SQUEEZE_INPLACE, target, squeezed, {"self_sym_sizes": shape})
+
+
+def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
+    a, b = target._wrap_dim(dim0), target._wrap_dim(dim1)
+    xp = _backend.array_namespace(target._data)
+    return _inplace_view_op(D.TRANSPOSE_INPLACE, target, xp.swapaxes(target._data, a, b), {"dim0": a, "dim1": b})
+
+
+def t_(target: Tensor) -> Tensor:
+    if target.ndim < 2:
+        return target
+    return transpose_(target, 0, 1)
 
 
 def alias(input: Tensor):

@@ -340,6 +340,24 @@ UNBIND = Op("UnbindBackward0", None,
             inputs=("self",), params=("self_sym_sizes", "dim"))
 
 
+# diagonal/unfold: views with computed strides; the gradient is added back at the viewed places
+DIAGONAL = Op("DiagonalBackward0", None,
+              lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
+              inputs=("self",), params=("self_sym_sizes", "offset", "dim1", "dim2", "positions"))
+UNFOLD = Op("UnfoldBackward0", None,
+            lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
+            inputs=("self",), params=("self_sym_sizes", "dimension", "size", "step", "positions"))
+# in-place view ops change the tensor's own shape
+UNSQUEEZE_INPLACE = Op("UnsqueezeBackward1", None,
+                       lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
+                       inputs=("self",), params=("dim",))
+SQUEEZE_INPLACE = Op("SqueezeBackward2", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+                     inputs=("self",), params=("self_sym_sizes",))
+TRANSPOSE_INPLACE = Op("TransposeBackward1", None,
+                       lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
+                       inputs=("self",), params=("dim0", "dim1"))
+
+
 def _inverse(dims):
     inverse = [0] * len(dims)
     for position, dim in enumerate(dims):
@@ -487,6 +505,12 @@ class ArrayMath:
     def index_take(self, g, indices):
         return g[indices]
 
+    def strided_grad(self, g, sizes, positions):
+        """Add ``g`` back at ``positions`` (flat indices into a tensor of ``sizes``)."""
+        out = self.xp.zeros(int(_product(sizes)), dtype=g.dtype)
+        self.xp.add.at(out, positions.reshape(-1), g.reshape(-1))
+        return out.reshape(sizes)
+
     def slice_grad(self, g, sizes, dim, start, end, step):
         out = self.xp.zeros(sizes, dtype=g.dtype)
         index = [slice(None)] * len(sizes)
@@ -515,6 +539,13 @@ class ArrayMath:
                 g = xp.zeros(shape, dtype=reference.dtype)
             pieces.append(g)
         return xp.concatenate(pieces, axis=dim)
+
+
+def _product(sizes) -> int:
+    count = 1
+    for size in sizes:
+        count *= size
+    return count
 
 
 def _exclusive_products(xp, x, axis):

@@ -326,6 +326,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if not self.is_leaf and value:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         self._set_requires_grad(bool(value), "only Tensors of floating point and complex dtype can require gradients")
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:

@@ -28,6 +28,13 @@ def _tensor_type():
     return Tensor
 
 
+def _wrap(array):
+    """A tensor owning ``array`` (NumPy hands back 0-d results as scalars: make them arrays again)."""
+    from .._dispatch import wrap
+
+    return wrap(array)
+
+
 def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: bool, inputs=None,
                  accumulate: bool = True, allow_unused: bool = False, materialize_grads: bool = False):
     """Backpropagate from ``outputs``; accumulate into leaves, or return the grads of ``inputs``."""
@@ -55,7 +62,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
     dependencies = _count_dependencies([fn for fn, _, _ in roots])
-    needed = _needed_nodes(dependencies, {key[0] for key in captures}) if inputs is not None else None
+    needed = _needed_nodes([fn for fn, _, _ in roots], {key[0] for key in captures}) if inputs is not None else None
 
     buffers: dict[Node, list] = {}
     ready: list = []
@@ -75,7 +82,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                 for nr, grad in enumerate(grads):
                     position = captures.get((node, nr))
                     if position is not None and grad is not None:
-                        captured[position] = grad if create_graph else Tensor._make(grad)
+                        captured[position] = grad if create_graph else _wrap(grad)
             if node._pre_hooks:
                 grads = _run_node_hooks(node._pre_hooks, grads, ())
 
@@ -88,7 +95,12 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                 continue
             next_functions = node.next_functions
             needs = tuple(fn is not None and (needed is None or fn in needed) for fn, _ in next_functions)
-            input_grads = _apply(node, grads, needs, math, create_graph)
+            try:
+                input_grads = _apply(node, grads, needs, math, create_graph)
+            except Exception:
+                if grad_mode.is_anomaly_enabled():
+                    _warn_anomaly(node)
+                raise
             if node._post_hooks:
                 input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
             if not retain_graph:
@@ -130,7 +142,7 @@ def _initial_grad(output, grad, index: int, create_graph: bool):
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         xp = _backend.array_namespace(data)
         array = xp.ones(data.shape, dtype=data.dtype)
-        return Tensor._make(array) if create_graph else array
+        return _wrap(array) if create_graph else array
     if not isinstance(grad, Tensor):
         raise TypeError(f"gradients can be either Tensors or None, but got {type(grad).__name__}")
     if grad._data.shape != data.shape:
@@ -168,20 +180,20 @@ def _count_dependencies(roots) -> dict:
     return dependencies
 
 
-def _needed_nodes(dependencies: dict, targets: set) -> set:
-    """The nodes from which some target can be reached (only they need to run)."""
-    nodes = set(dependencies) | {node for node in targets}
+def _needed_nodes(roots, targets: set) -> set:
+    """The nodes from which some target can be reached: only they need to run."""
     parents: dict = {}
-    all_nodes = set(nodes)
-    frontier = list(nodes)
-    while frontier:
-        node = frontier.pop()
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
         for next_fn, _ in node.next_functions:
-            if next_fn is not None:
-                parents.setdefault(next_fn, []).append(node)
-                if next_fn not in all_nodes:
-                    all_nodes.add(next_fn)
-                    frontier.append(next_fn)
+            if next_fn is None:
+                continue
+            parents.setdefault(next_fn, []).append(node)
+            if next_fn not in seen:
+                seen.add(next_fn)
+                stack.append(next_fn)
     needed = set(targets)
     stack = list(targets)
     while stack:
@@ -235,6 +247,18 @@ def _apply(node, grads, needs, math, create_graph: bool):
     return node.apply_grads(grads, needs, create_graph)
 
 
+def _warn_anomaly(node) -> None:
+    import warnings
+
+    trace = node.metadata.get("traceback_")
+    if trace is None:
+        text = (f"Error detected in {node.name()}. No forward pass information available. Enable detect "
+                "anomaly during forward pass for more information.")
+    else:
+        text = f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{trace}"
+    warnings.warn(text, UserWarning, stacklevel=4)
+
+
 def _validate(grad, meta, create_graph: bool):
     """Reduce a gradient to its input's shape (broadcasting) and cast it to the input's dtype."""
     shape, dtype = meta
@@ -281,9 +305,9 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
         variable._grad = grad if current is None else current + grad
         return
     if current is None:
-        variable._grad = Tensor._make(grad.copy())  # never alias a gradient another node may hold
+        variable._grad = _wrap(_backend.array_namespace(grad).array(grad, copy=True))  # never alias a gradient another node may hold
     elif current.requires_grad or current._data.shape != grad.shape:
-        variable._grad = Tensor._make(current._data + grad)
+        variable._grad = _wrap(current._data + grad)
     else:
         current._data += grad
         current._version_counter.value += 1
@@ -307,7 +331,7 @@ def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
             if tensor is None or grad is None:
                 continue
             if tensor._grad is None:
-                tensor._grad = grad if create_graph else Tensor._make(grad.copy())
+                tensor._grad = grad if create_graph else _wrap(_backend.array_namespace(grad).array(grad, copy=True))
             elif create_graph:
                 tensor._grad = tensor._grad + grad
             else:
@@ -318,7 +342,7 @@ def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
 def _run_hook_dict(hooks: dict, grad, create_graph: bool):
     Tensor = _tensor_type()
     for hook in list(hooks.values()):
-        value = grad if create_graph else Tensor._make(grad)
+        value = grad if create_graph else _wrap(grad)
         result = hook(value)
         if result is not None:
             grad = result if create_graph else result._data
@@ -327,7 +351,7 @@ def _run_hook_dict(hooks: dict, grad, create_graph: bool):
 
 def _run_node_hooks(hooks: dict, grads, other):
     Tensor = _tensor_type()
-    wrapped = tuple(Tensor._make(g) if g is not None and not isinstance(g, Tensor) else g for g in grads)
+    wrapped = tuple(_wrap(g) if g is not None and not isinstance(g, Tensor) else g for g in grads)
     for hook in list(hooks.values()):
         result = hook(wrapped, *([other] if other else []))
         if result is not None:
@@ -338,7 +362,7 @@ def _run_node_hooks(hooks: dict, grads, other):
 def _zeros_like(tensor):
     Tensor = _tensor_type()
     xp = _backend.array_namespace(tensor._data)
-    return Tensor._make(xp.zeros(tensor._data.shape, dtype=tensor._data.dtype))
+    return _wrap(xp.zeros(tensor._data.shape, dtype=tensor._data.dtype))
 
 
 # ---------------------------------------------------------------------- view rebasing nodes
@@ -395,7 +419,7 @@ class AsStridedBackward0(Node):
         xp.add.at(storage, view_positions.reshape(-1), array.reshape(-1)) if xp is _backend.numpy else \
             storage.scatter_add(view_positions.reshape(-1), array.reshape(-1))
         result = storage[base_positions]
-        return (Tensor._make(result) if create_graph else result,)
+        return (_wrap(result) if create_graph else result,)
 
 
 def as_strided_node(base, view) -> Node:
@@ -443,7 +467,7 @@ class CopySlices(Node):
         storage[base_positions.reshape(-1)] = array.reshape(-1)
         window = storage[view_positions]
         fn_needs = (True,) + tuple(needs[1:])
-        fn_grads = _apply(self.fn, [Tensor._make(window) if create_graph else window], fn_needs,
+        fn_grads = _apply(self.fn, [_wrap(window) if create_graph else window], fn_needs,
                           derivatives.TENSOR_MATH if create_graph else None, create_graph)
         own = fn_grads[0]
         if own is None:
@@ -456,7 +480,7 @@ class CopySlices(Node):
             storage[view_positions.reshape(-1)] = xp.broadcast_to(own_array, window.shape).reshape(-1)
         result = storage[base_positions]
         if create_graph:
-            result = Tensor._make(result)
+            result = _wrap(result)
         rest = tuple(fn_grads[1:])
         return (result,) + rest
 

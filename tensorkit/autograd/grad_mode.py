@@ -148,6 +148,10 @@ class detect_anomaly:
         self.prev = False
 
     def __enter__(self) -> None:
+        import warnings
+
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only "
+                      "be enabled for debugging.", UserWarning, stacklevel=2)
         self.prev = _state.anomaly
         _state.anomaly = True
 

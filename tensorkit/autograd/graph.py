@@ -206,9 +206,14 @@ class FormulaNode(Node):
         self._freed = False
 
     def _release(self) -> None:
-        if self.saved:
-            self._freed = True
-            self.saved = _FREED_DICT
+        # Only saved tensors are freed (a Python scalar counts: PyTorch wraps it in a tensor);
+        # a node that saved only sizes and dims can run backward again, as in PyTorch.
+        scalars = type(self).scalar_tensors
+        for key, value in self.saved.items():
+            if isinstance(value, SavedTensor) or (key in scalars and value is not None):
+                self._freed = True
+                self.saved = _FREED_DICT
+                return
 
     def __getattr__(self, attribute: str):
         if attribute.startswith("_saved_"):
