@@ -14,7 +14,7 @@ tensor([1., 1., 1., 1., 1.], grad_fn=<CloneBackward0>)
 from __future__ import annotations
 
 from . import _methods  # noqa: F401  (attaches the Tensor methods)
-from . import autograd
+from . import autograd, nn
 from ._backend import Device as device
 from ._creation import (Generator, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,
                         from_numpy, full, full_like, initial_seed, linspace, manual_seed, ones, ones_like, rand,

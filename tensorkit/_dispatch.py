@@ -53,7 +53,7 @@ def wrap(array) -> Tensor:
 
 def edge(tensor) -> tuple:
     """The ``(node, input_nr)`` through which a gradient reaches ``tensor``; ``(None, 0)`` if none."""
-    if type(tensor) is not Tensor and not isinstance(tensor, Tensor):
+    if not isinstance(tensor, Tensor):
         return (None, 0)
     fn = tensor._grad_fn if tensor._base is None else tensor.grad_fn
     if fn is not None:
@@ -76,13 +76,13 @@ def needs_grad(inputs) -> bool:
 def make_node(op, inputs, params, edges=None):
     """Build ``op``'s backward node over ``inputs``, saving what its formula needs."""
     if edges is None:
-        edges = tuple(edge(tensor) for tensor in inputs)
+        edges = tuple([edge(tensor) for tensor in inputs])
     saved = dict(params) if params else {}
     for key, (source, wanted_by) in op.save.items():
         if wanted_by is not None and edges[wanted_by][0] is None:
             saved[key] = None
             continue
-        value = inputs[source] if source is not None else None
+        value = inputs[source]
         if isinstance(value, Tensor):
             if value._is_inference:
                 raise RuntimeError(INFERENCE_SAVED)
@@ -90,14 +90,14 @@ def make_node(op, inputs, params, edges=None):
         else:
             saved[key] = value
     node = op.node_class(edges, saved)
+    node._input_meta = tuple([
+        (tensor._data.shape, tensor._data.dtype) if fn is not None else None
+        for tensor, (fn, _) in zip(inputs, edges)
+    ])
     if _state.anomaly:
         import traceback
 
         node.metadata["traceback_"] = "".join(traceback.format_stack()[:-3])
-    node._input_meta = tuple(
-        (tensor._data.shape, tensor._data.dtype) if fn is not None else None
-        for tensor, (fn, _) in zip(inputs, edges)
-    )
     return node
 
 
@@ -105,24 +105,43 @@ def save_result(node, key: str, result: Tensor) -> None:
     node.saved[key] = SavedTensor(result, is_output=True, node_name=node.name())
 
 
+def _edges_if_recording(inputs):
+    """The inputs' edges when this op must be recorded, else None (the hot path of every op)."""
+    if not _state.grad_enabled:
+        return None
+    edges = []
+    recording = False
+    for tensor in inputs:
+        if isinstance(tensor, Tensor):
+            current = edge(tensor)
+            if current[0] is not None:
+                if tensor._is_inference:
+                    raise RuntimeError(INFERENCE_SAVED)
+                recording = True
+            edges.append(current)
+        else:
+            edges.append(_NO_EDGE)
+    return tuple(edges) if recording else None
+
+
+_NO_EDGE = (None, 0)
+
+
 def call(op, inputs: tuple, out, params: dict | None = None):
     """Wrap ``out`` (one array or a tuple of arrays) as new tensors, recording ``op`` if needed."""
-    record = needs_grad(inputs)
+    edges = _edges_if_recording(inputs)
     if type(out) is tuple:
         results = tuple(wrap(array) for array in out)
-        if record:
-            node = make_node(op, inputs, params)
+        if edges is not None:
+            node = make_node(op, inputs, params, edges)
             for number, result in enumerate(results):
                 if result._data.dtype.kind == "f":
                     result._grad_fn = node
                     result._output_nr = number
         return results
     result = wrap(out)
-    if record:
-        for tensor in inputs:
-            if isinstance(tensor, Tensor) and tensor._is_inference:
-                raise RuntimeError(INFERENCE_SAVED)
-        node = make_node(op, inputs, params)
+    if edges is not None:
+        node = make_node(op, inputs, params, edges)
         result._grad_fn = node
         if op.saves_result:
             save_result(node, "result", result)

@@ -12,6 +12,7 @@ from . import _creation
 from . import _dtype as dtypes
 from . import _ops
 from ._backend import Device
+from ._backend import numpy as _np
 from .tensor import Tensor
 
 # Methods that are exactly the function of the same name with the tensor first.
@@ -120,15 +121,14 @@ def _reflected(function):
     return lambda self, other: function(other, self)
 
 
-def _is_operand(other) -> bool:
-    from ._backend import numpy as np
-
-    return isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic))
+_OPERAND_TYPES = (Tensor, numbers.Number, _np.ndarray, _np.generic)
+_FAST_OPERANDS = frozenset((Tensor, float, int))
 
 
 def _binary_operator(function):
+    """An operator that defers (NotImplemented) to the other operand when it isn't a number or array."""
     def operator(self, other):
-        if not _is_operand(other):
+        if type(other) not in _FAST_OPERANDS and not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
         return function(self, other)
 

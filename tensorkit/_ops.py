@@ -118,12 +118,37 @@ def _shape_of(value) -> tuple:
     return value._data.shape if isinstance(value, Tensor) else ()
 
 
+def _fast_operands(a, b):
+    """The arrays for the common cases (same-dtype tensors, a tensor and a plain Python number),
+    where PyTorch's promotion changes nothing; None when the general path is needed."""
+    if type(a) is not Tensor:
+        return None
+    x = a._data
+    kind = type(b)
+    if kind is Tensor:
+        y = b._data
+        if x.dtype == y.dtype and type(x) is type(y):
+            return x, y
+        return None
+    if kind is float:
+        return (x, b) if x.dtype.kind == "f" else None
+    if kind is int:
+        return (x, b) if x.dtype.kind in "fiu" else None
+    return None
+
+
 def _binary(op, a, b, params=None):
-    a, b, x, y, dtype = _binary_prepare(a, b)
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and x.shape != y.shape:
-        _broadcast_shape(x.shape, y.shape)
-    xp = _backend.array_namespace(x if not isinstance(x, (int, float, bool)) else y)
-    out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
+    arrays = _fast_operands(a, b)
+    if arrays is None:
+        a, b, x, y, dtype = _binary_prepare(a, b)
+    else:
+        x, y = arrays
+    xp = np if type(x) is _ndarray or type(y) is _ndarray else _backend.array_namespace(x)
+    try:
+        out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
+    except ValueError:
+        _broadcast_shape(_shape_of(a), _shape_of(b))  # raises PyTorch's message
+        raise
     return call(op, (a, b), out, params)
 
 
@@ -183,12 +208,13 @@ def _inplace_constant(op, target: Tensor, value):
 
 # ---------------------------------------------------------------------------- arithmetic
 
+_ALPHA_ONE = {"alpha": 1}
+
+
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
         return copy_(out, add(input, other, alpha=alpha))
-    if alpha != 1:
-        return _binary(D.ADD, input, other, {"alpha": alpha})
-    return _binary(D.ADD, input, other, {"alpha": 1})
+    return _binary(D.ADD, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -199,7 +225,7 @@ def sub(input, other, *, alpha=1, out=None):
         )
     if out is not None:
         return copy_(out, sub(input, other, alpha=alpha))
-    return _binary(D.SUB, input, other, {"alpha": alpha})
+    return _binary(D.SUB, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
 
 
 def rsub(input: Tensor, other, *, alpha=1):

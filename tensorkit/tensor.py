@@ -141,9 +141,24 @@ class Tensor:
     tensor([2., 2., 2.])
     """
 
+    # The fields every op touches live in slots; the rarely set ones default at class level
+    # and land in the instance dict only when set, so making a tensor stays cheap.
     __slots__ = ("_data", "_storage", "_version_counter", "_requires_grad", "_grad_fn", "_output_nr",
-                 "_grad", "_base", "_view_creation", "_view_version", "_accumulator", "_leaf_hooks",
-                 "_retains_grad", "_is_inference", "_is_param", "__dict__", "__weakref__")
+                 "_base", "__dict__", "__weakref__")
+    _grad = None
+    _view_creation = None
+    _view_version = 0
+    _accumulator = None
+    _leaf_hooks = None
+    _retains_grad = False
+    _is_inference = False
+    _is_param = False
+    _INTERNAL = frozenset(("_grad", "_view_creation", "_view_version", "_accumulator", "_leaf_hooks",
+                           "_retains_grad", "_is_inference", "_is_param"))
+
+    def _user_attributes(self) -> dict:
+        """Attributes a user set on this tensor (``t.tag = ...``), which copies carry over."""
+        return {key: value for key, value in self.__dict__.items() if key not in Tensor._INTERNAL}
 
     # ------------------------------------------------------------------ construction
     def __new__(cls, *args, **kwargs):
@@ -162,15 +177,9 @@ class Tensor:
         self._requires_grad = False
         self._grad_fn = None
         self._output_nr = 0
-        self._grad = None
         self._base = None
-        self._view_creation = None
-        self._view_version = 0
-        self._accumulator = None
-        self._leaf_hooks = None
-        self._retains_grad = False
-        self._is_inference = grad_mode._state.inference
-        self._is_param = False
+        if grad_mode._state.inference:
+            self._is_inference = True
         return self
 
     def _make_view(self, data) -> Tensor:
@@ -179,7 +188,8 @@ class Tensor:
         base = self._base if self._base is not None else self
         view._base = base
         view._view_version = self._version_counter.value
-        view._is_inference = self._is_inference or view._is_inference
+        if self._is_inference:
+            view._is_inference = True
         if grad_mode._state.inference:
             view._view_creation = INFERENCE_MODE
         elif not grad_mode._state.grad_enabled:
@@ -420,7 +430,8 @@ class Tensor:
     def detach(self) -> Tensor:
         """A new tensor on the same memory and version counter, outside the graph."""
         out = Tensor._make(self._data, self._storage, self._version_counter)
-        out._is_inference = self._is_inference
+        if self._is_inference:
+            out._is_inference = True
         return out
 
     def detach_(self) -> Tensor:
@@ -435,7 +446,8 @@ class Tensor:
     def data(self) -> Tensor:
         """The same memory under a new version counter: changes through it escape autograd's checks."""
         out = Tensor._make(self._data, self._storage, VersionCounter())
-        out._is_inference = self._is_inference
+        if self._is_inference:
+            out._is_inference = True
         return out
 
     @data.setter
@@ -468,16 +480,16 @@ class Tensor:
         memo[id(self)] = new
         if self._grad is not None and not self._is_param:
             new._grad = _copy.deepcopy(self._grad, memo)
-        if self.__dict__:
-            new.__dict__.update(_copy.deepcopy(self.__dict__, memo))
+        attributes = self._user_attributes()
+        if attributes:
+            new.__dict__.update(_copy.deepcopy(attributes, memo))
         return new
 
     def __copy__(self) -> Tensor:
-        new = type(self)._make(self._data, self._storage, VersionCounter(1))
+        new = type(self)._make(self._data, self._storage, VersionCounter(0 if self._is_param else 1))
         new._requires_grad = self.requires_grad
         new._is_param = self._is_param
-        if self.__dict__:
-            new.__dict__.update(self.__dict__)
+        new.__dict__.update(self._user_attributes())
         return new
 
     def __reduce_ex__(self, protocol):

@@ -69,15 +69,16 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
     for fn, nr, grad in roots:
         _deliver(buffers, fn, nr, grad, create_graph)
     for fn, _, _ in roots:
-        if dependencies.get(fn, 0) == 0 and fn not in [entry[2] for entry in ready]:
-            heapq.heappush(ready, (-fn._sequence_nr, id(fn), fn))
+        if dependencies.get(fn, 0) == 0 and all(entry[1] is not fn for entry in ready):
+            heapq.heappush(ready, (-fn._sequence_nr, fn))  # sequence numbers are unique: no ties
 
-    math = derivatives.TENSOR_MATH if create_graph else None
+    math = derivatives.TENSOR_MATH if create_graph else derivatives.array_math(roots[0][2])
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
-            _, _, node = heapq.heappop(ready)
+            node = heapq.heappop(ready)[1]
             grads = buffers.pop(node)
-            grads = _run_tensor_hooks(node, grads, create_graph)
+            if node._tensor_pre_hooks or node._retain_grad_hooks:
+                grads = _run_tensor_hooks(node, grads, create_graph)
             if captures:
                 for nr, grad in enumerate(grads):
                     position = captures.get((node, nr))
@@ -94,7 +95,10 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
             if needed is not None and node not in needed:
                 continue
             next_functions = node.next_functions
-            needs = tuple(fn is not None and (needed is None or fn in needed) for fn, _ in next_functions)
+            if needed is None:
+                needs = tuple([fn is not None for fn, _ in next_functions])
+            else:
+                needs = tuple([fn is not None and fn in needed for fn, _ in next_functions])
             try:
                 input_grads = _apply(node, grads, needs, math, create_graph)
             except Exception:
@@ -110,13 +114,22 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
             for position, ((next_fn, nr), grad) in enumerate(zip(next_functions, input_grads)):
                 if next_fn is None or grad is None or not needs[position]:
                     continue
-                if meta is not None and meta[position] is not None:
-                    grad = _validate(grad, meta[position], create_graph)
-                _deliver(buffers, next_fn, nr, grad, create_graph)
+                if meta is not None:
+                    expected = meta[position]
+                    if expected is not None and (create_graph or grad.shape != expected[0]
+                                                 or grad.dtype != expected[1]):
+                        grad = _validate(grad, expected, create_graph)
+                buffer = buffers.get(next_fn)
+                if buffer is None:
+                    buffer = buffers[next_fn] = [None] * _output_count(next_fn)
+                    buffer[nr] = grad
+                else:
+                    current = buffer[nr]
+                    buffer[nr] = grad if current is None else current + grad
                 remaining = dependencies[next_fn] - 1
                 dependencies[next_fn] = remaining
                 if remaining == 0:
-                    heapq.heappush(ready, (-next_fn._sequence_nr, id(next_fn), next_fn))
+                    heapq.heappush(ready, (-next_fn._sequence_nr, next_fn))
 
     if inputs is None:
         return None
@@ -225,24 +238,24 @@ def _apply(node, grads, needs, math, create_graph: bool):
     if isinstance(node, FormulaNode):
         if node._freed:
             raise RuntimeError(BACKWARD_TWICE)
-        saved = {}
-        for key, value in node.saved.items():
-            if isinstance(value, SavedTensor):
-                value.check_version()
-                if create_graph:
-                    from .graph import _unpack_for_user
+        saved = node.saved
+        if saved:
+            unpacked = {}
+            for key, value in saved.items():
+                if type(value) is SavedTensor:
+                    if value.version_counter.value != value.saved_version:
+                        value.check_version()  # raises PyTorch's "modified by an inplace operation"
+                    if create_graph:
+                        from .graph import _unpack_for_user
 
-                    value = _unpack_for_user(value, node)
-                else:
-                    value = (value.tensor if value.tensor is not None else value.data)._data
-            saved[key] = value
+                        value = _unpack_for_user(value, node)
+                    else:
+                        value = (value.tensor if value.tensor is not None else value.data)._data
+                unpacked[key] = value
+            saved = unpacked
         grad = grads[0] if node.output_count == 1 else grads
         if grad is None:
             return (None,) * len(node.next_functions)
-        if math is None:
-            from ..derivatives import array_math
-
-            math = array_math(grad if node.output_count == 1 else next(g for g in grads if g is not None))
         return node.vjp(math, grad, saved, needs)
     return node.apply_grads(grads, needs, create_graph)
 
@@ -468,7 +481,7 @@ class CopySlices(Node):
         window = storage[view_positions]
         fn_needs = (True,) + tuple(needs[1:])
         fn_grads = _apply(self.fn, [_wrap(window) if create_graph else window], fn_needs,
-                          derivatives.TENSOR_MATH if create_graph else None, create_graph)
+                          derivatives.TENSOR_MATH if create_graph else derivatives.array_math(window), create_graph)
         own = fn_grads[0]
         if own is None:
             storage[view_positions.reshape(-1)] = 0
