@@ -78,7 +78,7 @@ def make_node(op, inputs, params, edges=None):
     if edges is None:
         edges = tuple([edge(tensor) for tensor in inputs])
     saved = dict(params) if params else {}
-    for key, (source, wanted_by) in op.save.items():
+    for key, source, wanted_by in op.save_items:
         if wanted_by is not None and edges[wanted_by][0] is None:
             saved[key] = None
             continue
@@ -89,11 +89,10 @@ def make_node(op, inputs, params, edges=None):
             saved[key] = SavedTensor(value)
         else:
             saved[key] = value
-    node = op.node_class(edges, saved)
-    node._input_meta = tuple([
+    node = op.node_class(edges, saved, tuple([
         (tensor._data.shape, tensor._data.dtype) if fn is not None else None
         for tensor, (fn, _) in zip(inputs, edges)
-    ])
+    ]))
     if _state.anomaly:
         import traceback
 
@@ -113,7 +112,16 @@ def _edges_if_recording(inputs):
     recording = False
     for tensor in inputs:
         if isinstance(tensor, Tensor):
-            current = edge(tensor)
+            if tensor._base is None:  # edge(), inlined: this runs for every input of every op
+                fn = tensor._grad_fn
+                if fn is not None:
+                    current = (fn, tensor._output_nr)
+                elif tensor._requires_grad:
+                    current = (tensor._accumulate_node(), 0)
+                else:
+                    current = _NO_EDGE
+            else:
+                current = edge(tensor)
             if current[0] is not None:
                 if tensor._is_inference:
                     raise RuntimeError(INFERENCE_SAVED)

@@ -24,7 +24,7 @@ ALWAYS = None  # "save this whatever inputs need grad"
 class Op:
     """One table entry."""
 
-    __slots__ = ("name", "forward", "node_class", "save", "saves_result")
+    __slots__ = ("name", "forward", "node_class", "save", "save_items", "saves_result")
 
     def __init__(self, node: str, forward, vjp, *, save: dict | None = None, result: bool = False,
                  inputs: tuple = ("self", "other"), params: tuple = (), scalars: tuple = ()):
@@ -34,6 +34,7 @@ class Op:
         self.save = {}
         for key, (source, wanted_by) in (save or {}).items():
             self.save[key] = (inputs.index(source), None if wanted_by is ALWAYS else inputs.index(wanted_by))
+        self.save_items = tuple((key, source, wanted_by) for key, (source, wanted_by) in self.save.items())
         self.saves_result = result
         names = tuple(self.save) + (("result",) if result else ()) + tuple(params)
         self.node_class = node_class(node, vjp, saved_names=names, scalar_tensors=scalars)

@@ -64,18 +64,25 @@ class _HookDict(dict):
 class Node:
     """A backward function: turns the gradient of its forward outputs into gradients of its inputs."""
 
-    __slots__ = ("next_functions", "_sequence_nr", "_pre_hooks", "_post_hooks", "_tensor_pre_hooks",
-                 "_retain_grad_hooks", "metadata", "_input_meta", "__weakref__", "__dict__")
+    __slots__ = ("next_functions", "_sequence_nr", "_input_meta", "__weakref__", "__dict__")
+    # Hooks are rare: they default at class level and are set on the instance only when used.
+    _pre_hooks = None
+    _post_hooks = None
+    _tensor_pre_hooks = None  # output_nr -> _HookDict of tensor hooks (non-leaf tensors)
+    _retain_grad_hooks = None  # output_nr -> weakref to the tensor that retains its grad
 
     def __init__(self, next_functions: tuple = ()) -> None:
         self.next_functions = next_functions
         self._sequence_nr = next(_sequence)
-        self._pre_hooks = None
-        self._post_hooks = None
-        self._tensor_pre_hooks = None  # output_nr -> _HookDict of tensor hooks (non-leaf tensors)
-        self._retain_grad_hooks = None  # output_nr -> weakref to the tensor that retains its grad
-        self.metadata = {}
-        self._input_meta = None
+        self._input_meta = None  # per input: (shape, dtype) its gradient must have, or None
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for the user's own notes about this node (PyTorch's ``Node.metadata``)."""
+        notes = self.__dict__.get("_metadata")
+        if notes is None:
+            notes = self.__dict__["_metadata"] = {}
+        return notes
 
     def name(self) -> str:
         return type(self).__name__
@@ -196,14 +203,16 @@ class FormulaNode(Node):
     SavedTensors or plain values; they read back as ``_saved_self`` and so on.
     """
 
-    __slots__ = ("saved", "_freed")
+    __slots__ = ("saved",)
+    _freed = False
     vjp = None  # set on each generated subclass: vjp(math, grad, saved) -> tuple of input grads
     output_count = 1
 
-    def __init__(self, next_functions: tuple, saved: dict) -> None:
-        Node.__init__(self, next_functions)
+    def __init__(self, next_functions: tuple, saved: dict, input_meta: tuple | None = None) -> None:
+        self.next_functions = next_functions
+        self._sequence_nr = next(_sequence)
+        self._input_meta = input_meta
         self.saved = saved
-        self._freed = False
 
     def _release(self) -> None:
         # Only saved tensors are freed (a Python scalar counts: PyTorch wraps it in a tensor);
