@@ -1467,12 +1467,25 @@ def setitem(input: Tensor, index, value) -> None:
     items = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_advanced(item) for item in items):
         return _index_put(input, _numpy_index(input, items), value)
+    if index == () or (len(items) == 1 and items[0] is Ellipsis):
+        _assign_whole(input, value)  # x[...] = v writes into x itself: fill_ or copy_
+        return None
     if len(items) == 1 and isinstance(items[0], slice) and items[0] == slice(None):
-        copy_(input, value)  # x[:] = v writes into x itself, not into a view of it
+        _assign_whole(input, value)  # x[:] = v writes into x itself, not into a view of it
         return None
     target = getitem(input, index)
     copy_(target, value)
     return None
+
+
+def _assign_whole(input: Tensor, value) -> None:
+    value = _as_operand(value)
+    if isinstance(value, Tensor) and value.ndim:
+        copy_(input, value)
+        return
+    record = check_inplace(input, (input, value))
+    fill = value.item() if isinstance(value, Tensor) else value
+    commit_inplace(D.FILL_TENSOR, input, (input, value if isinstance(value, Tensor) else None), fill, record)
 
 
 def _index_put(input: Tensor, index, value) -> None:

@@ -301,6 +301,9 @@ INDEX_PUT = Op("IndexPutBackward0", None,
 # in-place writes of constants: no gradient reaches the old values
 ZERO = Op("ZeroBackward0", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
 FILL = Op("FillBackward2", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
+# fill_ with a 0-dim tensor value: the value gets the sum of the gradient
+FILL_TENSOR = Op("FillBackward3", None, lambda m, g, s, needs: (m.zeros_like(g), g.sum() if needs[1] else None),
+                 inputs=("self", "value"))
 # copy_(src): the old value gets no gradient, src gets all of it
 COPY = Op("CopyBackwards", None, lambda m, g, s, needs: (m.zeros_like(g), g), inputs=("self", "src"))
 

@@ -36,7 +36,26 @@ def _load_runner():
 
 runner = _load_runner()
 CASES = runner.all_cases()
+
+# Cases that need parts of tensorkit another issue builds. They are strict expected failures:
+# the day that part lands, the case passes and strict=True makes the suite say so.
+NEEDS_LATER_ISSUE = {
+    "10_version::optimizer_step_adds_one": "tensorkit.optim (issue 3)",
+    "10_version::load_state_dict_adds_one": "tensorkit.nn.Linear and load_state_dict (issue 3)",
+    "10_version::new_linear_parameters_at_version_one": "tensorkit.nn.Linear (issue 3)",
+    "15_numpy::float64_array_into_float32_linear_raises": "tensorkit.nn.Linear (issue 3)",
+    "16_inplace_error::optimizer_step_between_backwards": "tensorkit.optim (issue 3)",
+}
+
+
+def _case_param(case):
+    reason = NEEDS_LATER_ISSUE.get(case.id)
+    marks = [pytest.mark.xfail(reason=f"needs {reason}", strict=True)] if reason else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
 CASE_PARAMS = [pytest.param(case, id=case.id) for case in CASES]
+TENSORKIT_CASE_PARAMS = [_case_param(case) for case in CASES]
 _expected_cache: dict[str, dict] = {}
 
 
@@ -79,7 +98,7 @@ def assert_same(actual: dict, recorded: dict) -> None:
     assert got["warnings"] == want["warnings"], "warnings differ"
 
 
-@pytest.mark.parametrize("case", CASE_PARAMS)
+@pytest.mark.parametrize("case", TENSORKIT_CASE_PARAMS)
 def test_case(case):
     """tensorkit prints, warns and raises what PyTorch 2.13 did for this case."""
     recorded = expected_for(case)
