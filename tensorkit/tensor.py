@@ -575,7 +575,7 @@ class Tensor:
             dtype_name=self.dtype.name,
             device=device,
             requires_grad=self.requires_grad and fn is None,
-            grad_fn_name=fn.name() if fn is not None else None,
+            grad_fn_name=type(fn).__name__ if fn is not None else None,
         )
 
     __str__ = __repr__

@@ -460,9 +460,6 @@ class CopySlices(Node):
         self._base_geometry = base_geometry
         self._view_geometry = view_geometry
 
-    def name(self) -> str:
-        return "CopySlices"
-
     def _release(self) -> None:
         self.fn._release()
 

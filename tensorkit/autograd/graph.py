@@ -16,6 +16,7 @@ import weakref
 __all__ = ["Node", "AccumulateGrad", "FormulaNode", "SavedTensor", "node_class", "RemovableHandle"]
 
 _sequence = itertools.count()
+_QUALIFIED_NAMES = frozenset(("CopySlices", "CopyBackwards", "NotImplemented", "Error", "DelayedError"))
 
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -85,7 +86,9 @@ class Node:
         return notes
 
     def name(self) -> str:
-        return type(self).__name__
+        # Nodes PyTorch writes in C++ only (CopySlices, CopyBackwards ...) carry their namespace.
+        name = type(self).__name__
+        return f"tensorkit::autograd::{name}" if name in _QUALIFIED_NAMES else name
 
     def apply(self, grad_outputs: tuple) -> tuple:
         raise NotImplementedError
@@ -132,7 +135,7 @@ class AccumulateGrad(Node):
         self.variable = variable
 
     def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"
+        return "tensorkit::autograd::AccumulateGrad"
 
     def apply(self, grad_outputs: tuple) -> tuple:
         raise RuntimeError("AccumulateGrad is applied by the engine")
