@@ -135,20 +135,102 @@ def select_grad(g, sizes, dim, position):
     return out
 
 
-def _unsupported(name):
-    def function(*args, **kwargs):
-        raise NotImplementedError(
-            f"create_graph=True through '{name}' is not supported yet: its gradient formula has no tensor form"
-        )
+def index_grad(g, indices, sizes):
+    from . import derivatives as D
+    from ._dispatch import call
+    from .derivatives import array_math
 
-    return function
+    out = array_math(g._data).index_grad(g._data, indices, tuple(sizes))
+    return call(D.INDEX_ACCUMULATE, (g,), out, {"indices": indices, "self_sym_sizes": tuple(sizes)})
 
 
-scatter_along = _unsupported("max/min along a dim")
-prod_grad = _unsupported("prod")
-norm_grad = _unsupported("norm")
-repeat_grad = _unsupported("repeat")
-index_grad = _unsupported("indexing")
-index_fill_zero = _unsupported("index_put")
-index_take = _unsupported("index_put")
-join_pieces = _unsupported("split/unbind")
+def index_take(g, indices):
+    return _ops._advanced_getitem(g, indices if isinstance(indices, tuple) else (indices,))
+
+
+def index_fill_zero(g, indices):
+    from ._creation import ones_like
+
+    keep = ones_like(g)
+    keep._data[indices] = 0
+    return g * keep
+
+
+def scatter_along(g, indices, dim, keepdim, sizes):
+    """The gradient lands where ``indices`` point along ``dim`` (a one-hot mask, so it differentiates)."""
+    from ._backend import numpy as np
+
+    if not keepdim:
+        g = _ops.unsqueeze(g, dim)
+        indices = np.expand_dims(indices, dim)
+    positions = np.arange(sizes[dim]).reshape([-1 if axis == dim else 1 for axis in range(len(sizes))])
+    one_hot = wrap(positions == indices).to(g.dtype)
+    return g * one_hot
+
+
+def strided_grad(g, sizes, positions):
+    count = 1
+    for size in sizes:
+        count *= size
+    flat = index_grad(_ops.reshape(g, (-1,)), (positions.reshape(-1),), (count,))
+    return _ops.reshape(flat, tuple(sizes))
+
+
+def repeat_grad(g, repeats, sizes):
+    lead = len(repeats) - len(sizes)
+    shape = []
+    for axis, count in enumerate(repeats):
+        size = sizes[axis - lead] if axis >= lead else 1
+        shape += [count, size]
+    summed = _ops.sum(_ops.reshape(g, tuple(shape)), tuple(range(0, len(shape), 2)))
+    return _ops.reshape(summed, tuple(sizes))
+
+
+def join_pieces(grads, sizes, dim, split_sizes):
+    from ._creation import zeros
+
+    reference = next(g for g in grads if g is not None)
+    if split_sizes is None:
+        pieces = [g if g is not None else zeros(tuple(reference.shape), dtype=reference.dtype) for g in grads]
+        return _ops.stack(pieces, dim)
+    pieces = []
+    for g, size in zip(grads, split_sizes):
+        if g is None:
+            shape = list(sizes)
+            shape[dim] = size
+            g = zeros(tuple(shape), dtype=reference.dtype)
+        pieces.append(g)
+    return _ops.cat(pieces, dim)
+
+
+def prod_grad(g, x, dim, keepdim):
+    """The product of the other entries, as a differentiable expression: replace each entry by 1
+    in turn (an n-by-n construction, fine at the sizes higher-order gradients are taken)."""
+    from ._creation import eye
+
+    if dim is None:
+        flat = _ops.reshape(x, (-1,))
+        n = flat.shape[0]
+        rows = _ops.where(eye(n, dtype=x.dtype) > 0, _ops.full_scalar_like(x, 1), _ops.expand(flat, (n, n)))
+        return _ops.reshape(g * _ops.prod(rows, 1), tuple(x.shape))
+    g = unsqueeze_dims(g, dim, keepdim)
+    moved = _ops.movedim(x, dim, -1)
+    n = moved.shape[-1]
+    grid = _ops.expand(_ops.unsqueeze(moved, -2), tuple(moved.shape[:-1]) + (n, n))
+    rows = _ops.where(eye(n, dtype=x.dtype) > 0, _ops.full_scalar_like(x, 1), grid)
+    others = _ops.movedim(_ops.prod(rows, -1), -1, dim)
+    return g * others
+
+
+def norm_grad(g, x, norm, ord, dim, keepdim):
+    g = unsqueeze_dims(g, dim, keepdim)
+    norm = unsqueeze_dims(norm, dim, keepdim)
+    if ord == 2:
+        return g * x / norm
+    if ord == 1:
+        return g * _ops.sign(x)
+    if ord == float("inf"):
+        mask = (_ops.abs(x) == norm).to(x.dtype)
+        count = _ops.sum(mask, dim, keepdim=True) if dim is not None else _ops.sum(mask)
+        return g * _ops.sign(x) * mask / count
+    return g * x * _ops.abs(x) ** (ord - 2) / norm ** (ord - 1)

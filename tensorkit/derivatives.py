@@ -298,6 +298,11 @@ INDEX_PUT = Op("IndexPutBackward0", None,
                lambda m, g, s, needs: (m.index_fill_zero(g, s["indices"]) if needs[0] else None,
                                        m.index_take(g, s["indices"]) if needs[1] else None),
                inputs=("self", "values"), params=("indices", "accumulate"))
+# zeros with g added at the indexed places (repeats add up): the adjoint of indexing, needed as
+# an op of its own only when a gradient through indexing is itself differentiated
+INDEX_ACCUMULATE = Op("IndexPutImplBackward0", None,
+                      lambda m, g, s, needs: (m.index_take(g, s["indices"]),),
+                      inputs=("values",), params=("indices", "self_sym_sizes"))
 # in-place writes of constants: no gradient reaches the old values
 ZERO = Op("ZeroBackward0", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
 FILL = Op("FillBackward2", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))

@@ -422,8 +422,9 @@ class AsStridedBackward0(Node):
 
     def apply_grads(self, grads, needs, create_graph):
         grad = grads[0]
-        Tensor = _tensor_type()
-        array = grad._data if create_graph else grad
+        if create_graph:
+            return (_restride_differentiably(grad, self._view_geometry, self._base_geometry),)
+        array = grad
         xp = _backend.array_namespace(array)
         base_positions = _scatter_positions(xp, self._base_geometry)
         view_positions = _scatter_positions(xp, self._view_geometry)
@@ -431,8 +432,20 @@ class AsStridedBackward0(Node):
         storage = xp.zeros(size, dtype=array.dtype)
         xp.add.at(storage, view_positions.reshape(-1), array.reshape(-1)) if xp is _backend.numpy else \
             storage.scatter_add(view_positions.reshape(-1), array.reshape(-1))
-        result = storage[base_positions]
-        return (_wrap(result) if create_graph else result,)
+        return (storage[base_positions],)
+
+
+def _restride_differentiably(grad, from_geometry, to_geometry):
+    """Scatter ``grad`` (laid out as ``from_geometry``) into storage and read it back as ``to_geometry``."""
+    from .. import _formula_tensor_math as tm
+    from .. import _ops
+    from .._backend import numpy as np
+
+    source = _scatter_positions(np, from_geometry)
+    target = _scatter_positions(np, to_geometry)
+    size = int(max(source.max(initial=0), target.max(initial=0))) + 1
+    storage = tm.index_grad(_ops.reshape(grad, (-1,)), (source.reshape(-1),), (size,))
+    return _ops._advanced_getitem(storage, (target,))
 
 
 def as_strided_node(base, view) -> Node:
@@ -466,9 +479,10 @@ class CopySlices(Node):
     def apply_grads(self, grads, needs, create_graph):
         from .. import derivatives
 
-        Tensor = _tensor_type()
         grad = grads[0]
-        array = grad._data if create_graph else grad
+        if create_graph:
+            return self._apply_differentiably(grad, needs)
+        array = grad
         xp = _backend.array_namespace(array)
         base_positions = _scatter_positions(xp, self._base_geometry)
         view_positions = _scatter_positions(xp, self._view_geometry)
@@ -477,22 +491,42 @@ class CopySlices(Node):
         storage[base_positions.reshape(-1)] = array.reshape(-1)
         window = storage[view_positions]
         fn_needs = (True,) + tuple(needs[1:])
-        fn_grads = _apply(self.fn, [_wrap(window) if create_graph else window], fn_needs,
-                          derivatives.TENSOR_MATH if create_graph else derivatives.array_math(window), create_graph)
+        fn_grads = _apply(self.fn, [window], fn_needs, derivatives.array_math(window), False)
         own = fn_grads[0]
         if own is None:
             storage[view_positions.reshape(-1)] = 0
         else:
-            own_array = own._data if create_graph else own
+            own_array = own
             meta = self.fn._input_meta[0] if self.fn._input_meta else None
             if meta is not None and own_array.shape != meta[0]:
                 own_array = sum_to(own_array, meta[0])
             storage[view_positions.reshape(-1)] = xp.broadcast_to(own_array, window.shape).reshape(-1)
-        result = storage[base_positions]
-        if create_graph:
-            result = _wrap(result)
-        rest = tuple(fn_grads[1:])
-        return (result,) + rest
+        return (storage[base_positions],) + tuple(fn_grads[1:])
+
+    def _apply_differentiably(self, grad, needs):
+        """The same routing, built from differentiable ops, for ``create_graph=True``."""
+        from .. import _formula_tensor_math as tm
+        from .. import _ops
+        from .. import derivatives
+        from .._backend import numpy as np
+
+        base_positions = _scatter_positions(np, self._base_geometry)
+        view_positions = _scatter_positions(np, self._view_geometry)
+        size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
+        storage = tm.index_grad(_ops.reshape(grad, (-1,)), (base_positions.reshape(-1),), (size,))
+        window = _ops._advanced_getitem(storage, (view_positions,))
+        fn_grads = _apply(self.fn, [window], (True,) + tuple(needs[1:]), derivatives.TENSOR_MATH, True)
+        outside = np.ones(size, dtype=grad._data.dtype)
+        outside[view_positions.reshape(-1)] = 0
+        storage = storage * _wrap(outside)
+        own = fn_grads[0]
+        if own is not None:
+            meta = self.fn._input_meta[0] if self.fn._input_meta else None
+            if meta is not None and tuple(own.shape) != meta[0]:
+                own = own.sum_to_size(meta[0])
+            own = _ops.expand(own, tuple(window.shape))
+            storage = storage + tm.index_grad(_ops.reshape(own, (-1,)), (view_positions.reshape(-1),), (size,))
+        return (_ops._advanced_getitem(storage, (base_positions,)),) + tuple(fn_grads[1:])
 
 
 def copy_slices_node(base, view, fn) -> Node:

@@ -267,16 +267,17 @@ def _unpack_for_user(saved: SavedTensor, node: Node):
     return tensor
 
 
-_classes: dict[str, type] = {}
+_classes: dict[tuple, type] = {}
 
 
 def node_class(name: str, vjp=None, saved_names=(), scalar_tensors=(), base: type = FormulaNode) -> type:
     """The node class called ``name`` (``MulBackward0``), made once and reused."""
-    cls = _classes.get(name)
+    key = (name, vjp, base)  # one class per formula: two entries never share a class by accident
+    cls = _classes.get(key)
     if cls is None:
         cls = type(name, (base,), {"__slots__": (), "vjp": staticmethod(vjp) if vjp else None,
                                    "saved_names": frozenset(saved_names),
                                    "scalar_tensors": frozenset(scalar_tensors),
                                    "__module__": "tensorkit.autograd.graph"})
-        _classes[name] = cls
+        _classes[key] = cls
     return cls
