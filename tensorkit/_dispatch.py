@@ -240,7 +240,9 @@ def commit_inplace(op, target: Tensor, inputs: tuple, out, record: bool, params:
         edges = tuple(edge(tensor) for tensor in inputs)
         snapshot = inputs
         if any(source == 0 for source, _ in op.save.values()):
-            original = Tensor._make(target._data.copy())  # the value before the write, for the formula
+            # The value before the write, for the formula: a recorded clone (as PyTorch's
+            # original_self), so a gradient taken with create_graph can flow through it.
+            original = target.clone()
             snapshot = (original,) + tuple(inputs[1:])
         node = make_node(op, snapshot, params, edges)
     write(target, out)
