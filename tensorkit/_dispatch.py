@@ -37,6 +37,10 @@ OVERLAP_INPLACE = (
     "unsupported operation: more than one element of the written-to tensor refers to a single memory "
     "location. Please clone() the tensor before performing the operation."
 )
+PARTIAL_OVERLAP_INPLACE = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
 INFERENCE_SAVED = (
     "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode "
     "in computation tracked by autograd. To work around this, you can make a clone to get a normal tensor "
@@ -197,7 +201,37 @@ def check_inplace(target: Tensor, inputs: tuple) -> bool:
     data = target._data
     if data.size > 1 and any(stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)):
         raise RuntimeError(OVERLAP_INPLACE)
+    for other in inputs:
+        if other is not target and isinstance(other, Tensor) and other._storage is target._storage:
+            if _partially_overlap(data, other._data):
+                raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
     return record
+
+
+def _dense_range(array):
+    """(first byte, end byte) of an array whose elements fill that range exactly, else None."""
+    if array.size == 0:
+        return None
+    from ._backend import data_address
+
+    start = data_address(array)
+    extent = sum((size - 1) * abs(stride) for size, stride in zip(array.shape, array.strides))
+    if extent + array.itemsize != array.size * array.itemsize:
+        return None  # strided with gaps: PyTorch calls the overlap "too hard" and allows the op
+    return start, start + extent + array.itemsize
+
+
+def _partially_overlap(target, other) -> bool:
+    """Whether ``other`` reads memory ``target`` writes, without being the very same window."""
+    from ._backend import data_address
+
+    if data_address(target) == data_address(other) and target.shape == other.shape \
+            and target.strides == other.strides:
+        return False
+    first, second = _dense_range(target), _dense_range(other)
+    if first is None or second is None:
+        return False
+    return first[0] < second[1] and second[0] < first[1]
 
 
 def _refuse_view_rebase(view: Tensor) -> None:

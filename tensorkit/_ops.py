@@ -161,8 +161,11 @@ def _unary_float(op, tensor: Tensor, params=None):
     data = tensor._data
     if data.dtype.kind != "f":
         data = data.astype(dtypes.get_default_dtype().numpy)
-    xp = _backend.array_namespace(data)
-    out = op.forward(xp, data, **params) if params else op.forward(xp, data)
+    xp = np if type(data) is _ndarray else _backend.array_namespace(data)
+    if params:
+        out = _backend.quiet(lambda: op.forward(xp, data, **params))
+    else:
+        out = _backend.quiet(op.forward, xp, data)
     return call(op, (tensor,), out, params)
 
 
@@ -186,6 +189,12 @@ def _inplace_binary(op, target: Tensor, other, params=None):
         check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
     x, y = _arrays((target, other), dtype)
     xp = _backend.array_namespace(x)
+    if not record and op.ufunc is not None and x is target._data and (not params or params.get("alpha", 1) == 1):
+        # Nothing to record: write the result straight into the target's memory (NumPy buffers
+        # the inputs itself when they overlap the output, as in x.add_(x.flip(0))).
+        _backend.quiet(getattr(xp, op.ufunc), x, y, target._data)
+        target._version_counter.value += 1
+        return target
     out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
     return commit_inplace(op, target, (target, other), out, record, params)
 
@@ -261,8 +270,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         _check_same_device(a, b)
         if x.shape != y.shape:
             _broadcast_shape(x.shape, y.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = x / y
+    result = _backend.quiet(np.true_divide if type(x) is _ndarray or type(y) is _ndarray else
+                            _backend.array_namespace(x).true_divide, x, y)
     if not isinstance(result, _ndarray) and not hasattr(result, "__cuda_array_interface__"):
         result = np.asarray(result, dtype=dtype.numpy)
     outcome = call(D.DIV, (a, b), result)
@@ -303,8 +312,7 @@ negative = neg
 
 
 def reciprocal(input: Tensor):
-    with np.errstate(divide="ignore"):
-        return _unary_float(D.RECIPROCAL, input)
+    return _unary_float(D.RECIPROCAL, input)
 
 
 def pow(input, exponent):
@@ -332,8 +340,7 @@ def square(input: Tensor):
 
 def _float_unary(op):
     def function(input: Tensor):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _unary_float(op, input)
+        return _unary_float(op, input)
 
     return function
 

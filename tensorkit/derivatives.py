@@ -24,12 +24,14 @@ ALWAYS = None  # "save this whatever inputs need grad"
 class Op:
     """One table entry."""
 
-    __slots__ = ("name", "forward", "node_class", "save", "save_items", "saves_result")
+    __slots__ = ("name", "forward", "node_class", "save", "save_items", "saves_result", "ufunc")
 
     def __init__(self, node: str, forward, vjp, *, save: dict | None = None, result: bool = False,
-                 inputs: tuple = ("self", "other"), params: tuple = (), scalars: tuple = ()):
+                 inputs: tuple = ("self", "other"), params: tuple = (), scalars: tuple = (),
+                 ufunc: str | None = None):
         self.name = node
         self.forward = forward
+        self.ufunc = ufunc  # the array function that can write the result in place (out=)
         # save: {saved name: (input it comes from, input whose gradient needs it)}
         self.save = {}
         for key, (source, wanted_by) in (save or {}).items():
@@ -47,10 +49,11 @@ def _both(saved_self, saved_other):
 # ---------------------------------------------------------------------------- elementwise
 # d(a + alpha b) = da + alpha db
 ADD = Op("AddBackward0", lambda xp, a, b, alpha=1: a + b if alpha == 1 else a + alpha * b,
-         lambda m, g, s, needs: (g, g if s["alpha"] == 1 else g * s["alpha"]), params=("alpha",))
+         lambda m, g, s, needs: (g, g if s["alpha"] == 1 else g * s["alpha"]), params=("alpha",), ufunc="add")
 # d(a - alpha b) = da - alpha db
 SUB = Op("SubBackward0", lambda xp, a, b, alpha=1: a - b if alpha == 1 else a - alpha * b,
-         lambda m, g, s, needs: (g, -g if s["alpha"] == 1 else -g * s["alpha"]), params=("alpha",))
+         lambda m, g, s, needs: (g, -g if s["alpha"] == 1 else -g * s["alpha"]), params=("alpha",),
+         ufunc="subtract")
 # d(c - x) = -dx   (Python scalar on the left: only x is an input)
 RSUB = Op("RsubBackward1", lambda xp, a, other, alpha=1: other - alpha * a if alpha != 1 else other - a,
           lambda m, g, s, needs: (-g if s["alpha"] == 1 else -g * s["alpha"],), inputs=("self",),
@@ -58,12 +61,12 @@ RSUB = Op("RsubBackward1", lambda xp, a, other, alpha=1: other - alpha * a if al
 # d(ab) = b da + a db
 MUL = Op("MulBackward0", lambda xp, a, b: a * b,
          lambda m, g, s, needs: (g * s["other"] if needs[0] else None, g * s["self"] if needs[1] else None),
-         save={"self": ("self", "other"), "other": ("other", "self")}, scalars=("other", "self"))
+         save={"self": ("self", "other"), "other": ("other", "self")}, scalars=("other", "self"), ufunc="multiply")
 # d(a/b) = da/b - a db/b^2
 DIV = Op("DivBackward0", lambda xp, a, b: a / b,
          lambda m, g, s, needs: (g / s["other"] if needs[0] else None,
                                  -g * s["self"] / (s["other"] * s["other"]) if needs[1] else None),
-         save={"self": ("self", "other"), "other": ("other", ALWAYS)}, scalars=("other",))
+         save={"self": ("self", "other"), "other": ("other", ALWAYS)}, scalars=("other",), ufunc="true_divide")
 # d(-x) = -dx
 NEG = Op("NegBackward0", lambda xp, a: -a, lambda m, g, s, needs: (-g,), inputs=("self",))
 # d(1/x) = -dx / x^2 = -result^2 dx
@@ -408,6 +411,10 @@ class ArrayMath:
         return self.xp.sign(x)
 
     def where(self, condition, a, b):
+        if type(b) is int and b == 0 and hasattr(a, "dtype") and self.xp.isfinite(a).all():
+            # "a where condition, else 0": a multiply by the mask is an order of magnitude faster
+            # than where() on an unpredictable mask, and equal when a has no inf or nan.
+            return a * condition.astype(a.dtype)
         out = self.xp.where(condition, a, b)
         reference = a if hasattr(a, "dtype") else b
         return out.astype(reference.dtype, copy=False) if hasattr(reference, "dtype") else out

@@ -14,6 +14,7 @@ their own that can be differentiated again.
 from __future__ import annotations
 
 import heapq
+import sys
 
 from .. import _backend
 from .graph import BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
@@ -73,7 +74,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
             heapq.heappush(ready, (-fn._sequence_nr, fn))  # sequence numbers are unique: no ties
 
     math = derivatives.TENSOR_MATH if create_graph else derivatives.array_math(roots[0][2])
-    with grad_mode.set_grad_enabled(create_graph):
+    with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
         while ready:
             node = heapq.heappop(ready)[1]
             grads = buffers.pop(node)
@@ -130,6 +131,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                 dependencies[next_fn] = remaining
                 if remaining == 0:
                     heapq.heappush(ready, (-next_fn._sequence_nr, next_fn))
+            input_grads = grad = grads = None  # drop references, so a leaf can adopt an unshared gradient
 
     if inputs is None:
         return None
@@ -318,7 +320,12 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
         variable._grad = grad if current is None else current + grad
         return
     if current is None:
-        variable._grad = _wrap(_backend.array_namespace(grad).array(grad, copy=True))  # never alias a gradient another node may hold
+        # Adopt the gradient's buffer when nothing else can see it (PyTorch steals it likewise):
+        # it owns its memory, and its only references are the engine's buffer list, this
+        # parameter and getrefcount's argument. Otherwise copy, so .grad never aliases an array
+        # another node or a hook still holds (x + w hands the same array to both).
+        unshared = getattr(grad, "base", 0) is None and sys.getrefcount(grad) <= 3
+        variable._grad = _wrap(grad if unshared else _backend.array_namespace(grad).array(grad, copy=True))
     elif current.requires_grad or current._data.shape != grad.shape:
         variable._grad = _wrap(current._data + grad)
     else:
