@@ -77,7 +77,7 @@ def needs_grad(inputs) -> bool:
     return False
 
 
-def make_node(op, inputs, params, edges=None):
+def make_node(op, inputs, params, edges=None, meta=None):
     """Build ``op``'s backward node over ``inputs``, saving what its formula needs."""
     if edges is None:
         edges = tuple([edge(tensor) for tensor in inputs])
@@ -93,10 +93,10 @@ def make_node(op, inputs, params, edges=None):
             saved[key] = SavedTensor(value)
         else:
             saved[key] = value
-    node = op.node_class(edges, saved, tuple([
-        (tensor._data.shape, tensor._data.dtype) if fn is not None else None
-        for tensor, (fn, _) in zip(inputs, edges)
-    ]))
+    if meta is None:
+        meta = tuple([(tensor._data.shape, tensor._data.dtype) if fn is not None else None
+                      for tensor, (fn, _) in zip(inputs, edges)])
+    node = op.node_class(edges, saved, meta)
     if _state.anomaly:
         import traceback
 
@@ -109,14 +109,19 @@ def save_result(node, key: str, result: Tensor) -> None:
 
 
 def _edges_if_recording(inputs):
-    """The inputs' edges when this op must be recorded, else None (the hot path of every op)."""
+    """(edges, input metadata) when this op must be recorded, else None: the hot path of every op.
+
+    The metadata is what each input's gradient must look like (shape, dtype), None for inputs
+    that get no gradient.
+    """
     if not _state.grad_enabled:
         return None
     edges = []
+    meta = []
     recording = False
     for tensor in inputs:
         if isinstance(tensor, Tensor):
-            if tensor._base is None:  # edge(), inlined: this runs for every input of every op
+            if tensor._base is None:  # edge(), inlined
                 fn = tensor._grad_fn
                 if fn is not None:
                     current = (fn, tensor._output_nr)
@@ -130,10 +135,15 @@ def _edges_if_recording(inputs):
                 if tensor._is_inference:
                     raise RuntimeError(INFERENCE_SAVED)
                 recording = True
+                data = tensor._data
+                meta.append((data.shape, data.dtype))
+            else:
+                meta.append(None)
             edges.append(current)
         else:
             edges.append(_NO_EDGE)
-    return tuple(edges) if recording else None
+            meta.append(None)
+    return (tuple(edges), tuple(meta)) if recording else None
 
 
 _NO_EDGE = (None, 0)
@@ -141,19 +151,19 @@ _NO_EDGE = (None, 0)
 
 def call(op, inputs: tuple, out, params: dict | None = None):
     """Wrap ``out`` (one array or a tuple of arrays) as new tensors, recording ``op`` if needed."""
-    edges = _edges_if_recording(inputs)
+    recording = _edges_if_recording(inputs)
     if type(out) is tuple:
         results = tuple(wrap(array) for array in out)
-        if edges is not None:
-            node = make_node(op, inputs, params, edges)
+        if recording is not None:
+            node = make_node(op, inputs, params, *recording)
             for number, result in enumerate(results):
                 if result._data.dtype.kind == "f":
                     result._grad_fn = node
                     result._output_nr = number
         return results
     result = wrap(out)
-    if edges is not None:
-        node = make_node(op, inputs, params, edges)
+    if recording is not None:
+        node = make_node(op, inputs, params, *recording)
         result._grad_fn = node
         if op.saves_result:
             save_result(node, "result", result)

@@ -57,6 +57,14 @@ def where(condition, a, b):
     return _ops.where(condition, a, b)
 
 
+def tanh_grad(g, result):
+    return g * (1 - result * result)
+
+
+def sigmoid_grad(g, result):
+    return g * result * (1 - result)
+
+
 def zeros_like(g):
     from ._creation import zeros_like as make
 

@@ -106,12 +106,12 @@ SIN = Op("SinBackward0", lambda xp, a: xp.sin(a), lambda m, g, s, needs: (g * m.
 # d cos(x) = -sin(x) dx
 COS = Op("CosBackward0", lambda xp, a: xp.cos(a), lambda m, g, s, needs: (-g * m.sin(s["self"]),),
          save={"self": ("self", ALWAYS)}, inputs=("self",))
-# d tanh(x) = (1 - tanh(x)^2) dx
+# d tanh(x) = (1 - tanh(x)^2) dx          (m.tanh_grad: that product, in one temporary on arrays)
 TANH = Op("TanhBackward0", lambda xp, a: xp.tanh(a),
-          lambda m, g, s, needs: (g * (1 - s["result"] * s["result"]),), inputs=("self",), result=True)
+          lambda m, g, s, needs: (m.tanh_grad(g, s["result"]),), inputs=("self",), result=True)
 # d sigmoid(x) = s (1 - s) dx  (computed as 1/(1+exp(-x)), stable for large |x| in floating point)
 SIGMOID = Op("SigmoidBackward0", lambda xp, a: _sigmoid(xp, a),
-             lambda m, g, s, needs: (g * s["result"] * (1 - s["result"]),), inputs=("self",), result=True)
+             lambda m, g, s, needs: (m.sigmoid_grad(g, s["result"]),), inputs=("self",), result=True)
 # d relu(x) = [x > 0] dx
 RELU = Op("ReluBackward0", lambda xp, a: xp.maximum(a, 0),
           lambda m, g, s, needs: (m.where(s["result"] > 0, g, 0),), inputs=("self",), result=True)
@@ -136,8 +136,7 @@ FLOOR_DIVIDE = Op("NotImplemented", lambda xp, a, b: xp.floor_divide(a, b),
 
 
 def _sigmoid(xp, a):
-    with _backend.numpy.errstate(over="ignore"):
-        return 1 / (1 + xp.exp(-a))
+    return 1 / (1 + xp.exp(-a))  # exp may overflow to inf for very negative a: 1/inf is the right 0
 
 
 def _clamp(xp, a, low, high):
@@ -421,6 +420,20 @@ class ArrayMath:
 
     def zeros_like(self, g):
         return self.xp.zeros_like(g)
+
+    # The activations' gradients on big arrays are memory-bound: one temporary, updated in place,
+    # instead of the three that the plain expression allocates.
+    def tanh_grad(self, g, result):
+        out = result * result
+        self.xp.subtract(1, out, out=out)
+        self.xp.multiply(out, g, out=out)
+        return out
+
+    def sigmoid_grad(self, g, result):
+        out = 1 - result
+        self.xp.multiply(out, result, out=out)
+        self.xp.multiply(out, g, out=out)
+        return out
 
     def expand(self, g, shape):
         return self.xp.broadcast_to(g, shape)

@@ -122,7 +122,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                         grad = _validate(grad, expected, create_graph)
                 buffer = buffers.get(next_fn)
                 if buffer is None:
-                    buffer = buffers[next_fn] = [None] * _output_count(next_fn)
+                    buffer = buffers[next_fn] = [None] * next_fn.output_count
                     buffer[nr] = grad
                 else:
                     current = buffer[nr]
@@ -223,17 +223,10 @@ def _needed_nodes(roots, targets: set) -> set:
 def _deliver(buffers: dict, node, nr: int, grad, create_graph: bool) -> None:
     buffer = buffers.get(node)
     if buffer is None:
-        count = _output_count(node)
-        buffer = [None] * count
+        buffer = [None] * node.output_count
         buffers[node] = buffer
     current = buffer[nr]
     buffer[nr] = grad if current is None else current + grad
-
-
-def _output_count(node) -> int:
-    if type(node) is AccumulateGrad:
-        return 1
-    return getattr(node, "output_count", 1)
 
 
 def _apply(node, grads, needs, math, create_graph: bool):
@@ -408,7 +401,6 @@ class AsStridedBackward0(Node):
     base's positions (PyTorch regenerates it lazily, so do we)."""
 
     __slots__ = ("_base_geometry", "_view_geometry")
-    output_count = 1
 
     def __init__(self, next_functions, base_geometry, view_geometry) -> None:
         super().__init__(next_functions)
@@ -472,7 +464,6 @@ class CopySlices(Node):
     """
 
     __slots__ = ("fn", "_base_geometry", "_view_geometry")
-    output_count = 1
 
     def __init__(self, base_edge, base_geometry, view_geometry, fn) -> None:
         super().__init__((base_edge,) + tuple(fn.next_functions[1:]))

@@ -140,6 +140,7 @@ class Function(metaclass=_FunctionMeta):
             return outputs
         node._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) and e[0] is not None
                                  else None for a, e in zip(args, edges))
+        node.output_count = len(outputs_tuple)
         node._output_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in outputs_tuple)
         dirty = getattr(node, "_dirty", ())
         non_differentiable = getattr(node, "_non_differentiable", ())

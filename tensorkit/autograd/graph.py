@@ -66,6 +66,7 @@ class Node:
     """A backward function: turns the gradient of its forward outputs into gradients of its inputs."""
 
     __slots__ = ("next_functions", "_sequence_nr", "_input_meta", "__weakref__", "__dict__")
+    output_count = 1  # how many outputs the forward op had (split and unbind set their own)
     # Hooks are rare: they default at class level and are set on the instance only when used.
     _pre_hooks = None
     _post_hooks = None
@@ -157,7 +158,8 @@ class SavedTensor:
         self.saved_version = tensor._version_counter.value
         self.is_output = is_output
         self.output_nr = tensor._output_nr
-        self.requires_grad = tensor.requires_grad
+        self.requires_grad = tensor._requires_grad or tensor._grad_fn is not None or (
+            tensor._base is not None and tensor.requires_grad)
         self.node_name = node_name
         if is_output:
             self.tensor = None
@@ -209,7 +211,6 @@ class FormulaNode(Node):
     __slots__ = ("saved",)
     _freed = False
     vjp = None  # set on each generated subclass: vjp(math, grad, saved) -> tuple of input grads
-    output_count = 1
 
     def __init__(self, next_functions: tuple, saved: dict, input_meta: tuple | None = None) -> None:
         self.next_functions = next_functions
