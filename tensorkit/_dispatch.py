@@ -81,7 +81,10 @@ def make_node(op, inputs, params, edges=None, meta=None):
     """Build ``op``'s backward node over ``inputs``, saving what its formula needs."""
     if edges is None:
         edges = tuple([edge(tensor) for tensor in inputs])
-    saved = dict(params) if params else {}
+    if not op.save_items and not op.saves_result:
+        saved = params or _NOTHING_SAVED  # nothing will be added: the params dict can be shared
+    else:
+        saved = dict(params) if params else {}
     for key, source, wanted_by in op.save_items:
         if wanted_by is not None and edges[wanted_by][0] is None:
             saved[key] = None
@@ -147,6 +150,7 @@ def _edges_if_recording(inputs):
 
 
 _NO_EDGE = (None, 0)
+_NOTHING_SAVED: dict = {}
 
 
 def call(op, inputs: tuple, out, params: dict | None = None):

@@ -40,6 +40,7 @@ class Op:
         self.saves_result = result
         names = tuple(self.save) + (("result",) if result else ()) + tuple(params)
         self.node_class = node_class(node, vjp, saved_names=names, scalar_tensors=scalars)
+        self.node_class.saves_tensors = bool(self.save_items) or result
 
 
 def _both(saved_self, saved_other):

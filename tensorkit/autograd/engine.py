@@ -234,7 +234,7 @@ def _apply(node, grads, needs, math, create_graph: bool):
         if node._freed:
             raise RuntimeError(BACKWARD_TWICE)
         saved = node.saved
-        if saved:
+        if node.saves_tensors:
             unpacked = {}
             for key, value in saved.items():
                 if type(value) is SavedTensor:

@@ -210,6 +210,7 @@ class FormulaNode(Node):
 
     __slots__ = ("saved",)
     _freed = False
+    saves_tensors = True  # False for formulas that keep only sizes and dims: nothing to unpack
     vjp = None  # set on each generated subclass: vjp(math, grad, saved) -> tuple of input grads
 
     def __init__(self, next_functions: tuple, saved: dict, input_meta: tuple | None = None) -> None:
@@ -221,6 +222,8 @@ class FormulaNode(Node):
     def _release(self) -> None:
         # Only saved tensors are freed (a Python scalar counts: PyTorch wraps it in a tensor);
         # a node that saved only sizes and dims can run backward again, as in PyTorch.
+        if not self.saves_tensors:
+            return
         scalars = type(self).scalar_tensors
         for key, value in self.saved.items():
             if isinstance(value, SavedTensor) or (key in scalars and value is not None):
