@@ -338,9 +338,19 @@ def square(input: Tensor):
     return pow(input, 2)
 
 
-def _float_unary(op):
+def _float_unary(op, can_warn: bool = True):
+    """A float op of one tensor (integers compute in the default dtype). ``can_warn``: whether
+    NumPy may warn for some input (log(0), exp overflow, sin(inf)); PyTorch never does."""
+    forward = op.forward
+    default_dtype = dtypes.get_default_dtype
+
     def function(input: Tensor):
-        return _unary_float(op, input)
+        data = input._data
+        if data.dtype.kind != "f":
+            data = data.astype(default_dtype().numpy)
+        xp = np if type(data) is _ndarray else _backend.array_namespace(data)
+        out = _backend.quiet(forward, xp, data) if can_warn else forward(xp, data)
+        return call(op, (input,), out)
 
     return function
 
@@ -350,7 +360,7 @@ log = _float_unary(D.LOG)
 sqrt = _float_unary(D.SQRT)
 sin = _float_unary(D.SIN)
 cos = _float_unary(D.COS)
-tanh = _float_unary(D.TANH)
+tanh = _float_unary(D.TANH, can_warn=False)
 sigmoid = _float_unary(D.SIGMOID)
 
 

@@ -245,7 +245,7 @@ def _apply(node, grads, needs, math, create_graph: bool):
 
                         value = _unpack_for_user(value, node)
                     else:
-                        value = (value.tensor if value.tensor is not None else value.data)._data
+                        value = value.tensor._data if value.tensor is not None else value.data
                 unpacked[key] = value
             saved = unpacked
         grad = grads[0] if node.output_count == 1 else grads

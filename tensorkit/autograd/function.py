@@ -58,14 +58,10 @@ class BackwardCFunction(Node, FunctionCtx):
             raise RuntimeError(BACKWARD_TWICE)
         if self._saved is None:
             return ()
-        out = []
-        for item in self._saved:
-            if isinstance(item, SavedTensor):
-                item.check_version()
-                out.append(item.tensor if item.tensor is not None else item.data)
-            else:
-                out.append(item)
-        return tuple(out)
+        from .graph import _unpack_for_user
+
+        return tuple(_unpack_for_user(item, self) if isinstance(item, SavedTensor) else item
+                     for item in self._saved)
 
     saved_variables = saved_tensors
 

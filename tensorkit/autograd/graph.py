@@ -150,7 +150,7 @@ class SavedTensor:
     a new tensor whose ``grad_fn`` is the saving node, as PyTorch does.
     """
 
-    __slots__ = ("tensor", "data", "version_counter", "saved_version", "is_output", "output_nr",
+    __slots__ = ("tensor", "data", "storage", "version_counter", "saved_version", "is_output", "output_nr",
                  "requires_grad", "node_name")
 
     def __init__(self, tensor, *, is_output: bool = False, node_name: str = "") -> None:
@@ -162,8 +162,11 @@ class SavedTensor:
             tensor._base is not None and tensor.requires_grad)
         self.node_name = node_name
         if is_output:
+            # Keep the output's memory, not the output: a node holding its own output would make
+            # a reference cycle that only the cyclic garbage collector could free.
             self.tensor = None
-            self.data = tensor
+            self.data = tensor._data
+            self.storage = tensor._storage
         else:
             self.tensor = tensor
             self.data = None
@@ -174,17 +177,20 @@ class SavedTensor:
             return
         from .grad_mode import is_anomaly_enabled
 
-        tensor = self.tensor if self.tensor is not None else self.data
-        shape = ", ".join(str(size) for size in tensor.shape)
+        from .._dtype import from_numpy_dtype
+
+        array = self.tensor._data if self.tensor is not None else self.data
+        shape = ", ".join(str(size) for size in array.shape)
         clause = ""
         if self.is_output:
             clause = f", which is output {self.output_nr} of {_strip_backward(self.node_name)},"
-        elif tensor.grad_fn is not None:
-            clause = f", which is output {tensor._output_nr} of {_strip_backward(tensor.grad_fn.name())},"
+        elif self.tensor.grad_fn is not None:
+            fn = self.tensor.grad_fn
+            clause = f", which is output {self.tensor._output_nr} of {_strip_backward(fn.name())},"
         hint = ANOMALY_HINT_ACTIVE if is_anomaly_enabled() else ANOMALY_HINT
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: [tensorkit.{tensor.dtype.legacy_name} [{shape}]]{clause} is at version "
+            f"operation: [tensorkit.{from_numpy_dtype(array.dtype).legacy_name} [{shape}]]{clause} is at version "
             f"{current}; expected version {self.saved_version} instead. Hint: {hint}"
         )
 
@@ -263,8 +269,7 @@ def _unpack_for_user(saved: SavedTensor, node: Node):
         return saved.tensor
     from ..tensor import Tensor
 
-    source = saved.data
-    tensor = Tensor._make(source._data, source._storage, saved.version_counter)
+    tensor = Tensor._make(saved.data, saved.storage, saved.version_counter)
     if saved.requires_grad:
         tensor._grad_fn = node
         tensor._output_nr = saved.output_nr

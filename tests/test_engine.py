@@ -1,0 +1,152 @@
+"""The backward engine's own guarantees: memory, aliasing, node names, higher-order gradients."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import tensorkit
+from _tools import skip_missing_tool
+
+
+@pytest.fixture
+def no_cyclic_gc():
+    """Run with the cyclic collector off: what is freed then was freed by reference counting."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def test_an_output_saved_by_its_own_node_is_freed_without_the_cycle_collector(no_cyclic_gc):
+    x = tensorkit.ones(3, requires_grad=True)
+    y = x.exp()  # ExpBackward0 saves its result
+    alive = weakref.ref(y)
+    del y
+    assert alive() is None
+
+
+def test_a_graph_is_freed_with_its_output_without_the_cycle_collector(no_cyclic_gc):
+    x = tensorkit.ones(3, requires_grad=True)
+    y = (x * 2).sigmoid().tanh()
+    node = weakref.ref(y.grad_fn)
+    del y
+    assert node() is None
+
+
+def test_a_leaf_adopts_an_unshared_gradient_and_copies_a_shared_one():
+    x = tensorkit.ones(3, requires_grad=True)
+    w = tensorkit.ones(3, requires_grad=True)
+    (x + w).sum().backward()  # AddBackward0 hands the same array to both inputs
+    x.grad.add_(1)
+    assert w.grad.tolist() == [1.0, 1.0, 1.0]
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_a_gradient_a_hook_kept_is_not_aliased_by_grad():
+    x = tensorkit.ones(3, requires_grad=True)
+    kept = []
+    x.register_hook(lambda grad: kept.append(grad))
+    (x * 2).sum().backward()
+    x.grad.add_(1)
+    assert kept[0].tolist() == [2.0, 2.0, 2.0]
+    assert x.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+           "single memory location. Please clone() the tensor before performing the operation.")
+
+
+@pytest.mark.parametrize("statement", ["y[:4].add_(y[1:])", "y[:4].copy_(y[1:])", "y.mul_(y[0])"])
+def test_partially_overlapping_inplace_input_is_refused_and_nothing_changes(statement):
+    y = tensorkit.arange(5.0)
+    with pytest.raises(RuntimeError) as error:
+        exec(statement, {"y": y})
+    assert str(error.value) == OVERLAP
+    assert y.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert y._version == 0
+
+
+@pytest.mark.parametrize("statement, expected", [
+    ("y.add_(y)", [0.0, 2.0, 4.0, 6.0, 8.0]),          # the very same window: fine
+    ("y[:2].add_(y[3:])", [3.0, 5.0, 2.0, 3.0, 4.0]),  # same buffer, disjoint windows: fine
+])
+def test_identical_or_disjoint_inplace_inputs_are_allowed(statement, expected):
+    y = tensorkit.arange(5.0)
+    exec(statement, {"y": y})
+    assert y.tolist() == expected
+    assert y._version == 1
+
+
+def test_nodes_pytorch_writes_in_cpp_have_qualified_names_and_plain_class_names():
+    x = tensorkit.ones(3, requires_grad=True)
+    y = x * 1
+    y[0] = 2
+    assert type(y.grad_fn).__name__ == "CopySlices"
+    assert y.grad_fn.name() == "tensorkit::autograd::CopySlices"
+    assert repr(y).endswith("grad_fn=<CopySlices>)")
+    z = x * 1
+    z.copy_(x)
+    assert z.grad_fn.name() == "tensorkit::autograd::CopyBackwards"
+    assert x.grad_fn is None and z.grad_fn.next_functions[1][0].name() == "tensorkit::autograd::AccumulateGrad"
+
+
+def _setitem(m, x):
+    y = x * x
+    y[0] = 0.0
+    y[1:, 2] = x[1:, 0] * 3
+    return y ** 2
+
+
+def _view_inplace(m, x):
+    y = x * x
+    v = y[1:]
+    v.mul_(x[1:] ** 2)
+    return (y ** 2).sum() + (v ** 3).sum()
+
+
+SECOND_ORDER = {
+    "elementwise": lambda m, x: (x.sin() * x.exp() / (1 + x * x)).sqrt().tanh().sigmoid(),
+    "matmul": lambda m, x: x @ x.t() @ x,
+    "reductions": lambda m, x: x.sum(0) * x.mean(1, keepdim=True) + x.var() + x.std(1, keepdim=True),
+    "softmax": lambda m, x: x.softmax(1) * x.log_softmax(0),
+    "index": lambda m, x: x[[0, 2, 0]] ** 2,
+    "max_dim": lambda m, x: x.max(1).values ** 2,
+    "max_all": lambda m, x: x.max() * x,
+    "prod": lambda m, x: x.prod(),
+    "prod_dim": lambda m, x: x.prod(1),
+    "norm": lambda m, x: x.norm() ** 3,
+    "repeat": lambda m, x: x.repeat(2, 1) ** 2,
+    "split": lambda m, x: x.split(2, 1)[0] ** 2 + x.split(2, 1)[1] ** 3,
+    "unbind": lambda m, x: x.unbind(0)[1] ** 2,
+    "diagonal": lambda m, x: x.diagonal() ** 2,
+    "unfold": lambda m, x: x.reshape(-1).unfold(0, 3, 2) ** 2,
+    "where": lambda m, x: m.where(x > 1, x ** 3, x),
+    "views": lambda m, x: x.t().reshape(2, 6).expand(3, 2, 6).permute(2, 0, 1)[1:, None] ** 3,
+    "cat_stack": lambda m, x: m.cat([x, x ** 2], 1) * m.stack([x, x], 0).sum(0).repeat(1, 2),
+    "setitem": _setitem,
+    "inplace_on_view": _view_inplace,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_second_order_gradients_match_pytorch(name):
+    try:
+        import torch
+    except ImportError:
+        skip_missing_tool("torch", "second-order gradients are compared with PyTorch's")
+    function = SECOND_ORDER[name]
+
+    def hessian_vector(module):
+        values = np.linspace(0.5, 2.0, 12).reshape(3, 4)
+        x = module.tensor(values, dtype=module.float64, requires_grad=True)
+        y = function(module, x)
+        (g,) = module.autograd.grad(y.sum(), x, create_graph=True)
+        assert g.requires_grad
+        (h,) = module.autograd.grad((g * g * g).sum(), x)
+        return np.array(h.detach().numpy())
+
+    np.testing.assert_allclose(hessian_vector(tensorkit), hessian_vector(torch), rtol=1e-7, atol=1e-9)
