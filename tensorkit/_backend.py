@@ -178,3 +178,21 @@ def quiet(function, *args):
 def warnings_off():
     """A context manager with NumPy's floating-point warnings off, for longer stretches of work."""
     return numpy.errstate(all="ignore")
+
+
+def empty_strided(shape, strides, dtype, like):
+    """Uninitialised memory of ``shape`` laid out with element ``strides``, on ``like``'s device."""
+    xp = array_namespace(like)
+    count = 1 + sum((size - 1) * stride for size, stride in zip(shape, strides)) if all(shape) else 0
+    flat = xp.empty(count, dtype=dtype)
+    if not shape:
+        return flat.reshape(())
+    return xp.lib.stride_tricks.as_strided(flat, shape=tuple(shape),
+                                           strides=tuple(stride * flat.itemsize for stride in strides))
+
+
+def copy_with_strides(array, strides):
+    """A copy of ``array`` laid out with element ``strides``."""
+    out = empty_strided(array.shape, strides, array.dtype, array)
+    out[...] = array
+    return out

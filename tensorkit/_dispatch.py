@@ -208,7 +208,7 @@ def check_inplace(target: Tensor, inputs: tuple) -> bool:
             raise RuntimeError(VIEW_OF_LEAF_INPLACE)
         if target._requires_grad and target.is_leaf:
             raise RuntimeError(LEAF_INPLACE)
-    if target._is_inference and not _state.inference and record:
+    if target._is_inference and not _state.inference:
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed."
                            "You can make a clone to get a normal tensor before doing inplace update."
                            "See https://github.com/pytorch/rfcs/pull/17 for more details.")
@@ -298,6 +298,13 @@ def commit_inplace(op, target: Tensor, inputs: tuple, out, record: bool, params:
         rebase_history(target, node)
         if op.saves_result:
             save_result(node, "result", target)
+            if target._base is not None and target.grad_fn is not None:
+                # For a gradient of a gradient, the result of an in-place op on a view is produced by
+                # the view's regenerated grad_fn (AsStridedBackward0 over CopySlices), not by ``node``
+                # (which CopySlices runs itself). Keep that node even if the view is a temporary
+                # (``y[0].tanh_()``): this links node -> AsStrided -> CopySlices -> node, a cycle
+                # that releasing the graph after backward breaks.
+                node.saved["result"].grad_fn_ref = target.grad_fn
     return target
 
 
@@ -317,10 +324,13 @@ def rebase_history(target: Tensor, node) -> None:
     if base is not None and target._view_creation == DEFAULT:
         from .autograd.engine import copy_slices_node
 
+        old_fn, old_nr = base._grad_fn, base._output_nr
         base._grad_fn = copy_slices_node(base, target, node)
         base._output_nr = 0
+        base._move_retained_grad(old_fn, old_nr)
         target._view_version = -1  # the view's grad_fn is rebuilt (AsStridedBackward0) on next access
-        target._grad_fn = None
         return
+    old_fn, old_nr = target._grad_fn, target._output_nr
     target._grad_fn = node
     target._output_nr = 0
+    target._move_retained_grad(old_fn, old_nr)

@@ -14,6 +14,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as dtypes
+from . import _layout
 from . import derivatives as D
 from ._backend import numpy as np
 from ._dispatch import call, call_multi_view, call_view, check_inplace, check_result_dtype, \
@@ -379,12 +380,11 @@ def clamp(input: Tensor, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        result = input
-        if min is not None:
-            result = maximum(result, min)
-        if max is not None:
-            result = minimum(result, max)
-        return result
+        low, high = _as_operand(min) if min is not None else None, _as_operand(max) if max is not None else None
+        dtype = result_dtype(input, low, high)
+        x, lo, hi = _arrays((input, low, high), dtype)
+        xp = _backend.array_namespace(x)
+        return call(D.CLAMP_TENSOR, (input, low, high), D.CLAMP_TENSOR.forward(xp, x, lo, hi))
     dtype = result_dtype(input, min if min is not None else max)
     (x,) = _arrays((input,), dtype)
     return call(D.CLAMP, (input,), D.CLAMP.forward(_backend.array_namespace(x), x, min, max),
@@ -608,12 +608,22 @@ def min(input: Tensor, dim=None, keepdim=False, *, out=None):
     return _extreme(input, dim, keepdim, None, "min")
 
 
+def _amax_amin(op, input: Tensor, dim, keepdim: bool, kind: str):
+    dims = _dims(input, dim) if dim not in ((), None) else tuple(range(input.ndim))
+    data = input._data
+    if data.size == 0:
+        raise RuntimeError(f"{kind}(): Expected reduction dim to be specified for input.numel() == 0.")
+    out = (data.max if kind == "amax" else data.min)(axis=dims or None, keepdims=keepdim)
+    xp = _backend.array_namespace(data)
+    return call(op, (input,), xp.asarray(out), {"dim": dims or None, "keepdim": keepdim})
+
+
 def amax(input: Tensor, dim=(), keepdim=False):
-    return max(input) if dim in ((), None) else max(input, dim, keepdim).values
+    return _amax_amin(D.AMAX, input, dim, keepdim, "amax")
 
 
 def amin(input: Tensor, dim=(), keepdim=False):
-    return min(input) if dim in ((), None) else min(input, dim, keepdim).values
+    return _amax_amin(D.AMIN, input, dim, keepdim, "amin")
 
 
 def argmax(input: Tensor, dim=None, keepdim=False):
@@ -637,7 +647,8 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     target = np.int64 if data.dtype.kind in "biu" else None
     axis = None if dim is None else input._wrap_dim(dim)
     out = data.prod(axis=axis, keepdims=keepdim and axis is not None, dtype=target)
-    return call(D.PROD, (input,), out, {"dim": axis, "keepdim": keepdim and axis is not None})
+    op = D.PROD if axis is None else D.PROD_DIM
+    return call(op, (input,), out, {"dim": axis, "keepdim": keepdim and axis is not None})
 
 
 def _correction(unbiased, correction) -> int:
@@ -798,7 +809,7 @@ def matmul(input: Tensor, other: Tensor):
     if a == 2 and b == 1:
         return mv(input, other)
     if a == 1 and b == 2:
-        return squeeze(mm(unsqueeze(input, 0), other), 0, _node=D.SQUEEZE_DIMS)
+        return squeeze_(mm(unsqueeze(input, 0), other), 0)  # in place, as PyTorch: SqueezeBackward4
     if a == 2 and b == 2:
         return mm(input, other)
     if a >= 3 and b <= 2:
@@ -843,10 +854,11 @@ def outer(input: Tensor, vec2: Tensor):
 
 def clone(input: Tensor, *, memory_format=None):
     data = input._data
-    xp = _backend.array_namespace(data)
-    overlapping = builtins.any(stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides))
-    order = "C" if memory_format is contiguous_format or overlapping else "K"
-    return call(D.CLONE, (input,), xp.array(data, copy=True, order=order))
+    if memory_format is contiguous_format:
+        strides = _layout.contiguous_strides(data.shape)
+    else:
+        strides = _layout.preserved_strides(data.shape, input.stride())
+    return call(D.CLONE, (input,), _backend.copy_with_strides(data, strides))
 
 
 def contiguous(input: Tensor, memory_format=None):
@@ -1172,9 +1184,8 @@ def expand(input: Tensor, *sizes):
         target.append(size)
     data = input._data
     xp = _backend.array_namespace(data)
-    strides = (0,) * lead + tuple(0 if (size != current) else stride for size, current, stride
-                                  in zip(target[lead:], data.shape, data.strides))
-    view_data = xp.lib.stride_tricks.as_strided(data, shape=tuple(target), strides=strides)
+    shape, strides = _layout.expanded_geometry(data.shape, input.stride(), tuple(target))
+    view_data = xp.lib.stride_tricks.as_strided(data, shape=shape, strides=tuple(s * data.itemsize for s in strides))
     return call_view(D.EXPAND, input, view_data, {"self_sym_sizes": data.shape})
 
 
@@ -1203,17 +1214,20 @@ def unsqueeze(input: Tensor, dim: int):
     return call_view(D.UNSQUEEZE, input, _unsqueezed_array(input._data, axis), {"dim": axis})
 
 
-def squeeze(input: Tensor, dim=None, *, _node=None):
+def squeeze(input: Tensor, dim=None):
     data = input._data
     if dim is None:
-        return call_view(D.SQUEEZE, input, data.reshape(tuple(s for s in data.shape if s != 1)) if data.ndim
-                         else data, {"self_sym_sizes": data.shape}) if True else None
+        keep = tuple(axis for axis in range(data.ndim) if data.shape[axis] != 1)
+        xp = _backend.array_namespace(data)
+        squeezed = xp.lib.stride_tricks.as_strided(
+            data, shape=tuple(data.shape[a] for a in keep), strides=tuple(data.strides[a] for a in keep))
+        return call_view(D.SQUEEZE, input, squeezed, {"self_sym_sizes": data.shape})
     dims = _dims(input, dim) if input.ndim else ()
     keep = tuple(axis for axis in range(data.ndim) if not (axis in dims and data.shape[axis] == 1))
     xp = _backend.array_namespace(data)
     squeezed = xp.lib.stride_tricks.as_strided(
         data, shape=tuple(data.shape[a] for a in keep), strides=tuple(data.strides[a] for a in keep))
-    op = _node if _node is not None else (D.SQUEEZE_DIM if isinstance(dim, int) else D.SQUEEZE_DIMS)
+    op = D.SQUEEZE_DIM if isinstance(dim, int) else D.SQUEEZE_DIMS
     return call_view(op, input, squeezed, {"self_sym_sizes": data.shape, "dim": dim})
 
 
@@ -1277,7 +1291,8 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
         index[axis] = slice(start, start + piece)
         pieces.append(input._data[tuple(index)])
         start += piece
-    return call_multi_view(D.SPLIT, input, pieces,
+    op = D.SPLIT if isinstance(split_size_or_sections, int) else D.SPLIT_WITH_SIZES
+    return call_multi_view(op, input, pieces,
                            {"self_sym_sizes": input._data.shape, "dim": axis, "split_sizes": tuple(sizes)})
 
 
@@ -1304,10 +1319,14 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1):
     if a == b:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     data = input._data
-    xp = _backend.array_namespace(data)
-    view = xp.diagonal(data, offset, a, b)  # NumPy's diagonal is a read-only view: rebuild it writeable
-    view = xp.lib.stride_tricks.as_strided(view, shape=view.shape, strides=view.strides, writeable=True) \
-        if xp is np else view
+    # NumPy's diagonal() is read-only; build the same window with as_strided so it can be written
+    start = offset * data.strides[b] if offset >= 0 else -offset * data.strides[a]
+    length = builtins.max(0, builtins.min(data.shape[a], data.shape[b] - offset) if offset >= 0 else
+                          builtins.min(data.shape[a] + offset, data.shape[b]))
+    shape = tuple(size for axis, size in enumerate(data.shape) if axis not in (a, b)) + (length,)
+    strides = tuple(step for axis, step in enumerate(data.strides) if axis not in (a, b)) + \
+        (data.strides[a] + data.strides[b],)
+    view = _backend.window(_backend.span(data), start if length else 0, shape, strides)
     positions = np.diagonal(np.arange(data.size).reshape(data.shape), offset, a, b).copy()
     return call_view(D.DIAGONAL, input, view, {"self_sym_sizes": data.shape, "offset": offset, "dim1": a,
                                                "dim2": b, "positions": positions})
@@ -1343,15 +1362,22 @@ def _unfold_positions(index, axis: int, size: int, step: int):
 
 
 def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
-    """``unsqueeze_``/``squeeze_``/``t_``: change the tensor's own window, recording the op."""
-    if target._base is not None and target.requires_grad and grad_mode.is_grad_enabled():
-        raise RuntimeError("tensorkit does not support in-place view ops on views that require grad")
+    """``unsqueeze_``/``squeeze_``/``t_``/``transpose_``: change the tensor's own window.
+
+    They count as in-place ops (the leaf checks apply, the version goes up) and record their own
+    node, whose gradient puts the new shape back.
+    """
+    record = check_inplace(target, (target,))
+    if record and target._base is not None:
+        raise RuntimeError("tensorkit does not support in-place view ops (unsqueeze_, t_ ...) on a view that "
+                           "requires grad; use the out-of-place form")
     node = None
-    if needs_grad((target,)):
+    if record:
         from ._dispatch import make_node
 
         node = make_node(op, (target,), params)
     target._data = data
+    target._version_counter.value += 1
     if node is not None:
         target._grad_fn = node
         target._output_nr = 0
@@ -1365,8 +1391,11 @@ def unsqueeze_(target: Tensor, dim: int) -> Tensor:
 
 def squeeze_(target: Tensor, dim=None) -> Tensor:
     shape = target._data.shape
-    squeezed = squeeze(target.detach(), dim)._data
-    return _inplace_view_op(D.SQUEEZE_INPLACE, target, squeezed, {"self_sym_sizes": shape})
+    with grad_mode.no_grad():
+        squeezed = squeeze(target, dim)._data
+    if dim is None:
+        return _inplace_view_op(D.SQUEEZE_INPLACE, target, squeezed, {"self_sym_sizes": shape})
+    return _inplace_view_op(D.SQUEEZE_DIM_INPLACE, target, squeezed, {"self_sym_sizes": shape, "dim": dim})
 
 
 def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -1376,9 +1405,9 @@ def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 def t_(target: Tensor) -> Tensor:
-    if target.ndim < 2:
-        return target
-    return transpose_(target, 0, 1)
+    if target.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {target.ndim}D")
+    return _inplace_view_op(D.T_INPLACE, target, target._data.T, None)
 
 
 def alias(input: Tensor):
@@ -1460,10 +1489,11 @@ def _advanced_getitem(input: Tensor, items):
         data = input._data[index]
     except IndexError as error:
         raise IndexError(_index_message(input, index, error)) from None
-    if not isinstance(data, _ndarray):
-        data = np.asarray(data)
-    return call(D.INDEX, (input,), data.copy() if data.base is not None and np.shares_memory(data, input._data)
-                else data, {"indices": index, "self_sym_sizes": input._data.shape})
+    xp = _backend.array_namespace(input._data)
+    data = xp.ascontiguousarray(data)  # PyTorch lays an indexing result out contiguously
+    if np.shares_memory(data, input._data):
+        data = data.copy()
+    return call(D.INDEX, (input,), data, {"indices": index, "self_sym_sizes": input._data.shape})
 
 
 def _index_message(input: Tensor, index, error) -> str:
@@ -1512,10 +1542,9 @@ def _index_put(input: Tensor, index, value) -> None:
         values = value._data.astype(input._data.dtype, copy=False)
     else:
         values = value
-    selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape if input._data.size else ()
-    xp = _backend.array_namespace(input._data)
-    out = input._data.copy()
+    out = input._data.copy()  # written in full before anything is committed: nothing is half-applied
     try:
+        selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
         out[index] = values
     except (ValueError, IndexError) as error:
         if isinstance(value, Tensor):
@@ -1573,7 +1602,8 @@ def fill_(target: Tensor, value) -> Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
-        value = value.item()
+        record = check_inplace(target, (target, value))  # FillBackward3: the value gets the summed gradient
+        return commit_inplace(D.FILL_TENSOR, target, (target, value), value.item(), record)
     return _inplace_constant(D.FILL, target, value)
 
 
@@ -1604,6 +1634,8 @@ def pow_(target: Tensor, exponent) -> Tensor:
     if isinstance(exponent, Tensor):
         return _inplace_binary(D.POW_TENSOR, target, exponent)
     record = check_inplace(target, (target,))
+    if target.dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     out = D.POW.forward(None, target._data, exponent)
     return commit_inplace(D.POW, target, (target,), out, record, {"exponent": exponent})
 

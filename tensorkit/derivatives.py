@@ -77,11 +77,13 @@ RECIPROCAL = Op("ReciprocalBackward0", lambda xp, a: 1 / a,
 POW = Op("PowBackward0", lambda xp, a, exponent: a ** exponent,
          lambda m, g, s, needs: (_pow_scalar_grad(m, g, s["self"], s["exponent"]),),
          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("exponent",))
-# d(x^y) = y x^(y-1) dx + x^y log(x) dy
+# d(x^y) = y x^(y-1) dx + x^y log(x) dy     (0 where y == 0, and for dy where x == 0 <= y, as PyTorch)
 POW_TENSOR = Op("PowBackward1", lambda xp, a, b: a ** b,
                 lambda m, g, s, needs: (
-                    g * s["exponent"] * s["self"] ** (s["exponent"] - 1) if needs[0] else None,
-                    g * s["result"] * m.log(s["self"]) if needs[1] else None),
+                    m.where(s["exponent"] == 0, m.zeros_like(g * s["self"]),
+                            g * s["exponent"] * s["self"] ** (s["exponent"] - 1)) if needs[0] else None,
+                    m.where((s["self"] == 0) & (s["exponent"] >= 0), m.zeros_like(g * s["result"]),
+                            g * s["result"] * m.log(s["self"])) if needs[1] else None),
                 save={"self": ("self", ALWAYS), "exponent": ("exponent", ALWAYS)},
                 inputs=("self", "exponent"), result=True)
 # d(c^y) = c^y log(c) dy     (c a Python number)
@@ -120,6 +122,11 @@ RELU = Op("ReluBackward0", lambda xp, a: xp.maximum(a, 0),
 CLAMP = Op("ClampBackward1", lambda xp, a, min=None, max=None: _clamp(xp, a, min, max),
            lambda m, g, s, needs: (m.where(_inside(s["self"], s["min"], s["max"]), g, 0),),
            save={"self": ("self", ALWAYS)}, inputs=("self",), params=("min", "max"))
+# d clamp(x, min, max) with tensor bounds: x's gradient inside the bounds, each bound's where it binds
+CLAMP_TENSOR = Op("ClampBackward0", lambda xp, a, low, high: _clamp(xp, a, low, high),
+                  lambda m, g, s, needs: _clamp_tensor_grads(m, g, s["self"], s["min"], s["max"], needs),
+                  save={"self": ("self", ALWAYS), "min": ("min", ALWAYS), "max": ("max", ALWAYS)},
+                  inputs=("self", "min", "max"))
 # d max(a, b): the larger input gets the gradient; ties split it evenly
 MAXIMUM = Op("MaximumBackward0", lambda xp, a, b: xp.maximum(a, b),
              lambda m, g, s, needs: _pick_larger(m, g, s["self"], s["other"]),
@@ -162,6 +169,21 @@ def _pow_scalar_grad(m, g, x, exponent):
     return g * exponent * x ** (exponent - 1)
 
 
+def _clamp_tensor_grads(m, g, x, low, high, needs):
+    """PyTorch's rule: with both bounds, a bound gets the gradient where it binds, and when the
+    bounds cross (min > max) the result is max everywhere."""
+    inside = _inside(x, low, high)
+    if low is not None and high is not None:
+        low_binds = (x < low) & (low < high)
+        high_binds = (x > high) | (high < low)
+    else:
+        low_binds = x < low if low is not None else None
+        high_binds = x > high if high is not None else None
+    return (m.where(inside, g, 0) if needs[0] else None,
+            m.where(low_binds, g, 0) if needs[1] else None,
+            m.where(high_binds, g, 0) if needs[2] else None)
+
+
 def _pick_larger(m, g, larger, smaller):
     half = g / 2
     return (m.where(larger > smaller, g, m.where(larger == smaller, half, 0)),
@@ -169,7 +191,7 @@ def _pick_larger(m, g, larger, smaller):
 
 
 def _not_implemented(name: str):
-    raise RuntimeError(f"the derivative for '{name}' is not implemented.")
+    raise RuntimeError(f"derivative for aten::{name} is not implemented")
 
 
 # ---------------------------------------------------------------------------- reductions
@@ -195,6 +217,13 @@ MAX_ALL = Op("MaxBackward1", lambda xp, a: a.max(),
 MIN_ALL = Op("MinBackward1", lambda xp, a: a.min(),
              lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
              save={"self": ("self", ALWAYS)}, inputs=("self",), result=True)
+# d amax(x, dims): like max(), the gradient is split evenly among the entries that tie
+AMAX = Op("AmaxBackward0", None,
+          lambda m, g, s, needs: (_evenly_along(m, g, s["self"], s["result"], s["dim"], s["keepdim"]),),
+          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
+AMIN = Op("AminBackward0", None,
+          lambda m, g, s, needs: (_evenly_along(m, g, s["self"], s["result"], s["dim"], s["keepdim"]),),
+          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
 # d max(x, dim): the gradient goes to the entry each index points at
 MAX_DIM = Op("MaxBackward0", None,
              lambda m, g, s, needs: (m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"],
@@ -210,6 +239,9 @@ MIN_DIM.node_class.output_count = 2
 PROD = Op("ProdBackward0", lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
           lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
           save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
+PROD_DIM = Op("ProdBackward1", lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
+              lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
+              save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
 # d var(x) = 2 (x - mean) / (n - correction) dx
 VAR = Op("VarBackward0", lambda xp, a, dim, correction, keepdim: a.var(axis=dim, ddof=correction, keepdims=keepdim),
          lambda m, g, s, needs: (m.unsqueeze_dims(g, s["dim"], s["keepdim"]) * 2 * _centered(m, s)
@@ -217,8 +249,7 @@ VAR = Op("VarBackward0", lambda xp, a, dim, correction, keepdim: a.var(axis=dim,
          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "correction", "keepdim"))
 # d std(x) = (x - mean) / ((n - correction) std) dx
 STD = Op("StdBackward0", lambda xp, a, dim, correction, keepdim: a.std(axis=dim, ddof=correction, keepdims=keepdim),
-         lambda m, g, s, needs: (m.unsqueeze_dims(g / s["result"], s["dim"], s["keepdim"]) * _centered(m, s)
-                                 / (_count(s, "self") - s["correction"]),),
+         lambda m, g, s, needs: (_std_grad(m, g, s),),
          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "correction", "keepdim"), result=True)
 # d ||x||_p = x |x|^(p-2) / ||x||^(p-1) dx  (p = 2: x / ||x||)
 NORM = Op("LinalgVectorNormBackward0", None,
@@ -251,6 +282,22 @@ def _count(s, source: str = "") -> int:
 def _centered(m, s):
     x = s["self"]
     return x - x.mean(s["dim"], keepdims=True)
+
+
+def _std_grad(m, g, s):
+    """(x - mean) / ((n - correction) std), and 0 where std is 0 (a constant input), as PyTorch."""
+    std = m.unsqueeze_dims(s["result"], s["dim"], s["keepdim"])
+    g = m.unsqueeze_dims(g, s["dim"], s["keepdim"])
+    grad = g / std * _centered(m, s) / (_count(s, "self") - s["correction"])
+    return m.where(std == 0, m.zeros_like(grad), grad)
+
+
+def _evenly_along(m, g, x, extreme, dim, keepdim):
+    extreme = m.unsqueeze_dims(extreme, dim, keepdim)
+    g = m.unsqueeze_dims(g, dim, keepdim)
+    mask = x == extreme
+    count = mask.sum(dim, keepdims=True) if m.is_array else mask.sum(dim, keepdim=True)
+    return m.where(mask, g / count, 0)
 
 
 def _evenly_to(m, g, x, extreme):
@@ -342,11 +389,14 @@ SQUEEZE = Op("SqueezeBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["s
              inputs=("self",), params=("self_sym_sizes",))
 SQUEEZE_DIM = Op("SqueezeBackward1", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
                  inputs=("self",), params=("self_sym_sizes", "dim"))
-SQUEEZE_DIMS = Op("SqueezeBackward4", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+SQUEEZE_DIMS = Op("SqueezeBackward2", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
                   inputs=("self",), params=("self_sym_sizes", "dim"))
 SPLIT = Op("SplitBackward0", None,
            lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
            inputs=("self",), params=("self_sym_sizes", "dim", "split_sizes"))
+SPLIT_WITH_SIZES = Op("SplitWithSizesBackward0", None,
+                      lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
+                      inputs=("self",), params=("self_sym_sizes", "dim", "split_sizes"))
 UNBIND = Op("UnbindBackward0", None,
             lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], None),),
             inputs=("self",), params=("self_sym_sizes", "dim"))
@@ -363,11 +413,15 @@ UNFOLD = Op("UnfoldBackward0", None,
 UNSQUEEZE_INPLACE = Op("UnsqueezeBackward1", None,
                        lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
                        inputs=("self",), params=("dim",))
-SQUEEZE_INPLACE = Op("SqueezeBackward2", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+SQUEEZE_INPLACE = Op("SqueezeBackward3", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
                      inputs=("self",), params=("self_sym_sizes",))
+SQUEEZE_DIM_INPLACE = Op("SqueezeBackward4", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+                         inputs=("self",), params=("self_sym_sizes", "dim"))
 TRANSPOSE_INPLACE = Op("TransposeBackward1", None,
                        lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
                        inputs=("self",), params=("dim0", "dim1"))
+T_INPLACE = Op("TBackward1", None, lambda m, g, s, needs: (m.swapaxes(g, 0, -1) if g.ndim == 2 else g,),
+               inputs=("self",))
 
 
 def _inverse(dims):
@@ -425,12 +479,16 @@ class ArrayMath:
     # The activations' gradients on big arrays are memory-bound: one temporary, updated in place,
     # instead of the three that the plain expression allocates.
     def tanh_grad(self, g, result):
+        if result.ndim == 0:  # NumPy hands back scalars for 0-d results: nothing to update in place
+            return g * (1 - result * result)
         out = result * result
         self.xp.subtract(1, out, out=out)
         self.xp.multiply(out, g, out=out)
         return out
 
     def sigmoid_grad(self, g, result):
+        if result.ndim == 0:
+            return g * result * (1 - result)
         out = 1 - result
         self.xp.multiply(out, result, out=out)
         self.xp.multiply(out, g, out=out)

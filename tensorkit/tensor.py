@@ -47,6 +47,11 @@ NON_LEAF_REQUIRES_GRAD = (
     "in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
 )
 
+# How PyTorch's C++ names element types in some messages.
+_CPP_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
+                   "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char",
+                   "bool": "bool"}
+
 # How a view was made; decides whether it may be modified in place (PyTorch's CreationMeta).
 DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT, INFERENCE_MODE = "default", "no_grad", "multi_output", "inference"
 
@@ -188,8 +193,8 @@ class Tensor:
         base = self._base if self._base is not None else self
         view._base = base
         view._view_version = self._version_counter.value
-        if self._is_inference:
-            view._is_inference = True
+        if self._is_inference != view._is_inference:
+            view._is_inference = self._is_inference  # a view is an inference tensor iff its base is
         if grad_mode._state.inference:
             view._view_creation = INFERENCE_MODE
         elif not grad_mode._state.grad_enabled:
@@ -324,8 +329,21 @@ class Tensor:
         base = self._base
         if self._view_creation != DEFAULT or not (base._grad_fn is not None or base._requires_grad):
             return
+        old_fn, old_nr = self._grad_fn, self._output_nr
         self._grad_fn = as_strided_node(base, self)
         self._output_nr = 0
+        self._move_retained_grad(old_fn, old_nr)
+
+    def _move_retained_grad(self, old_fn, old_nr: int) -> None:
+        """After an in-place op gives this tensor a new grad_fn, ``retain_grad()`` follows it."""
+        if not self._retains_grad or old_fn is None or not old_fn._retain_grad_hooks:
+            return
+        reference = old_fn._retain_grad_hooks.pop(old_nr, None)
+        new_fn = self._grad_fn
+        if reference is not None and new_fn is not None:
+            if new_fn._retain_grad_hooks is None:
+                new_fn._retain_grad_hooks = {}
+            new_fn._retain_grad_hooks[self._output_nr] = reference
 
     @property
     def requires_grad(self) -> bool:
@@ -370,10 +388,19 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
             if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                    f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_TYPE_NAMES[value.dtype.name]}' to a "
+                    f"tensor with grad_dtype '{self.dtype.short_name}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
+                    "with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging "
+                    "the dtypes of a tensor and its gradient may break downstream systems that assume they match."
+                )
         self._grad = value
 
     @grad.deleter
@@ -454,6 +481,8 @@ class Tensor:
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self.requires_grad and not value.dtype.is_floating_point:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
         self._storage = value._storage
 

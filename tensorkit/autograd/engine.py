@@ -57,6 +57,8 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
     captures = {}  # (node, output_nr) -> position in inputs
     if inputs is not None:
         for position, tensor in enumerate(inputs):
+            if accumulate and not tensor.requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             fn = tensor.grad_fn
             key = (fn, tensor._output_nr) if fn is not None else (tensor._accumulate_node(), 0)
             captures[key] = position
@@ -78,20 +80,33 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
         while ready:
             node = heapq.heappop(ready)[1]
             grads = buffers.pop(node)
-            if node._tensor_pre_hooks or node._retain_grad_hooks:
-                grads = _run_tensor_hooks(node, grads, create_graph)
+            if type(node) is AccumulateGrad:
+                # A leaf: its hooks see the gradient first, then it is accumulated or captured.
+                variable = node.variable
+                grad = grads[0]
+                if variable._leaf_hooks:
+                    grad = _run_hook_dict(variable._leaf_hooks, grad, create_graph)
+                position = captures.get((node, 0)) if captures else None
+                if position is not None and not accumulate:
+                    captured[position] = grad if create_graph else _wrap(grad)
+                elif accumulate and (inputs is None or position is not None):
+                    _accumulate(variable, grad, create_graph)
+                grads = grad = None
+                continue
             if captures:
+                # A non-leaf input: autograd.grad returns the gradient as it arrives, before the
+                # tensor's own hooks; backward(inputs=...) fills its .grad.
                 for nr, grad in enumerate(grads):
                     position = captures.get((node, nr))
                     if position is not None and grad is not None:
-                        captured[position] = grad if create_graph else _wrap(grad)
+                        if accumulate:
+                            _retain(inputs[position], grad, create_graph)
+                        else:
+                            captured[position] = grad if create_graph else _wrap(grad)
+            if node._tensor_pre_hooks or node._retain_grad_hooks:
+                grads = _run_tensor_hooks(node, grads, create_graph)
             if node._pre_hooks:
                 grads = _run_node_hooks(node._pre_hooks, grads, ())
-
-            if type(node) is AccumulateGrad:
-                if accumulate and (inputs is None or (node, 0) in captures):
-                    _accumulate(node.variable, grads[0], create_graph)
-                continue
 
             if needed is not None and node not in needed:
                 continue
@@ -303,9 +318,6 @@ def sum_to(array, shape: tuple):
 
 
 def _accumulate(variable, grad, create_graph: bool) -> None:
-    Tensor = _tensor_type()
-    if variable._leaf_hooks:
-        grad = _run_hook_dict(variable._leaf_hooks, grad, create_graph)
     if grad is None:
         return
     current = variable._grad
@@ -318,12 +330,26 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
         # parameter and getrefcount's argument. Otherwise copy, so .grad never aliases an array
         # another node or a hook still holds (x + w hands the same array to both).
         unshared = getattr(grad, "base", 0) is None and sys.getrefcount(grad) <= 3
-        variable._grad = _wrap(grad if unshared else _backend.array_namespace(grad).array(grad, copy=True))
+        if not (unshared and grad.strides == variable._data.strides):
+            grad = _copy_like(grad, variable._data)
+        variable._grad = _wrap(grad)
     elif current.requires_grad or current._data.shape != grad.shape:
         variable._grad = _wrap(current._data + grad)
     else:
         current._data += grad
         current._version_counter.value += 1
+
+
+def _copy_like(grad, variable_data):
+    """A copy of ``grad`` in the layout of the tensor it is the gradient of (PyTorch's layout
+    contract for ``.grad``), or contiguous when that tensor's layout has overlaps or gaps."""
+    from .. import _layout
+
+    shape = variable_data.shape
+    strides = tuple(step // variable_data.itemsize for step in variable_data.strides)
+    if not _layout.is_non_overlapping_and_dense(shape, strides):
+        strides = _layout.contiguous_strides(shape)
+    return _backend.copy_with_strides(_backend.array_namespace(grad).asarray(grad), strides)
 
 
 def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
@@ -337,19 +363,26 @@ def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
             if hook_dict and grads[nr] is not None:
                 grads[nr] = _run_hook_dict(hook_dict, grads[nr], create_graph)
     if retain:
-        Tensor = _tensor_type()
         for nr, reference in retain.items():
             tensor = reference()
-            grad = grads[nr]
-            if tensor is None or grad is None:
-                continue
-            if tensor._grad is None:
-                tensor._grad = grad if create_graph else _wrap(_backend.array_namespace(grad).array(grad, copy=True))
-            elif create_graph:
-                tensor._grad = tensor._grad + grad
-            else:
-                tensor._grad._data += grad
+            if tensor is not None and grads[nr] is not None:
+                _retain(tensor, grads[nr], create_graph)
     return grads
+
+
+def _retain(tensor, grad, create_graph: bool) -> None:
+    """Fill a non-leaf's ``.grad`` (``retain_grad()``, or ``backward(inputs=[it])``)."""
+    if tensor._grad is None:
+        if create_graph:
+            tensor._grad = grad
+        else:  # a contiguous copy, as PyTorch's retain_grad hook makes
+            xp = _backend.array_namespace(grad)
+            tensor._grad = _wrap(xp.array(grad, copy=True, order="C"))
+    elif create_graph:
+        tensor._grad = tensor._grad + grad
+    else:
+        tensor._grad._data += grad
+        tensor._grad._version_counter.value += 1
 
 
 def _run_hook_dict(hooks: dict, grad, create_graph: bool):
@@ -357,8 +390,17 @@ def _run_hook_dict(hooks: dict, grad, create_graph: bool):
     for hook in list(hooks.values()):
         value = grad if create_graph else _wrap(grad)
         result = hook(value)
-        if result is not None:
-            grad = result if create_graph else result._data
+        if result is None:
+            continue
+        name = getattr(hook, "__name__", type(hook).__name__)
+        if not isinstance(result, Tensor):
+            raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+        if result.shape != value.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value")
+        if result.dtype is not value.dtype:
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was tensorkit.{value.dtype.legacy_name} "
+                               f"got tensorkit.{result.dtype.legacy_name})")
+        grad = result if create_graph else result._data
     return grad
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import warnings
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
@@ -44,16 +45,22 @@ def is_anomaly_enabled() -> bool:
 
 
 class _DecoratorContextManager:
-    """A context manager that also works as a decorator, with or without parentheses."""
+    """A context manager that also works as a decorator: ``@no_grad()`` or ``@set_grad_enabled(False)``.
 
-    def __new__(cls, orig_func=None, *args, **kwargs):
-        if cls is not _DecoratorContextManager and callable(orig_func) and not args and not kwargs:
-            return cls()(orig_func)
-        return super().__new__(cls)
+    The decorated function enters a fresh ``clone()`` on every call, so one decorator serves
+    recursive and concurrent calls. Generators get the mode back each time they resume.
+    """
 
     def __call__(self, function):
+        if inspect.isclass(function):
+            warnings.warn("Decorating classes is deprecated and will be disabled in future versions. You should "
+                          "only decorate functions or methods. To preserve the current behavior of class "
+                          "decoration, you can directly decorate the `__init__` method and nothing else.",
+                          FutureWarning, stacklevel=2)
+            cls = function
+            function = lambda *args, **kwargs: cls(*args, **kwargs)  # noqa: E731  (only calls are wrapped)
         if inspect.isgeneratorfunction(function):
-            raise TypeError("tensorkit grad modes do not decorate generator functions")
+            return _wrap_generator(self.clone, function)
 
         @functools.wraps(function)
         def decorated(*args, **kwargs):
@@ -62,12 +69,62 @@ class _DecoratorContextManager:
 
         return decorated
 
+    def __enter__(self) -> None:
+        raise NotImplementedError
+
+    def __exit__(self, *exc) -> None:
+        raise NotImplementedError
+
     def clone(self):
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):
-    """Turn off recording for backward inside the block (or the decorated function)."""
+class _NoParamDecoratorContextManager(_DecoratorContextManager):
+    """One that also decorates without parentheses: ``@no_grad`` as well as ``@no_grad()``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+def _wrap_generator(make_context, function):
+    """Run each step of the generator inside a fresh context: the caller's mode holds between steps."""
+
+    @functools.wraps(function)
+    def generator(*args, **kwargs):
+        inner = function(*args, **kwargs)
+        try:
+            with make_context():
+                response = inner.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with make_context():
+                        inner.close()
+                    raise
+                except BaseException as error:
+                    with make_context():
+                        response = inner.throw(error)
+                else:
+                    with make_context():
+                        response = inner.send(request)
+        except StopIteration as stop:
+            return stop.value
+
+    return generator
+
+
+class no_grad(_NoParamDecoratorContextManager):
+    """Turn off recording for backward inside the block (or the decorated function).
+
+    >>> import tensorkit
+    >>> x = tensorkit.ones(2, requires_grad=True)
+    >>> with tensorkit.no_grad():
+    ...     (x * 2).requires_grad
+    False
+    """
 
     def __init__(self, orig_func=None) -> None:
         self.prev = False
@@ -80,8 +137,8 @@ class no_grad(_DecoratorContextManager):
         _state.grad_enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):
-    """Turn recording back on inside a ``no_grad`` block."""
+class enable_grad(_NoParamDecoratorContextManager):
+    """Turn recording back on inside a ``no_grad`` block (or for the decorated function)."""
 
     def __init__(self, orig_func=None) -> None:
         self.prev = False
@@ -95,15 +152,34 @@ class enable_grad(_DecoratorContextManager):
 
 
 class set_grad_enabled(_DecoratorContextManager):
-    """Set grad mode on or off; takes effect at once, and undoes itself when used with ``with``."""
+    """Set grad mode on or off: at once when called, until the end of the block with ``with``.
 
-    def __new__(cls, mode=None, *args, **kwargs):
-        return object.__new__(cls)
+    As in PyTorch the constructor switches the mode and remembers the one before, and
+    ``__exit__`` puts that one back. Used as a decorator, ``@set_grad_enabled(False)`` first
+    undoes the switch its own construction made, so only the decorated function runs with
+    ``mode``.
+
+    >>> import tensorkit
+    >>> with tensorkit.set_grad_enabled(False):
+    ...     tensorkit.is_grad_enabled()
+    False
+    >>> tensorkit.is_grad_enabled()
+    True
+    """
 
     def __init__(self, mode: bool) -> None:
+        # PyTorch's binding takes a bool only; an int still passes here because the engine
+        # hands its caller's create_graph straight to set_grad_enabled.
+        if not isinstance(mode, int):
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f"not {type(mode).__name__}")
         self.prev = _state.grad_enabled
         self.mode = bool(mode)
         _state.grad_enabled = self.mode
+
+    def __call__(self, function):
+        _state.grad_enabled = self.prev
+        return super().__call__(function)
 
     def __enter__(self) -> None:
         _state.grad_enabled = self.mode
@@ -111,27 +187,39 @@ class set_grad_enabled(_DecoratorContextManager):
     def __exit__(self, *exc) -> None:
         _state.grad_enabled = self.prev
 
+    def __repr__(self) -> str:
+        return f"tensorkit.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
     def clone(self):
         return self.__class__(self.mode)
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad``, and the tensors made inside are marked as inference tensors."""
+    """Like ``no_grad``, and the tensors made inside are inference tensors.
 
-    def __new__(cls, mode=True, *args, **kwargs):
-        if callable(mode) and not isinstance(mode, bool):
-            return object.__new__(cls)(mode)
-        return object.__new__(cls)
+    ``inference_mode(False)`` switches inference mode off and grad mode on for the block, as
+    PyTorch's does. Decorates with or without parentheses: ``@inference_mode``,
+    ``@inference_mode()``, ``@inference_mode(False)``.
+
+    >>> import tensorkit
+    >>> with tensorkit.inference_mode():
+    ...     tensorkit.ones(2).is_inference()
+    True
+    """
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # @inference_mode without parentheses: mode is the function
 
     def __init__(self, mode: bool = True) -> None:
-        self.mode = bool(mode)
-        self.prev = (False, False)
+        self.mode = mode
+        self.prev = (True, False)
 
     def __enter__(self) -> None:
         self.prev = (_state.grad_enabled, _state.inference)
-        if self.mode:
-            _state.grad_enabled = False
-            _state.inference = True
+        _state.grad_enabled = not self.mode
+        _state.inference = self.mode
 
     def __exit__(self, *exc) -> None:
         _state.grad_enabled, _state.inference = self.prev
@@ -148,8 +236,6 @@ class detect_anomaly:
         self.prev = False
 
     def __enter__(self) -> None:
-        import warnings
-
         warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only "
                       "be enabled for debugging.", UserWarning, stacklevel=2)
         self.prev = _state.anomaly

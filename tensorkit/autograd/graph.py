@@ -151,7 +151,7 @@ class SavedTensor:
     """
 
     __slots__ = ("tensor", "data", "storage", "version_counter", "saved_version", "is_output", "output_nr",
-                 "requires_grad", "node_name")
+                 "requires_grad", "node_name", "grad_fn_ref")
 
     def __init__(self, tensor, *, is_output: bool = False, node_name: str = "") -> None:
         self.version_counter = tensor._version_counter
@@ -161,6 +161,7 @@ class SavedTensor:
         self.requires_grad = tensor._requires_grad or tensor._grad_fn is not None or (
             tensor._base is not None and tensor.requires_grad)
         self.node_name = node_name
+        self.grad_fn_ref = None  # for the result of an in-place op on a view: the view's new grad_fn
         if is_output:
             # Keep the output's memory, not the output: a node holding its own output would make
             # a reference cycle that only the cyclic garbage collector could free.
@@ -271,8 +272,9 @@ def _unpack_for_user(saved: SavedTensor, node: Node):
 
     tensor = Tensor._make(saved.data, saved.storage, saved.version_counter)
     if saved.requires_grad:
-        tensor._grad_fn = node
-        tensor._output_nr = saved.output_nr
+        producer = saved.grad_fn_ref
+        tensor._grad_fn = producer if producer is not None else node
+        tensor._output_nr = 0 if producer is not None else saved.output_nr
     return tensor
 
 
