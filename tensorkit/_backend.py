@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy
 
-__all__ = ["numpy", "Device", "device", "namespace_for", "array_namespace", "cupy_module"]
+__all__ = ["Device", "array_namespace", "cupy_module", "device", "namespace_for", "numpy"]
 
 
 class Device:
@@ -21,7 +21,7 @@ class Device:
     'cuda:1'
     """
 
-    __slots__ = ("type", "index")
+    __slots__ = ("index", "type")
 
     def __init__(self, type: str | Device, index: int | None = None) -> None:
         if isinstance(type, Device):
@@ -72,7 +72,7 @@ def cupy_module():
     global _cupy
     if _cupy is None:
         try:
-            import cupy  # noqa: PLC0415 - imported lazily on purpose
+            import cupy
         except ImportError as error:
             raise AssertionError(
                 "tensorkit cannot use CUDA: CuPy is not installed. "

@@ -12,7 +12,6 @@ import warnings
 from . import _backend
 from . import _dtype as dtypes
 from ._backend import numpy as np
-from .autograd import grad_mode
 from .tensor import Tensor
 
 _ndarray = np.ndarray
@@ -71,9 +70,7 @@ def _infer_dtype(data) -> dtypes.dtype:
             continue
         if isinstance(item, Tensor):
             dtype = item.dtype
-        elif isinstance(item, _ndarray):
-            dtype = dtypes.from_numpy_dtype(item.dtype)
-        elif isinstance(item, (np.generic,)):
+        elif isinstance(item, (_ndarray, np.generic)):
             dtype = dtypes.from_numpy_dtype(item.dtype)
         elif isinstance(item, (bool, numbers.Number)):
             if isinstance(item, complex):
@@ -134,7 +131,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
         array = np.array(data, dtype=target, copy=True)
         return _finish(array, device, requires_grad)
     if isinstance(data, str):
-        raise TypeError(f"new(): invalid data type 'str'")
+        raise TypeError("new(): invalid data type 'str'")
     _check_ragged(data)
     inferred = _infer_dtype(data)
     target = dtype if dtype is not None else inferred

@@ -216,9 +216,9 @@ def check_inplace(target: Tensor, inputs: tuple) -> bool:
     if data.size > 1 and any(stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)):
         raise RuntimeError(OVERLAP_INPLACE)
     for other in inputs:
-        if other is not target and isinstance(other, Tensor) and other._storage is target._storage:
-            if _partially_overlap(data, other._data):
-                raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
+        if (other is not target and isinstance(other, Tensor) and other._storage is target._storage
+                and _partially_overlap(data, other._data)):
+            raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
     return record
 
 

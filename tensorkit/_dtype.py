@@ -11,8 +11,21 @@ from __future__ import annotations
 
 from ._backend import numpy as np
 
-__all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-           "uint8", "bool_", "get_default_dtype", "set_default_dtype", "promote_types"]
+__all__ = [
+    "bool_",
+    "dtype",
+    "float16",
+    "float32",
+    "float64",
+    "get_default_dtype",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "promote_types",
+    "set_default_dtype",
+    "uint8",
+]
 
 BOOL, INTEGER, FLOATING = 0, 1, 2
 
@@ -20,7 +33,7 @@ BOOL, INTEGER, FLOATING = 0, 1, 2
 class dtype:
     """A tensor element type, printed as PyTorch prints it (``tensorkit.float32``)."""
 
-    __slots__ = ("name", "numpy", "category", "itemsize", "legacy_name", "short_name", "__weakref__")
+    __slots__ = ("__weakref__", "category", "itemsize", "legacy_name", "name", "numpy", "short_name")
 
     def __init__(self, name: str, numpy_dtype, category: int, legacy_name: str, short_name: str):
         self.name = name

@@ -167,7 +167,7 @@ class _ElementFormat:
             width = max(len(f"{number:.{precision}f}") for number in numbers)
         return cls(True, int_mode, sci_mode, width, precision)
 
-    def format(self, value: float | int | bool) -> str:
+    def format(self, value: float | bool) -> str:
         """``value`` right-aligned to the shared width (wider values are not cut)."""
         if not self.floating:
             text = str(value)

@@ -73,6 +73,8 @@ def expanded_geometry(shape, strides, target) -> tuple:
     """Sizes and strides of ``expand(target)`` (PyTorch's inferExpandGeometry): an expanded
     size-1 dim gets stride 0; a new leading dim of size 1 gets the stride it would have if dense."""
     ndim, tensor_dim = len(target), len(shape)
+    if tensor_dim == 0:  # a 0-dim tensor: every dim is new, and PyTorch gives them all stride 0
+        return tuple(target), (0,) * ndim
     sizes, steps = [0] * ndim, [0] * ndim
     for i in range(ndim - 1, -1, -1):
         dim = tensor_dim - 1 - (ndim - 1 - i)

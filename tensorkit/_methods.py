@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numbers
 
-from . import _creation
+from . import _creation, _ops
 from . import _dtype as dtypes
-from . import _ops
 from ._backend import Device
 from ._backend import numpy as _np
 from .tensor import Tensor

@@ -12,13 +12,20 @@ import builtins
 import numbers
 import warnings
 
-from . import _backend
+from . import _backend, _layout
 from . import _dtype as dtypes
-from . import _layout
 from . import derivatives as D
 from ._backend import numpy as np
-from ._dispatch import call, call_multi_view, call_view, check_inplace, check_result_dtype, \
-    check_result_shape, commit_inplace, needs_grad, wrap
+from ._dispatch import (
+    call,
+    call_multi_view,
+    call_view,
+    check_inplace,
+    check_result_dtype,
+    check_result_shape,
+    commit_inplace,
+    wrap,
+)
 from .autograd import grad_mode
 from .tensor import Tensor
 
@@ -141,7 +148,7 @@ def _fast_operands(a, b):
 def _binary(op, a, b, params=None):
     arrays = _fast_operands(a, b)
     if arrays is None:
-        a, b, x, y, dtype = _binary_prepare(a, b)
+        a, b, x, y, _ = _binary_prepare(a, b)
     else:
         x, y = arrays
     xp = np if type(x) is _ndarray or type(y) is _ndarray else _backend.array_namespace(x)
@@ -288,14 +295,13 @@ def rdiv(input: Tensor, other):
 
 
 def floor_divide(input, other):
-    a, b, x, y, dtype = _binary_prepare(input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = D.FLOOR_DIVIDE.forward(_backend.array_namespace(x if hasattr(x, "dtype") else y), x, y)
-    return call(D.FLOOR_DIVIDE, (a, b), out)
+    a, b, x, y, _ = _binary_prepare(input, other)
+    xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
+    return call(D.FLOOR_DIVIDE, (a, b), _backend.quiet(D.FLOOR_DIVIDE.forward, xp, x, y))
 
 
 def remainder(input, other):
-    a, b, x, y, dtype = _binary_prepare(input, other)
+    _, _, x, y, _ = _binary_prepare(input, other)
     with np.errstate(divide="ignore", invalid="ignore"):
         return wrap(np.asarray(x % y))
 
@@ -420,7 +426,7 @@ def where(condition: Tensor, input=None, other=None):
 
 def _compare(ufunc_name: str):
     def compare(input, other):
-        a, b, x, y, dtype = _binary_prepare(input, other)
+        _, _, x, y, _ = _binary_prepare(input, other)
         xp = _backend.array_namespace(x if not isinstance(x, (int, float, bool)) else y)
         return wrap(getattr(xp, ufunc_name)(x, y))
 
@@ -439,7 +445,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def _logical(name: str):
     def function(input, other):
-        a, b, x, y, dtype = _binary_prepare(input, other)
+        _, _, x, y, _ = _binary_prepare(input, other)
         return wrap(getattr(np, name)(x, y))
 
     return function
@@ -752,9 +758,9 @@ def _check_matmul_dtypes(a: Tensor, b: Tensor, names=("mat1", "mat2")) -> None:
 
 def mm(input: Tensor, mat2: Tensor):
     if input.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     _check_matmul_dtypes(input, mat2, ("self", "mat2"))
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(
@@ -897,7 +903,7 @@ def to_device(input: Tensor, device, dtype=None, copy: bool = False):
     data = _backend.to_device(input._data, device)
     if dtype is not None and data.dtype != dtype.numpy:
         data = data.astype(dtype.numpy)
-    if not data.dtype.kind == "f":
+    if data.dtype.kind != "f":
         return wrap(data)
     return call(D.TO_COPY, (input,), data)
 
@@ -1417,7 +1423,7 @@ def alias(input: Tensor):
 # ---------------------------------------------------------------------------- indexing
 
 def _is_advanced(item) -> bool:
-    return isinstance(item, (list, Tensor, _ndarray)) or (isinstance(item, tuple))
+    return isinstance(item, (list, tuple, Tensor, _ndarray))
 
 
 def _index_array(item, size_hint=None):
@@ -1472,15 +1478,8 @@ def getitem(input: Tensor, index):
 
 
 def _numpy_index(input: Tensor, items) -> tuple:
-    converted = []
-    for item in items:
-        if isinstance(item, (Tensor, list, _ndarray)):
-            converted.append(_index_array(item))
-        elif isinstance(item, Tensor):
-            converted.append(item._data)
-        else:
-            converted.append(item)
-    return tuple(converted)
+    """The index as NumPy understands it: tensors and lists become integer or bool arrays."""
+    return tuple(_index_array(item) if isinstance(item, (Tensor, list, _ndarray)) else item for item in items)
 
 
 def _advanced_getitem(input: Tensor, items):
@@ -1545,10 +1544,13 @@ def _index_put(input: Tensor, index, value) -> None:
     out = input._data.copy()  # written in full before anything is committed: nothing is half-applied
     try:
         selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
+    except IndexError as error:
+        raise IndexError(_index_message(input, index, error)) from None
+    try:
         out[index] = values
     except (ValueError, IndexError) as error:
         if isinstance(value, Tensor):
-            raise RuntimeError(
+            raise RuntimeError(  # noqa: TRY004 - PyTorch raises RuntimeError for this shape mismatch
                 f"shape mismatch: value tensor of shape [{', '.join(map(str, value.shape))}] cannot be broadcast "
                 f"to indexing result of shape [{', '.join(map(str, selected_shape))}]"
             ) from None

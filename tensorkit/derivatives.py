@@ -24,7 +24,7 @@ ALWAYS = None  # "save this whatever inputs need grad"
 class Op:
     """One table entry."""
 
-    __slots__ = ("name", "forward", "node_class", "save", "save_items", "saves_result", "ufunc")
+    __slots__ = ("forward", "name", "node_class", "save", "save_items", "saves_result", "ufunc")
 
     def __init__(self, node: str, forward, vjp, *, save: dict | None = None, result: bool = False,
                  inputs: tuple = ("self", "other"), params: tuple = (), scalars: tuple = (),

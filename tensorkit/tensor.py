@@ -19,7 +19,7 @@ from ._backend import numpy as np
 from .autograd import grad_mode
 from .autograd.graph import AccumulateGrad, RemovableHandle, _HookDict
 
-__all__ = ["Tensor", "Size", "UntypedStorage", "VersionCounter"]
+__all__ = ["Size", "Tensor", "UntypedStorage", "VersionCounter"]
 
 _ndarray = np.ndarray
 
@@ -97,7 +97,7 @@ class Size(tuple):
 class UntypedStorage:
     """The buffer behind a tensor and all its views: bytes, a start address and a device."""
 
-    __slots__ = ("_array", "__weakref__")
+    __slots__ = ("__weakref__", "_array")
 
     def __init__(self, array) -> None:
         self._array = array  # the array that owns (or spans) the whole buffer
@@ -148,8 +148,17 @@ class Tensor:
 
     # The fields every op touches live in slots; the rarely set ones default at class level
     # and land in the instance dict only when set, so making a tensor stays cheap.
-    __slots__ = ("_data", "_storage", "_version_counter", "_requires_grad", "_grad_fn", "_output_nr",
-                 "_base", "__dict__", "__weakref__")
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_base",
+        "_data",
+        "_grad_fn",
+        "_output_nr",
+        "_requires_grad",
+        "_storage",
+        "_version_counter",
+    )
     _grad = None
     _view_creation = None
     _view_version = 0

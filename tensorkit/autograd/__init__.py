@@ -4,16 +4,38 @@ from __future__ import annotations
 
 from .engine import run_backward
 from .function import Function, FunctionCtx
-from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled,
-                        no_grad, set_detect_anomaly, set_grad_enabled)
+from .grad_mode import (
+    detect_anomaly,
+    enable_grad,
+    inference_mode,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+)
 from .gradcheck import gradcheck
 from .graph import Node
 
-__all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "is_grad_enabled", "detect_anomaly", "set_detect_anomaly",
-           "is_anomaly_enabled", "Node", "graph"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "Node",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "graph",
+    "inference_mode",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]
 
-from . import graph  # noqa: E402  (tensorkit.autograd.graph.Node, as in PyTorch)
+from . import graph
 
 
 def _as_tuple(value):

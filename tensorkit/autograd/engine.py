@@ -17,10 +17,10 @@ import heapq
 import sys
 
 from .. import _backend
-from .graph import BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
 from . import grad_mode
+from .graph import BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
 
-__all__ = ["run_backward", "as_strided_node", "copy_slices_node"]
+__all__ = ["as_strided_node", "copy_slices_node", "run_backward"]
 
 
 def _tensor_type():
@@ -41,7 +41,6 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
     """Backpropagate from ``outputs``; accumulate into leaves, or return the grads of ``inputs``."""
     from .. import derivatives
 
-    Tensor = _tensor_type()
     roots = []
     for index, (output, grad) in enumerate(zip(outputs, grad_outputs)):
         fn = output.grad_fn
@@ -415,7 +414,6 @@ def _run_node_hooks(hooks: dict, grads, other):
 
 
 def _zeros_like(tensor):
-    Tensor = _tensor_type()
     xp = _backend.array_namespace(tensor._data)
     return _wrap(xp.zeros(tensor._data.shape, dtype=tensor._data.dtype))
 
@@ -505,7 +503,7 @@ class CopySlices(Node):
     back in the window and whose other inputs get the rest.
     """
 
-    __slots__ = ("fn", "_base_geometry", "_view_geometry")
+    __slots__ = ("_base_geometry", "_view_geometry", "fn")
 
     def __init__(self, base_edge, base_geometry, view_geometry, fn) -> None:
         super().__init__((base_edge,) + tuple(fn.next_functions[1:]))
@@ -546,8 +544,7 @@ class CopySlices(Node):
     def _apply_differentiably(self, grad, needs):
         """The same routing, built from differentiable ops, for ``create_graph=True``."""
         from .. import _formula_tensor_math as tm
-        from .. import _ops
-        from .. import derivatives
+        from .. import _ops, derivatives
         from .._backend import numpy as np
 
         base_positions = _scatter_positions(np, self._base_geometry)

@@ -11,8 +11,17 @@ import inspect
 import threading
 import warnings
 
-__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-           "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
+__all__ = [
+    "detect_anomaly",
+    "enable_grad",
+    "inference_mode",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]
 
 
 class _State(threading.local):
@@ -45,7 +54,7 @@ def is_anomaly_enabled() -> bool:
 
 
 class _DecoratorContextManager:
-    """A context manager that also works as a decorator: ``@no_grad()`` or ``@set_grad_enabled(False)``.
+    """A context manager that is also a decorator: ``@no_grad()``, ``@set_grad_enabled(False)``.
 
     The decorated function enters a fresh ``clone()`` on every call, so one decorator serves
     recursive and concurrent calls. Generators get the mode back each time they resume.
@@ -53,12 +62,15 @@ class _DecoratorContextManager:
 
     def __call__(self, function):
         if inspect.isclass(function):
-            warnings.warn("Decorating classes is deprecated and will be disabled in future versions. You should "
-                          "only decorate functions or methods. To preserve the current behavior of class "
-                          "decoration, you can directly decorate the `__init__` method and nothing else.",
-                          FutureWarning, stacklevel=2)
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You "
+                "should only decorate functions or methods. To preserve the current behavior of "
+                "class decoration, you can directly decorate the `__init__` method and nothing else.",
+                FutureWarning,
+                stacklevel=2,
+            )
             cls = function
-            function = lambda *args, **kwargs: cls(*args, **kwargs)  # noqa: E731  (only calls are wrapped)
+            function = lambda *args, **kwargs: cls(*args, **kwargs)
         if inspect.isgeneratorfunction(function):
             return _wrap_generator(self.clone, function)
 
@@ -89,7 +101,7 @@ class _NoParamDecoratorContextManager(_DecoratorContextManager):
 
 
 def _wrap_generator(make_context, function):
-    """Run each step of the generator inside a fresh context: the caller's mode holds between steps."""
+    """Run each step of the generator in a fresh context; the caller's mode holds between steps."""
 
     @functools.wraps(function)
     def generator(*args, **kwargs):
@@ -104,7 +116,8 @@ def _wrap_generator(make_context, function):
                     with make_context():
                         inner.close()
                     raise
-                except BaseException as error:
+                # Whatever the caller throws in goes on to the generator.
+                except BaseException as error:  # noqa: BLE001
                     with make_context():
                         response = inner.throw(error)
                 else:
@@ -171,8 +184,10 @@ class set_grad_enabled(_DecoratorContextManager):
         # PyTorch's binding takes a bool only; an int still passes here because the engine
         # hands its caller's create_graph straight to set_grad_enabled.
         if not isinstance(mode, int):
-            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
-                            f"not {type(mode).__name__}")
+            raise TypeError(
+                f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                f"not {type(mode).__name__}"
+            )
         self.prev = _state.grad_enabled
         self.mode = bool(mode)
         _state.grad_enabled = self.mode
@@ -236,8 +251,12 @@ class detect_anomaly:
         self.prev = False
 
     def __enter__(self) -> None:
-        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only "
-                      "be enabled for debugging.", UserWarning, stacklevel=2)
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should "
+            "only be enabled for debugging.",
+            UserWarning,
+            stacklevel=2,
+        )
         self.prev = _state.anomaly
         _state.anomaly = True
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import weakref
 
-__all__ = ["Node", "AccumulateGrad", "FormulaNode", "SavedTensor", "node_class", "RemovableHandle"]
+__all__ = ["AccumulateGrad", "FormulaNode", "Node", "RemovableHandle", "SavedTensor", "node_class"]
 
 _sequence = itertools.count()
 _QUALIFIED_NAMES = frozenset(("CopySlices", "CopyBackwards", "NotImplemented", "Error", "DelayedError"))
@@ -65,7 +65,7 @@ class _HookDict(dict):
 class Node:
     """A backward function: turns the gradient of its forward outputs into gradients of its inputs."""
 
-    __slots__ = ("next_functions", "_sequence_nr", "_input_meta", "__weakref__", "__dict__")
+    __slots__ = ("__dict__", "__weakref__", "_input_meta", "_sequence_nr", "next_functions")
     output_count = 1  # how many outputs the forward op had (split and unbind set their own)
     # Hooks are rare: they default at class level and are set on the instance only when used.
     _pre_hooks = None
@@ -150,8 +150,18 @@ class SavedTensor:
     a new tensor whose ``grad_fn`` is the saving node, as PyTorch does.
     """
 
-    __slots__ = ("tensor", "data", "storage", "version_counter", "saved_version", "is_output", "output_nr",
-                 "requires_grad", "node_name", "grad_fn_ref")
+    __slots__ = (
+        "data",
+        "grad_fn_ref",
+        "is_output",
+        "node_name",
+        "output_nr",
+        "requires_grad",
+        "saved_version",
+        "storage",
+        "tensor",
+        "version_counter",
+    )
 
     def __init__(self, tensor, *, is_output: bool = False, node_name: str = "") -> None:
         self.version_counter = tensor._version_counter
@@ -176,9 +186,8 @@ class SavedTensor:
         current = self.version_counter.value
         if current == self.saved_version:
             return
-        from .grad_mode import is_anomaly_enabled
-
         from .._dtype import from_numpy_dtype
+        from .grad_mode import is_anomaly_enabled
 
         array = self.tensor._data if self.tensor is not None else self.data
         shape = ", ".join(str(size) for size in array.shape)
