@@ -5,8 +5,20 @@ benchmark is a module here with ``NAME``, ``TITLE`` and ``run(ctx)``; see ``_com
 The targets are those of DESIGN.md, section "Speed".
 """
 
-from . import (bench_backward_scaling, bench_elementwise, bench_memory, bench_mlp, bench_o1_ops,
-               bench_per_op)
+from . import (
+    bench_backward_scaling,
+    bench_elementwise,
+    bench_memory,
+    bench_mlp,
+    bench_o1_ops,
+    bench_per_op,
+)
 
-BENCHMARKS = [bench_per_op, bench_elementwise, bench_mlp, bench_o1_ops, bench_backward_scaling,
-              bench_memory]
+BENCHMARKS = [
+    bench_per_op,
+    bench_elementwise,
+    bench_mlp,
+    bench_o1_ops,
+    bench_backward_scaling,
+    bench_memory,
+]

@@ -12,8 +12,10 @@ import gc
 import math
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
+
 
 @dataclass
 class Context:
@@ -85,6 +87,7 @@ def _ratio(a, b):
 
 # ---------------------------------------------------------------------------------------- timing
 
+
 def _time_calls(fn: Callable[[], Any], number: int) -> float:
     t0 = time.perf_counter()
     for _ in range(number):
@@ -92,8 +95,15 @@ def _time_calls(fn: Callable[[], Any], number: int) -> float:
     return (time.perf_counter() - t0) / number
 
 
-def measure(fns: dict[str, Callable[[], Any]], *, repeat: int = 7, min_time: float = 0.02,
-            warmup: int = 2, max_number: int = 100_000, collect: bool = True) -> dict[str, Timing]:
+def measure(
+    fns: dict[str, Callable[[], Any]],
+    *,
+    repeat: int = 7,
+    min_time: float = 0.02,
+    warmup: int = 2,
+    max_number: int = 100_000,
+    collect: bool = True,
+) -> dict[str, Timing]:
     """Time each callable, timeit-style, and return min and median seconds per call.
 
     Each callable is warmed up ``warmup`` times, then the number of calls per sample is chosen so
@@ -115,11 +125,14 @@ def measure(fns: dict[str, Callable[[], Any]], *, repeat: int = 7, min_time: flo
             gc.collect()
         for name, fn in fns.items():
             samples[name].append(_time_calls(fn, numbers[name]))
-    return {name: Timing(min(s), statistics.median(s), repeat, numbers[name], s)
-            for name, s in samples.items()}
+    return {
+        name: Timing(min(s), statistics.median(s), repeat, numbers[name], s)
+        for name, s in samples.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------- checks
+
 
 def max_rel_err(a, b, np) -> float:
     a = np.asarray(a, dtype=np.float64)
@@ -128,8 +141,9 @@ def max_rel_err(a, b, np) -> float:
     return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
 
 
-def check_close(ctx: Context, what: str, values: dict[str, Any], reference: str = "numpy",
-                tol: float = 1e-3) -> bool:
+def check_close(
+    ctx: Context, what: str, values: dict[str, Any], reference: str = "numpy", tol: float = 1e-3
+) -> bool:
     """Print a warning line when an implementation's result disagrees with the reference's."""
     np = ctx.numpy
     ref = values[reference]
@@ -159,6 +173,7 @@ def to_numpy(value, np):
 
 # ---------------------------------------------------------------------------------------- tables
 
+
 def fmt(value, digits: int = 3) -> str:
     if value is None:
         return "n/a"
@@ -186,8 +201,10 @@ def met_text(met: bool | None) -> str:
 def render_table(headers: list[str], rows: list[list[str]], align: str | None = None) -> str:
     """A plain-text table; ``align`` has one of 'l'/'r' per column (default: first left, rest right)."""
     align = align or ("l" + "r" * (len(headers) - 1))
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
-              for i, h in enumerate(headers)]
+    widths = [
+        max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
+        for i, h in enumerate(headers)
+    ]
 
     def line(cells):
         out = []
@@ -199,12 +216,31 @@ def render_table(headers: list[str], rows: list[list[str]], align: str | None = 
     return "\n".join([line(headers), sep, *(line(r) for r in rows)])
 
 
-ROW_HEADERS = ["figure", "unit", "torch", "tensorkit", "numpy", "tk/torch", "tk/numpy", "target", "met"]
+ROW_HEADERS = [
+    "figure",
+    "unit",
+    "torch",
+    "tensorkit",
+    "numpy",
+    "tk/torch",
+    "tk/numpy",
+    "target",
+    "met",
+]
 
 
 def row_cells(row: Row, with_bench: bool = False) -> list[str]:
-    cells = [row.figure, row.unit, fmt(row.torch), fmt(row.tensorkit), fmt(row.numpy),
-             fmt_ratio(row.tk_over_torch), fmt_ratio(row.tk_over_numpy), row.target or "-", met_text(row.met)]
+    cells = [
+        row.figure,
+        row.unit,
+        fmt(row.torch),
+        fmt(row.tensorkit),
+        fmt(row.numpy),
+        fmt_ratio(row.tk_over_torch),
+        fmt_ratio(row.tk_over_numpy),
+        row.target or "-",
+        met_text(row.met),
+    ]
     return ([row.bench] if with_bench else []) + cells
 
 

@@ -76,21 +76,45 @@ def run(ctx: Context) -> list[Row]:
                 loss.backward()
                 x.grad = None
 
-            times[name] = _time_backward(lambda mod=mod, x=x: build_chain(mod, x, n), backward, repeat)
-        times["numpy"] = _time_backward(lambda: numpy_chain(np, x0, n)[1],
-                                        lambda consts: numpy_backward(np, x0, consts), repeat)
+            times[name] = _time_backward(
+                lambda mod=mod, x=x: build_chain(mod, x, n), backward, repeat
+            )
+        times["numpy"] = _time_backward(
+            lambda: numpy_chain(np, x0, n)[1], lambda consts: numpy_backward(np, x0, consts), repeat
+        )
         us = {name: t / n * 1e6 for name, t in times.items()}
         for name, value in us.items():
             per_node.setdefault(name, []).append(value)
-        rows.append(Row(NAME, f"backward per node, n={n:,}", "us/node", us.get("torch"), us["tensorkit"],
-                        us["numpy"]))
+        rows.append(
+            Row(
+                NAME,
+                f"backward per node, n={n:,}",
+                "us/node",
+                us.get("torch"),
+                us["tensorkit"],
+                us["numpy"],
+            )
+        )
 
     spread = {name: max(v) / min(v) for name, v in per_node.items()}
-    rows.append(Row(NAME, "per-node max/min over n", "ratio", spread.get("torch"), spread["tensorkit"],
-                    spread["numpy"], target=f"tk <= {TARGET}", met=spread["tensorkit"] <= TARGET,
-                    is_time=False))
+    rows.append(
+        Row(
+            NAME,
+            "per-node max/min over n",
+            "ratio",
+            spread.get("torch"),
+            spread["tensorkit"],
+            spread["numpy"],
+            target=f"tk <= {TARGET}",
+            met=spread["tensorkit"] <= TARGET,
+            is_time=False,
+        )
+    )
     med = statistics.median(per_node["tensorkit"])
-    rows[-1].note = ("tensorkit per-node us: " + ", ".join(f"{v:.2f}" for v in per_node["tensorkit"])
-                     + f" (median {med:.2f})")
+    rows[-1].note = (
+        "tensorkit per-node us: "
+        + ", ".join(f"{v:.2f}" for v in per_node["tensorkit"])
+        + f" (median {med:.2f})"
+    )
     print_rows(ctx, rows)
     return rows

@@ -46,7 +46,7 @@ def run(ctx: Context) -> list[Row]:
     fns, results = {}, {}
     for name, mod in ctx.modules().items():
         x, w, b = (mod.from_numpy(a.copy()).requires_grad_() for a in arrays)
-        fns[name] = (lambda mod=mod, x=x, w=w, b=b: step(mod, x, w, b))
+        fns[name] = lambda mod=mod, x=x, w=w, b=b: step(mod, x, w, b)
         loss, grads = step(mod, x, w, b)
         results[name] = [to_numpy(g, np) for g in grads] + [to_numpy(loss, np).reshape(1)]
     xn, wn, bn = arrays
@@ -57,7 +57,17 @@ def run(ctx: Context) -> list[Row]:
 
     t = measure(fns, repeat=repeat, min_time=0.0 if not ctx.quick else 0.005, warmup=2)
     ms = {name: t[name].min * 1e3 for name in t}
-    rows = [Row(NAME, f"{n:,} elements fwd+bwd", "ms", ms.get("torch"), ms["tensorkit"], ms["numpy"],
-                target=f"tk/numpy <= {TARGET}", met=ms["tensorkit"] / ms["numpy"] <= TARGET)]
+    rows = [
+        Row(
+            NAME,
+            f"{n:,} elements fwd+bwd",
+            "ms",
+            ms.get("torch"),
+            ms["tensorkit"],
+            ms["numpy"],
+            target=f"tk/numpy <= {TARGET}",
+            met=ms["tensorkit"] / ms["numpy"] <= TARGET,
+        )
+    ]
     print_rows(ctx, rows)
     return rows

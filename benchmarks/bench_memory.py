@@ -26,10 +26,12 @@ LR = 0.01
 def make_data(np, batch=32, n_in=20, n_hidden=64):
     rng = np.random.default_rng(0)
     f32 = np.float32
-    params = [rng.standard_normal((n_in, n_hidden), dtype=f32) * f32(n_in ** -0.5),
-              np.zeros(n_hidden, dtype=f32),
-              rng.standard_normal((n_hidden, 1), dtype=f32) * f32(n_hidden ** -0.5),
-              np.zeros(1, dtype=f32)]
+    params = [
+        rng.standard_normal((n_in, n_hidden), dtype=f32) * f32(n_in**-0.5),
+        np.zeros(n_hidden, dtype=f32),
+        rng.standard_normal((n_hidden, 1), dtype=f32) * f32(n_hidden**-0.5),
+        np.zeros(1, dtype=f32),
+    ]
     X = rng.standard_normal((batch, n_in), dtype=f32)
     Y = rng.standard_normal((batch, 1), dtype=f32)
     return params, X, Y
@@ -53,7 +55,7 @@ def numpy_train_step(np, params, X, Y, lr=LR):
     h = np.maximum(z1, 0)
     pred = h @ W2 + b2
     diff = pred - Y
-    loss = (diff ** 2).mean()
+    loss = (diff**2).mean()
     g_pred = (2 / diff.size) * diff
     g_z1 = (g_pred @ W2.T) * (z1 > 0)
     grads = (X.T @ g_z1, g_z1.sum(axis=0), h.T @ g_pred, g_pred.sum(axis=0))
@@ -109,7 +111,7 @@ def run(ctx: Context) -> list[Row]:
     for name, mod in ctx.modules().items():
         params = [mod.from_numpy(p.copy()).requires_grad_() for p in params0]
         X, Y = mod.from_numpy(X0), mod.from_numpy(Y0)
-        steppers[name] = (lambda mod=mod, params=params, X=X, Y=Y: train_step(mod, params, X, Y))
+        steppers[name] = lambda mod=mod, params=params, X=X, Y=Y: train_step(mod, params, X, Y)
         tensor_classes[name] = mod.Tensor
     params_np = [p.copy() for p in params0]
     steppers["numpy"] = lambda: numpy_train_step(np, params_np, X0, Y0)
@@ -122,19 +124,44 @@ def run(ctx: Context) -> list[Row]:
         growth_kib[name] = (mem_end - mem10) / 1024
         tensor_growth[name] = None if n10 is None else n_end - n10
         cyclic[name] = _cyclic_garbage_per_step(step, 10 if ctx.quick else 50)
-        ctx.log(f"  {name:9s}: traced {mem10 / 1024:8.1f} KiB after step 10, {mem_end / 1024:8.1f} KiB after "
-                f"step {steps}; live tensors {n10} -> {n_end}")
+        ctx.log(
+            f"  {name:9s}: traced {mem10 / 1024:8.1f} KiB after step 10, {mem_end / 1024:8.1f} KiB after "
+            f"step {steps}; live tensors {n10} -> {n_end}"
+        )
 
     rows = [
-        Row(NAME, f"tracemalloc growth, step 10 -> {steps}", "KiB", growth_kib.get("torch"),
-            growth_kib["tensorkit"], growth_kib["numpy"], target=f"tk <= {SLACK_KIB} KiB",
+        Row(
+            NAME,
+            f"tracemalloc growth, step 10 -> {steps}",
+            "KiB",
+            growth_kib.get("torch"),
+            growth_kib["tensorkit"],
+            growth_kib["numpy"],
+            target=f"tk <= {SLACK_KIB} KiB",
             met=growth_kib["tensorkit"] <= SLACK_KIB,
-            is_time=False, note="torch's tensor memory is C++-allocated and invisible to tracemalloc"),
-        Row(NAME, f"live Tensor objects growth, step 10 -> {steps}", "objects", tensor_growth.get("torch"),
-            tensor_growth["tensorkit"], None, target="tk <= 0", met=tensor_growth["tensorkit"] <= 0,
-            is_time=False),
-        Row(NAME, "objects freed only by cyclic gc, per step", "objects", cyclic.get("torch"),
-            cyclic["tensorkit"], cyclic["numpy"], is_time=False),
+            is_time=False,
+            note="torch's tensor memory is C++-allocated and invisible to tracemalloc",
+        ),
+        Row(
+            NAME,
+            f"live Tensor objects growth, step 10 -> {steps}",
+            "objects",
+            tensor_growth.get("torch"),
+            tensor_growth["tensorkit"],
+            None,
+            target="tk <= 0",
+            met=tensor_growth["tensorkit"] <= 0,
+            is_time=False,
+        ),
+        Row(
+            NAME,
+            "objects freed only by cyclic gc, per step",
+            "objects",
+            cyclic.get("torch"),
+            cyclic["tensorkit"],
+            cyclic["numpy"],
+            is_time=False,
+        ),
     ]
     print_rows(ctx, rows)
     return rows

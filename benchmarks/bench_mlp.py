@@ -20,9 +20,9 @@ def make_data(np, batch, n_in, n_hidden, n_out):
     rng = np.random.default_rng(0)
     f32 = np.float32
     params = [
-        (rng.standard_normal((n_in, n_hidden), dtype=f32) * f32(n_in ** -0.5)),
+        (rng.standard_normal((n_in, n_hidden), dtype=f32) * f32(n_in**-0.5)),
         np.zeros(n_hidden, dtype=f32),
-        (rng.standard_normal((n_hidden, n_out), dtype=f32) * f32(n_hidden ** -0.5)),
+        (rng.standard_normal((n_hidden, n_out), dtype=f32) * f32(n_hidden**-0.5)),
         np.zeros(n_out, dtype=f32),
     ]
     X = rng.standard_normal((batch, n_in), dtype=f32)
@@ -83,7 +83,9 @@ def run(ctx: Context) -> list[Row]:
         X, y, rows = mod.from_numpy(X0), mod.from_numpy(y0), mod.arange(batch)
         loss = train_step(mod, params, X, y, rows)
         after[name] = [to_numpy(p, np) for p in params] + [to_numpy(loss, np).reshape(1)]
-        fns[name] = (lambda mod=mod, params=params, X=X, y=y, rows=rows: train_step(mod, params, X, y, rows))
+        fns[name] = lambda mod=mod, params=params, X=X, y=y, rows=rows: train_step(
+            mod, params, X, y, rows
+        )
     params_np = [p.copy() for p in params0]
     rows_np = np.arange(batch)
     loss = numpy_train_step(np, params_np, X0, y0, rows_np)
@@ -93,8 +95,17 @@ def run(ctx: Context) -> list[Row]:
 
     t = measure(fns, repeat=repeat, min_time=0.005 if ctx.quick else 0.05, warmup=3)
     ms = {name: t[name].min * 1e3 for name in t}
-    rows = [Row(NAME, f"step, batch {batch}, {n_in}-{n_hidden}-{n_out}", "ms", ms.get("torch"),
-                ms["tensorkit"], ms["numpy"], target=f"tk/numpy <= {TARGET}",
-                met=ms["tensorkit"] / ms["numpy"] <= TARGET)]
+    rows = [
+        Row(
+            NAME,
+            f"step, batch {batch}, {n_in}-{n_hidden}-{n_out}",
+            "ms",
+            ms.get("torch"),
+            ms["tensorkit"],
+            ms["numpy"],
+            target=f"tk/numpy <= {TARGET}",
+            met=ms["tensorkit"] / ms["numpy"] <= TARGET,
+        )
+    ]
     print_rows(ctx, rows)
     return rows

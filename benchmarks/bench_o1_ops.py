@@ -40,12 +40,16 @@ def run(ctx: Context) -> list[Row]:
     per_size = {}
     for shape in (small, large):
         a = np.random.default_rng(0).standard_normal(shape, dtype=np.float32)
-        tensors = {name: (mod.from_numpy(a.copy()).requires_grad_(), mod.from_numpy(a.copy()))
-                   for name, mod in ctx.modules().items()}
+        tensors = {
+            name: (mod.from_numpy(a.copy()).requires_grad_(), mod.from_numpy(a.copy()))
+            for name, mod in ctx.modules().items()
+        }
         timings = {}
         for label, op, np_op in OPS:
-            fns = {name: (lambda mod=mod, g=tensors[name][0], p=tensors[name][1]: op(mod, g, p, a))
-                   for name, mod in ctx.modules().items()}
+            fns = {
+                name: (lambda mod=mod, g=tensors[name][0], p=tensors[name][1]: op(mod, g, p, a))
+                for name, mod in ctx.modules().items()
+            }
             fns["numpy"] = lambda: np_op(np, a)
             timings[label] = measure(fns, repeat=repeat, min_time=min_time, collect=False)
         per_size[shape] = timings
@@ -56,28 +60,67 @@ def run(ctx: Context) -> list[Row]:
         t_small, t_large = per_size[small][label], per_size[large][label]
         us = {name: t_large[name].min * 1e6 for name in t_large}
         scaling = {name: t_large[name].min / t_small[name].min for name in t_large}
-        rows.append(Row(NAME, f"{label} at {n_large:.0e}", "us", us.get("torch"), us["tensorkit"],
-                        us["numpy"]))
-        rows.append(Row(NAME, f"{label} t({n_large:.0e})/t({n_small:.0e})", "ratio", scaling.get("torch"),
-                        scaling["tensorkit"], scaling["numpy"], target=f"tk <= {SCALING_TARGET}",
-                        met=scaling["tensorkit"] <= SCALING_TARGET, is_time=False))
+        rows.append(
+            Row(
+                NAME,
+                f"{label} at {n_large:.0e}",
+                "us",
+                us.get("torch"),
+                us["tensorkit"],
+                us["numpy"],
+            )
+        )
+        rows.append(
+            Row(
+                NAME,
+                f"{label} t({n_large:.0e})/t({n_small:.0e})",
+                "ratio",
+                scaling.get("torch"),
+                scaling["tensorkit"],
+                scaling["numpy"],
+                target=f"tk <= {SCALING_TARGET}",
+                met=scaling["tensorkit"] <= SCALING_TARGET,
+                is_time=False,
+            )
+        )
 
     # clone at memory-copy speed (the large size)
     a = np.random.default_rng(1).standard_normal(large, dtype=np.float32)
-    fns = {name: (lambda t=mod.from_numpy(a.copy()): t.clone()) for name, mod in ctx.modules().items()}
+    fns = {
+        name: (lambda t=mod.from_numpy(a.copy()): t.clone()) for name, mod in ctx.modules().items()
+    }
     fns["numpy"] = lambda: np.copy(a)
     # a fresh 40 MB buffer per call: page faults make single calls noisy, so more samples here
     t = measure(fns, repeat=3 * repeat, min_time=5 * min_time)
     ms = {name: t[name].min * 1e3 for name in t}
-    rows.append(Row(NAME, f"clone() vs np.copy at {n_large:.0e}", "ms", ms.get("torch"), ms["tensorkit"],
-                    ms["numpy"], target=f"tk/numpy <= {CLONE_TARGET}",
-                    met=ms["tensorkit"] / ms["numpy"] <= CLONE_TARGET))
-    fns = {name: (lambda t=mod.from_numpy(a.copy()).requires_grad_(): t.clone())
-           for name, mod in ctx.modules().items()}
+    rows.append(
+        Row(
+            NAME,
+            f"clone() vs np.copy at {n_large:.0e}",
+            "ms",
+            ms.get("torch"),
+            ms["tensorkit"],
+            ms["numpy"],
+            target=f"tk/numpy <= {CLONE_TARGET}",
+            met=ms["tensorkit"] / ms["numpy"] <= CLONE_TARGET,
+        )
+    )
+    fns = {
+        name: (lambda t=mod.from_numpy(a.copy()).requires_grad_(): t.clone())
+        for name, mod in ctx.modules().items()
+    }
     fns["numpy"] = lambda: np.copy(a)
     t = measure(fns, repeat=repeat, min_time=min_time)
     ms = {name: t[name].min * 1e3 for name in t}
-    rows.append(Row(NAME, f"clone() of a leaf requiring grad at {n_large:.0e}", "ms", ms.get("torch"),
-                    ms["tensorkit"], ms["numpy"]))
+    rows.append(
+        Row(
+            NAME,
+            f"clone() of a leaf requiring grad at {n_large:.0e}",
+            "ms",
+            ms.get("torch"),
+            ms["tensorkit"],
+            ms["numpy"],
+        )
+    )
     print_rows(ctx, rows)
     return rows

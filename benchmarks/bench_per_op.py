@@ -61,12 +61,12 @@ def numpy_step(np, x, w, cycles: int):
     _ = y.sum()
     grad = np.ones_like(y)
     for b, e, g in reversed(saved):
-        grad = grad * (2 * g)                 # y = g * g
-        grad = grad * (g * (1 - g))           # sigmoid
-        grad = grad * (1 - e * e)             # tanh
-        grad = grad * np.float32(1.5)         # * 1.5
-        grad = grad * np.cos(b)               # sin
-        grad = grad * w                       # * w
+        grad = grad * (2 * g)  # y = g * g
+        grad = grad * (g * (1 - g))  # sigmoid
+        grad = grad * (1 - e * e)  # tanh
+        grad = grad * np.float32(1.5)  # * 1.5
+        grad = grad * np.cos(b)  # sin
+        grad = grad * w  # * w
     return grad
 
 
@@ -80,8 +80,8 @@ def run(ctx: Context) -> list[Row]:
     full, forward, grads = {}, {}, {}
     for name, mod in ctx.modules().items():
         x, w = make_inputs(mod, np)
-        full[name] = (lambda mod=mod, x=x, w=w: step(mod, x, w, cycles))
-        forward[name] = (lambda mod=mod, x=x, w=w: chain(mod, x, w, cycles))
+        full[name] = lambda mod=mod, x=x, w=w: step(mod, x, w, cycles)
+        forward[name] = lambda mod=mod, x=x, w=w: chain(mod, x, w, cycles)
         grads[name] = to_numpy(step(mod, x, w, cycles), np)
     xn = np.linspace(-1.0, 1.0, SIZE, dtype=np.float32)
     wn = np.linspace(0.5, 1.5, SIZE, dtype=np.float32)
@@ -97,15 +97,32 @@ def run(ctx: Context) -> list[Row]:
 
     tk, th = per_op(t_full, "tensorkit"), per_op(t_full, "torch")
     rows = [
-        Row(NAME, f"fwd+bwd, {n_ops}-op chain", "us/op", th, tk, per_op(t_full, "numpy"),
-            target="tk <= torch", met=None if th is None else tk <= th,
-            note="numpy column: the same chain with forward and backward written by hand"),
-        Row(NAME, "forward only (graph recorded)", "us/op", per_op(t_fwd, "torch"),
-            per_op(t_fwd, "tensorkit")),
+        Row(
+            NAME,
+            f"fwd+bwd, {n_ops}-op chain",
+            "us/op",
+            th,
+            tk,
+            per_op(t_full, "numpy"),
+            target="tk <= torch",
+            met=None if th is None else tk <= th,
+            note="numpy column: the same chain with forward and backward written by hand",
+        ),
+        Row(
+            NAME,
+            "forward only (graph recorded)",
+            "us/op",
+            per_op(t_fwd, "torch"),
+            per_op(t_fwd, "tensorkit"),
+        ),
     ]
-    bwd = {name: (per_op(t_full, name) - per_op(t_fwd, name)) if name in t_fwd else None
-           for name in ("torch", "tensorkit")}
-    rows.append(Row(NAME, "backward share (fwd+bwd - fwd)", "us/op", bwd["torch"], bwd["tensorkit"]))
+    bwd = {
+        name: (per_op(t_full, name) - per_op(t_fwd, name)) if name in t_fwd else None
+        for name in ("torch", "tensorkit")
+    }
+    rows.append(
+        Row(NAME, "backward share (fwd+bwd - fwd)", "us/op", bwd["torch"], bwd["tensorkit"])
+    )
     print_rows(ctx, rows)
     if ctx.profile:
         profile(ctx, cycles)
@@ -128,7 +145,9 @@ def profile(ctx: Context, cycles: int, top: int = 25) -> None:
     profiler.disable()
     stats = pstats.Stats(profiler)
     n_ops = cycles * OPS_PER_CYCLE
-    scale = 1e6 / (reps * n_ops)  # seconds over the whole profile -> microseconds per op of the chain
+    scale = 1e6 / (
+        reps * n_ops
+    )  # seconds over the whole profile -> microseconds per op of the chain
     ours, everyone = [], []
     for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():
         path = filename.replace("\\", "/")
@@ -137,8 +156,10 @@ def profile(ctx: Context, cycles: int, top: int = 25) -> None:
             ours.append((ct, tt, nc, f"{path.split('/tensorkit/', 1)[-1]}:{line}({func})"))
     ours.sort(reverse=True)
     everyone.sort(reverse=True)
-    ctx.log(f"\n  cProfile of tensorkit, {reps} x ({n_ops}-op chain fwd+bwd), per op of the chain "
-            "(profiler overhead inflates absolute times):")
+    ctx.log(
+        f"\n  cProfile of tensorkit, {reps} x ({n_ops}-op chain fwd+bwd), per op of the chain "
+        "(profiler overhead inflates absolute times):"
+    )
     ctx.log(f"  {'cum us':>8} {'own us':>8} {'calls':>6}  tensorkit function (by cumulative time)")
     for ct, tt, nc, where in ours[:top]:
         ctx.log(f"  {ct * scale:8.2f} {tt * scale:8.2f} {nc / (reps * n_ops):6.2f}  {where}")

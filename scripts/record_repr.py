@@ -22,7 +22,7 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tensorkit._backend import numpy as np  # noqa: E402 - needs the repository on sys.path
+from tensorkit._backend import numpy as np
 
 OUTPUT = REPO / "tests" / "golden" / "data" / "repr.json"
 
@@ -315,7 +315,7 @@ def cases() -> list[Case]:
 
 def record(case: Case) -> dict:
     """What PyTorch prints for ``case``, with the facts the formatter needs to print it."""
-    array = np.asarray(eval(case.expr, {"np": np}))  # noqa: S307 - our own expressions
+    array = np.asarray(eval(case.expr, {"np": np}))
     if not array.flags.writeable or any(stride < 0 for stride in array.strides):
         # from_numpy refuses negative strides and warns on read-only arrays; the repr depends
         # only on the values, so a copy prints the same.

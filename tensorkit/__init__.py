@@ -372,7 +372,7 @@ __all__ = [
     "var",
     "where",
     "zeros",
-    "zeros_like"
+    "zeros_like",
 ]
 
 float = float32

@@ -27,7 +27,9 @@ class Device:
         if isinstance(type, Device):
             type, index = type.type, type.index if index is None else index
         if not isinstance(type, str):
-            raise TypeError(f"Device() received an invalid combination of arguments - got ({type.__class__.__name__})")
+            raise TypeError(
+                f"Device() received an invalid combination of arguments - got ({type.__class__.__name__})"
+            )
         if ":" in type:
             type, _, number = type.partition(":")
             if not number.isdigit():
@@ -81,7 +83,9 @@ def cupy_module():
         try:
             count = cupy.cuda.runtime.getDeviceCount()
         except Exception as error:  # CuPy raises its own CUDARuntimeError subclasses
-            raise AssertionError(f"tensorkit cannot use CUDA: no usable NVIDIA GPU ({error})") from error
+            raise AssertionError(
+                f"tensorkit cannot use CUDA: no usable NVIDIA GPU ({error})"
+            ) from error
         if count == 0:
             raise AssertionError("tensorkit cannot use CUDA: no NVIDIA GPU is visible")
         _cupy = cupy
@@ -148,7 +152,7 @@ def span(array):
 def window(flat, byte_offset: int, shape, strides):
     """A strided view of ``shape`` and byte ``strides``, starting ``byte_offset`` bytes into ``flat``."""
     xp = array_namespace(flat)
-    start = flat[byte_offset // flat.itemsize:]
+    start = flat[byte_offset // flat.itemsize :]
     return xp.lib.stride_tricks.as_strided(start, shape=shape, strides=strides)
 
 
@@ -183,12 +187,15 @@ def warnings_off():
 def empty_strided(shape, strides, dtype, like):
     """Uninitialised memory of ``shape`` laid out with element ``strides``, on ``like``'s device."""
     xp = array_namespace(like)
-    count = 1 + sum((size - 1) * stride for size, stride in zip(shape, strides)) if all(shape) else 0
+    count = (
+        1 + sum((size - 1) * stride for size, stride in zip(shape, strides)) if all(shape) else 0
+    )
     flat = xp.empty(count, dtype=dtype)
     if not shape:
         return flat.reshape(())
-    return xp.lib.stride_tricks.as_strided(flat, shape=tuple(shape),
-                                           strides=tuple(stride * flat.itemsize for stride in strides))
+    return xp.lib.stride_tricks.as_strided(
+        flat, shape=tuple(shape), strides=tuple(stride * flat.itemsize for stride in strides)
+    )
 
 
 def copy_with_strides(array, strides):

@@ -59,6 +59,7 @@ def _finish(array, device, requires_grad: bool, dtype_requested: bool = True) ->
 
 # ---------------------------------------------------------------------------- from data
 
+
 def _infer_dtype(data) -> dtypes.dtype:
     """PyTorch's dtype for nested Python data: promote over the leaves' own dtypes."""
     result = None
@@ -96,11 +97,19 @@ def _check_ragged(data, depth: int = 0) -> tuple:
     first = shapes[0]
     for item, shape in zip(data, shapes):
         if shape != first:
-            got = len(item) if isinstance(item, (list, tuple)) else (item.shape[0] if hasattr(item, "shape") and item.shape else None)
+            got = (
+                len(item)
+                if isinstance(item, (list, tuple))
+                else (item.shape[0] if hasattr(item, "shape") and item.shape else None)
+            )
             expected = first[0] if first else None
             if got is None or expected is None:
-                raise ValueError(f"expected sequence of length {expected} at dim {depth + 1} (got {got})")
-            raise ValueError(f"expected sequence of length {expected} at dim {depth + 1} (got {got})")
+                raise ValueError(
+                    f"expected sequence of length {expected} at dim {depth + 1} (got {got})"
+                )
+            raise ValueError(
+                f"expected sequence of length {expected} at dim {depth + 1} (got {got})"
+            )
     return (len(data),) + first
 
 
@@ -112,7 +121,9 @@ def _plain(data):
     return data
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+def tensor(
+    data, *, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False
+) -> Tensor:
     """A new tensor that copies ``data`` (a number, nested lists, a NumPy array or a tensor).
 
     >>> tensor([1, 2.5])
@@ -123,7 +134,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
         source = data.detach()
         array = _backend.to_host(source._data).copy()
         target = dtype.numpy if dtype is not None else array.dtype
-        device = device if device is not None else (None if source.device.type == "cpu" else source.device)
+        device = (
+            device
+            if device is not None
+            else (None if source.device.type == "cpu" else source.device)
+        )
         return _finish(array.astype(target, copy=False), device, requires_grad)
     if isinstance(data, _ndarray):
         dtypes.from_numpy_dtype(data.dtype)
@@ -152,8 +167,11 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
         if device is not None and _device(device) != data.device:
             result = result.to(_device(device))
         return result
-    if isinstance(data, _ndarray) and (dtype is None or dtype.numpy == data.dtype) and \
-            (device is None or _device(device).type == "cpu"):
+    if (
+        isinstance(data, _ndarray)
+        and (dtype is None or dtype.numpy == data.dtype)
+        and (device is None or _device(device).type == "cpu")
+    ):
         return from_numpy(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -175,8 +193,11 @@ def from_numpy(array) -> Tensor:
     """
     global _read_only_warned
     if not isinstance(array, _ndarray):
-        name = type(array).__module__ + "." + type(array).__name__ if type(array).__module__ != "builtins" \
+        name = (
+            type(array).__module__ + "." + type(array).__name__
+            if type(array).__module__ != "builtins"
             else type(array).__name__
+        )
         raise TypeError(f"expected np.ndarray (got {name})")
     if any(stride < 0 for stride in array.strides):
         raise ValueError(NEGATIVE_STRIDES)
@@ -185,8 +206,10 @@ def from_numpy(array) -> Tensor:
         _read_only_warned = True
         warnings.warn(READ_ONLY_WARNING, UserWarning, stacklevel=2)
     if not array.dtype.isnative:
-        raise ValueError("given numpy array has byte order different from the native byte order. "
-                         "Conversion between byte orders is currently not supported.")
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. "
+            "Conversion between byte orders is currently not supported."
+        )
     from .tensor import UntypedStorage
 
     return Tensor._make(array.view(), UntypedStorage(array))
@@ -238,6 +261,7 @@ class _LegacyTensorType:
 
 # ---------------------------------------------------------------------------- from shapes
 
+
 def _shape(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
@@ -251,7 +275,9 @@ def _shape(size) -> tuple:
                 f"{type(dim).__name__} at pos 0"
             )
         if dim < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {dim}: {list(size)}")
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {dim}: {list(size)}"
+            )
         shape.append(int(dim))
     return tuple(shape)
 
@@ -288,7 +314,9 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) 
     return _filled(_shape(size), 1, dtype, device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+def empty(
+    *size, dtype=None, device=None, requires_grad: bool = False, memory_format=None
+) -> Tensor:
     dtype = dtype if dtype is not None else dtypes.get_default_dtype()
     xp = _namespace(device)
     return _finish_on_device(xp.empty(_shape(size), dtype=dtype.numpy), requires_grad)
@@ -299,37 +327,59 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = dtypes.scalar_dtype(fill_value)
-    return _filled(_shape((size,) if isinstance(size, int) else (tuple(size),)), fill_value, dtype, device,
-                   requires_grad)
+    return _filled(
+        _shape((size,) if isinstance(size, int) else (tuple(size),)),
+        fill_value,
+        dtype,
+        device,
+        requires_grad,
+    )
 
 
 def _like(input: Tensor, dtype, device):
-    return (dtype if dtype is not None else input.dtype,
-            device if device is not None else (None if input.device.type == "cpu" else input.device))
+    return (
+        dtype if dtype is not None else input.dtype,
+        device if device is not None else (None if input.device.type == "cpu" else input.device),
+    )
 
 
-def zeros_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+def zeros_like(
+    input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None
+) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return _filled(tuple(input.shape), 0, dtype, device, requires_grad)
 
 
-def ones_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+def ones_like(
+    input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None
+) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return _filled(tuple(input.shape), 1, dtype, device, requires_grad)
 
 
-def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+def empty_like(
+    input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None
+) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return empty(tuple(input.shape), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: bool = False,
-              memory_format=None) -> Tensor:
+def full_like(
+    input: Tensor,
+    fill_value,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+    memory_format=None,
+) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return _filled(tuple(input.shape), fill_value, dtype, device, requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def arange(
+    start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     """Values from ``start`` up to (not including) ``end``; int64 unless an argument is a float."""
     if end is None:
         start, end = 0, start
@@ -340,14 +390,23 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad: b
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
-        dtype = dtypes.int64 if all(isinstance(v, (int, np.integer)) for v in values) else dtypes.get_default_dtype()
+        dtype = (
+            dtypes.int64
+            if all(isinstance(v, (int, np.integer)) for v in values)
+            else dtypes.get_default_dtype()
+        )
     count = max(0, int(np.ceil((end - start) / step)))
-    array = (start + step * np.arange(count, dtype=np.float64)) if dtype.is_floating_point \
+    array = (
+        (start + step * np.arange(count, dtype=np.float64))
+        if dtype.is_floating_point
         else np.arange(start, start + step * count, step, dtype=np.int64)[:count]
+    )
     return _finish(array.astype(dtype.numpy), device, requires_grad)
 
 
-def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtype if dtype is not None else dtypes.get_default_dtype()
@@ -357,7 +416,9 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad: 
     return _finish(array.astype(dtype.numpy), device, requires_grad)
 
 
-def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     dtype = dtype if dtype is not None else dtypes.get_default_dtype()
     return _finish(np.eye(n, m, dtype=dtype.numpy), device, requires_grad)
 
@@ -426,14 +487,24 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = 
     return _random(lambda g, s: g.standard_normal(s), size, dtype, device, requires_grad, generator)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad: bool = False) -> Tensor:
+def randint(
+    low,
+    high=None,
+    size=None,
+    *,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     if size is None:
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
     dtype = dtype if dtype is not None else dtypes.int64
     source = (generator or default_generator)._generator
     array = source.integers(low, high, size=_shape((tuple(size),))).astype(dtype.numpy)
@@ -455,7 +526,9 @@ def randint_like(input: Tensor, low, high=None, *, dtype=None, device=None) -> T
     return randint(low, high, tuple(input.shape), dtype=dtype, device=device)
 
 
-def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randperm(
+    n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
     source = (generator or default_generator)._generator
     array = source.permutation(n).astype((dtype or dtypes.int64).numpy)
     return _finish(array, device, requires_grad)
@@ -465,11 +538,15 @@ def normal_(target: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=No
     from ._ops import _random_fill
 
     source = (generator or default_generator)._generator
-    return _random_fill(target, source.normal(mean, std, size=target._data.shape).astype(target._data.dtype))
+    return _random_fill(
+        target, source.normal(mean, std, size=target._data.shape).astype(target._data.dtype)
+    )
 
 
 def uniform_(target: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
     from ._ops import _random_fill
 
     source = (generator or default_generator)._generator
-    return _random_fill(target, source.uniform(a, b, size=target._data.shape).astype(target._data.dtype))
+    return _random_fill(
+        target, source.uniform(a, b, size=target._data.shape).astype(target._data.dtype)
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import _dtype as dtypes
 from ._backend import numpy as np
 from .autograd import grad_mode
+from .autograd.function import IN_CUSTOM_FUNCTION
 from .autograd.graph import SavedTensor
 from .tensor import DEFAULT, INFERENCE_MODE, MULTI_OUTPUT, NO_GRAD_MODE, Tensor
 
@@ -21,7 +22,9 @@ _ndarray = np.ndarray
 _state = grad_mode._state
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
 NO_GRAD_VIEW_INPLACE = (
     "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
     "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
@@ -32,6 +35,12 @@ MULTI_OUTPUT_VIEW_INPLACE = (
     "Output {nr} of {name} is a view and is being modified inplace. This view is the output of a function "
     "that returns multiple views. Such functions do not allow the output views to be modified inplace. "
     "You should replace the inplace operation by an out-of-place one."
+)
+CUSTOM_FUNCTION_VIEW_INPLACE = (
+    "Output {nr} of {name} is a view and is being modified inplace. This view was created inside a custom "
+    "Function (or because an input was returned as-is) and the autograd logic to handle view+inplace would "
+    "override the custom backward associated with the custom Function, leading to incorrect gradients. This "
+    "behavior is forbidden. You can fix this by cloning the output of the custom Function."
 )
 OVERLAP_INPLACE = (
     "unsupported operation: more than one element of the written-to tensor refers to a single memory "
@@ -71,8 +80,11 @@ def needs_grad(inputs) -> bool:
     if not _state.grad_enabled:
         return False
     for tensor in inputs:
-        if isinstance(tensor, Tensor) and (tensor._requires_grad or tensor._grad_fn is not None
-                                           or (tensor._base is not None and tensor.requires_grad)):
+        if isinstance(tensor, Tensor) and (
+            tensor._requires_grad
+            or tensor._grad_fn is not None
+            or (tensor._base is not None and tensor.requires_grad)
+        ):
             return True
     return False
 
@@ -97,8 +109,12 @@ def make_node(op, inputs, params, edges=None, meta=None):
         else:
             saved[key] = value
     if meta is None:
-        meta = tuple([(tensor._data.shape, tensor._data.dtype) if fn is not None else None
-                      for tensor, (fn, _) in zip(inputs, edges)])
+        meta = tuple(
+            [
+                (tensor._data.shape, tensor._data.dtype) if fn is not None else None
+                for tensor, (fn, _) in zip(inputs, edges)
+            ]
+        )
     node = op.node_class(edges, saved, meta)
     if _state.anomaly:
         import traceback
@@ -197,6 +213,7 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
 
 # ---------------------------------------------------------------------- in-place ops
 
+
 def check_inplace(target: Tensor, inputs: tuple) -> bool:
     """Refuse an in-place write that PyTorch refuses; return whether it must be recorded."""
     record = needs_grad(inputs)
@@ -209,15 +226,23 @@ def check_inplace(target: Tensor, inputs: tuple) -> bool:
         if target._requires_grad and target.is_leaf:
             raise RuntimeError(LEAF_INPLACE)
     if target._is_inference and not _state.inference:
-        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed."
-                           "You can make a clone to get a normal tensor before doing inplace update."
-                           "See https://github.com/pytorch/rfcs/pull/17 for more details.")
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed."
+            "You can make a clone to get a normal tensor before doing inplace update."
+            "See https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
     data = target._data
-    if data.size > 1 and any(stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)):
+    if data.size > 1 and any(
+        stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)
+    ):
         raise RuntimeError(OVERLAP_INPLACE)
     for other in inputs:
-        if (other is not target and isinstance(other, Tensor) and other._storage is target._storage
-                and _partially_overlap(data, other._data)):
+        if (
+            other is not target
+            and isinstance(other, Tensor)
+            and other._storage is target._storage
+            and _partially_overlap(data, other._data)
+        ):
             raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
     return record
 
@@ -239,8 +264,11 @@ def _partially_overlap(target, other) -> bool:
     """Whether ``other`` reads memory ``target`` writes, without being the very same window."""
     from ._backend import data_address
 
-    if data_address(target) == data_address(other) and target.shape == other.shape \
-            and target.strides == other.strides:
+    if (
+        data_address(target) == data_address(other)
+        and target.shape == other.shape
+        and target.strides == other.strides
+    ):
         return False
     first, second = _dense_range(target), _dense_range(other)
     if first is None or second is None:
@@ -258,7 +286,14 @@ def _refuse_view_rebase(view: Tensor) -> None:
         head, _, _ = name.rpartition("Backward")
         raise RuntimeError(MULTI_OUTPUT_VIEW_INPLACE.format(nr=view._output_nr, name=head or name))
     if creation == INFERENCE_MODE:
-        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.")
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed."
+        )
+    if creation == IN_CUSTOM_FUNCTION:
+        fn = view._grad_fn
+        name = fn.name() if fn is not None else "a custom Function"
+        name = name.removesuffix("Backward")
+        raise RuntimeError(CUSTOM_FUNCTION_VIEW_INPLACE.format(nr=view._output_nr, name=name))
 
 
 def check_result_dtype(target: Tensor, result_dtype: dtypes.dtype) -> None:
@@ -277,7 +312,9 @@ def check_result_shape(target: Tensor, shape: tuple) -> None:
         )
 
 
-def commit_inplace(op, target: Tensor, inputs: tuple, out, record: bool, params: dict | None = None) -> Tensor:
+def commit_inplace(
+    op, target: Tensor, inputs: tuple, out, record: bool, params: dict | None = None
+) -> Tensor:
     """Write ``out`` into ``target`` and rebase its history onto ``op``'s node.
 
     ``inputs[0]`` is ``target`` itself; a formula that needs the target's old value gets a
@@ -328,7 +365,9 @@ def rebase_history(target: Tensor, node) -> None:
         base._grad_fn = copy_slices_node(base, target, node)
         base._output_nr = 0
         base._move_retained_grad(old_fn, old_nr)
-        target._view_version = -1  # the view's grad_fn is rebuilt (AsStridedBackward0) on next access
+        target._view_version = (
+            -1
+        )  # the view's grad_fn is rebuilt (AsStridedBackward0) on next access
         return
     old_fn, old_nr = target._grad_fn, target._output_nr
     target._grad_fn = node

@@ -33,7 +33,15 @@ BOOL, INTEGER, FLOATING = 0, 1, 2
 class dtype:
     """A tensor element type, printed as PyTorch prints it (``tensorkit.float32``)."""
 
-    __slots__ = ("__weakref__", "category", "itemsize", "legacy_name", "name", "numpy", "short_name")
+    __slots__ = (
+        "__weakref__",
+        "category",
+        "itemsize",
+        "legacy_name",
+        "name",
+        "numpy",
+        "short_name",
+    )
 
     def __init__(self, name: str, numpy_dtype, category: int, legacy_name: str, short_name: str):
         self.name = name

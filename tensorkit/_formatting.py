@@ -212,8 +212,7 @@ def _vector(
     # Each element takes its width plus ", "; the " ..." gap counts as one element.
     per_line = max(1, math.floor((options.linewidth - indent) / (element_format.width + 2)))
     lines = [
-        ", ".join(elements[start : start + per_line])
-        for start in range(0, len(elements), per_line)
+        ", ".join(elements[start : start + per_line]) for start in range(0, len(elements), per_line)
     ]
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 

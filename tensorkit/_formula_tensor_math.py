@@ -171,7 +171,9 @@ def scatter_along(g, indices, dim, keepdim, sizes):
     if not keepdim:
         g = _ops.unsqueeze(g, dim)
         indices = np.expand_dims(indices, dim)
-    positions = np.arange(sizes[dim]).reshape([-1 if axis == dim else 1 for axis in range(len(sizes))])
+    positions = np.arange(sizes[dim]).reshape(
+        [-1 if axis == dim else 1 for axis in range(len(sizes))]
+    )
     one_hot = wrap(positions == indices).to(g.dtype)
     return g * one_hot
 
@@ -199,7 +201,10 @@ def join_pieces(grads, sizes, dim, split_sizes):
 
     reference = next(g for g in grads if g is not None)
     if split_sizes is None:
-        pieces = [g if g is not None else zeros(tuple(reference.shape), dtype=reference.dtype) for g in grads]
+        pieces = [
+            g if g is not None else zeros(tuple(reference.shape), dtype=reference.dtype)
+            for g in grads
+        ]
         return _ops.stack(pieces, dim)
     pieces = []
     for g, size in zip(grads, split_sizes):
@@ -219,7 +224,9 @@ def prod_grad(g, x, dim, keepdim):
     if dim is None:
         flat = _ops.reshape(x, (-1,))
         n = flat.shape[0]
-        rows = _ops.where(eye(n, dtype=x.dtype) > 0, _ops.full_scalar_like(x, 1), _ops.expand(flat, (n, n)))
+        rows = _ops.where(
+            eye(n, dtype=x.dtype) > 0, _ops.full_scalar_like(x, 1), _ops.expand(flat, (n, n))
+        )
         return _ops.reshape(g * _ops.prod(rows, 1), tuple(x.shape))
     g = unsqueeze_dims(g, dim, keepdim)
     moved = _ops.movedim(x, dim, -1)

@@ -16,19 +16,135 @@ from .tensor import Tensor
 
 # Methods that are exactly the function of the same name with the tensor first.
 _SAME_NAME = (
-    "add", "sub", "mul", "div", "true_divide", "divide", "floor_divide", "remainder", "neg", "negative",
-    "reciprocal", "pow", "square", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "abs",
-    "absolute", "relu", "clamp", "clip", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
-    "greater", "greater_equal", "less", "less_equal", "not_equal", "logical_and", "logical_or",
-    "logical_xor", "logical_not", "bitwise_not", "isnan", "isinf", "isfinite", "sign", "floor", "ceil",
-    "round", "trunc", "equal", "allclose", "isclose", "sum", "mean", "max", "min", "amax", "amin",
-    "argmax", "argmin", "prod", "var", "std", "norm", "softmax", "log_softmax", "any", "all",
-    "count_nonzero", "nonzero", "cumsum", "mm", "mv", "dot", "bmm", "matmul", "outer", "contiguous",
-    "repeat", "view", "view_as", "reshape", "flatten", "unflatten", "transpose", "swapaxes", "swapdims",
-    "t", "permute", "movedim", "moveaxis", "expand", "expand_as", "broadcast_to", "unsqueeze", "squeeze",
-    "narrow", "select", "split", "chunk", "unbind", "copy_", "fill_", "zero_", "add_", "sub_", "mul_",
-    "div_", "pow_", "clamp_", "exp_", "log_", "sqrt_", "sin_", "cos_", "tanh_", "sigmoid_", "reciprocal_",
-    "neg_", "abs_", "relu_", "diagonal", "unfold", "unsqueeze_", "squeeze_", "transpose_", "t_",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "true_divide",
+    "divide",
+    "floor_divide",
+    "remainder",
+    "neg",
+    "negative",
+    "reciprocal",
+    "pow",
+    "square",
+    "exp",
+    "log",
+    "sqrt",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "abs",
+    "absolute",
+    "relu",
+    "clamp",
+    "clip",
+    "maximum",
+    "minimum",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "not_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_not",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "sign",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "equal",
+    "allclose",
+    "isclose",
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "prod",
+    "var",
+    "std",
+    "norm",
+    "softmax",
+    "log_softmax",
+    "any",
+    "all",
+    "count_nonzero",
+    "nonzero",
+    "cumsum",
+    "mm",
+    "mv",
+    "dot",
+    "bmm",
+    "matmul",
+    "outer",
+    "contiguous",
+    "repeat",
+    "view",
+    "view_as",
+    "reshape",
+    "flatten",
+    "unflatten",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "permute",
+    "movedim",
+    "moveaxis",
+    "expand",
+    "expand_as",
+    "broadcast_to",
+    "unsqueeze",
+    "squeeze",
+    "narrow",
+    "select",
+    "split",
+    "chunk",
+    "unbind",
+    "copy_",
+    "fill_",
+    "zero_",
+    "add_",
+    "sub_",
+    "mul_",
+    "div_",
+    "pow_",
+    "clamp_",
+    "exp_",
+    "log_",
+    "sqrt_",
+    "sin_",
+    "cos_",
+    "tanh_",
+    "sigmoid_",
+    "reciprocal_",
+    "neg_",
+    "abs_",
+    "relu_",
+    "diagonal",
+    "unfold",
+    "unsqueeze_",
+    "squeeze_",
+    "transpose_",
+    "t_",
 )
 for _name in _SAME_NAME:
     setattr(Tensor, _name, getattr(_ops, _name))
@@ -49,7 +165,9 @@ def _sum_to_size(self: Tensor, *size) -> Tensor:
     """Sum broadcast dimensions away until the shape is ``size`` (the gradient of ``expand``)."""
     shape = _ops._size_args(size)
     lead = self.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and self.shape[lead + i] != 1)
+    dims = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and self.shape[lead + i] != 1
+    )
     result = _ops.sum(self, dims, keepdim=True) if dims else self
     return _ops.view(result, shape) if result.shape != tuple(shape) else result
 
@@ -60,6 +178,7 @@ Tensor.sum_to_size = _sum_to_size
 
 # ---------------------------------------------------------------------------- casts and devices
 
+
 def _to(self: Tensor, *args, **kwargs) -> Tensor:
     """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; returns self when nothing changes."""
     copy = kwargs.pop("copy", False)
@@ -68,7 +187,9 @@ def _to(self: Tensor, *args, **kwargs) -> Tensor:
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
     if kwargs:
-        raise TypeError(f"to() received an invalid combination of arguments - got unexpected {sorted(kwargs)}")
+        raise TypeError(
+            f"to() received an invalid combination of arguments - got unexpected {sorted(kwargs)}"
+        )
     for arg in args:
         if isinstance(arg, dtypes.dtype):
             dtype = arg
@@ -79,7 +200,9 @@ def _to(self: Tensor, *args, **kwargs) -> Tensor:
         elif isinstance(arg, bool):
             copy = arg if device is not None or dtype is not None else copy
         else:
-            raise TypeError(f"to() received an invalid combination of arguments - got ({type(arg).__name__})")
+            raise TypeError(
+                f"to() received an invalid combination of arguments - got ({type(arg).__name__})"
+            )
     if device is not None:
         return _ops.to_device(self, device, dtype, copy)
     if dtype is None:
@@ -99,22 +222,37 @@ Tensor.byte = lambda self, memory_format=None: _ops.to_dtype(self, dtypes.uint8)
 Tensor.bool = lambda self, memory_format=None: _ops.to_dtype(self, dtypes.bool_)
 Tensor.cpu = lambda self, memory_format=None: _ops.to_device(self, "cpu")
 Tensor.cuda = lambda self, device=None, non_blocking=False: _ops.to_device(
-    self, Device("cuda", device if isinstance(device, int) else 0) if not isinstance(device, (str, Device))
-    else device)
-Tensor.new_tensor = lambda self, data, dtype=None, device=None, requires_grad=False: _creation.tensor(
-    data, dtype=dtype or self.dtype, device=device or (None if self.is_cpu else self.device),
-    requires_grad=requires_grad)
-Tensor.new_zeros = lambda self, *size, dtype=None, device=None, requires_grad=False: _creation.zeros(
-    *size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    self,
+    Device("cuda", device if isinstance(device, int) else 0)
+    if not isinstance(device, (str, Device))
+    else device,
+)
+Tensor.new_tensor = lambda self, data, dtype=None, device=None, requires_grad=False: (
+    _creation.tensor(
+        data,
+        dtype=dtype or self.dtype,
+        device=device or (None if self.is_cpu else self.device),
+        requires_grad=requires_grad,
+    )
+)
+Tensor.new_zeros = lambda self, *size, dtype=None, device=None, requires_grad=False: (
+    _creation.zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+)
 Tensor.new_ones = lambda self, *size, dtype=None, device=None, requires_grad=False: _creation.ones(
-    *size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
-Tensor.new_full = lambda self, size, fill_value, dtype=None, device=None, requires_grad=False: _creation.full(
-    size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
-Tensor.new_empty = lambda self, *size, dtype=None, device=None, requires_grad=False: _creation.empty(
-    *size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    *size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad
+)
+Tensor.new_full = lambda self, size, fill_value, dtype=None, device=None, requires_grad=False: (
+    _creation.full(
+        size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad
+    )
+)
+Tensor.new_empty = lambda self, *size, dtype=None, device=None, requires_grad=False: (
+    _creation.empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+)
 
 
 # ---------------------------------------------------------------------------- Python operators
+
 
 def _reflected(function):
     return lambda self, other: function(other, self)
@@ -126,6 +264,7 @@ _FAST_OPERANDS = frozenset((Tensor, float, int))
 
 def _binary_operator(function):
     """An operator that defers (NotImplemented) to the other operand when it isn't a number or array."""
+
     def operator(self, other):
         if type(other) not in _FAST_OPERANDS and not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
@@ -147,12 +286,18 @@ Tensor.__rfloordiv__ = _binary_operator(_reflected(_ops.floor_divide))
 Tensor.__mod__ = _binary_operator(_ops.remainder)
 Tensor.__pow__ = _binary_operator(_ops.pow)
 Tensor.__rpow__ = _binary_operator(_reflected(_ops.pow))
-Tensor.__matmul__ = lambda self, other: _ops.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
-Tensor.__rmatmul__ = lambda self, other: _ops.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+Tensor.__matmul__ = lambda self, other: (
+    _ops.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+)
+Tensor.__rmatmul__ = lambda self, other: (
+    _ops.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+)
 Tensor.__neg__ = _ops.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = _ops.abs
-Tensor.__invert__ = lambda self: _ops.logical_not(self) if self.dtype is dtypes.bool_ else _ops.bitwise_not(self)
+Tensor.__invert__ = lambda self: (
+    _ops.logical_not(self) if self.dtype is dtypes.bool_ else _ops.bitwise_not(self)
+)
 Tensor.__and__ = _binary_operator(_ops.bitwise_and)
 Tensor.__or__ = _binary_operator(_ops.bitwise_or)
 Tensor.__xor__ = _binary_operator(_ops.bitwise_xor)

@@ -35,6 +35,7 @@ _Number = (int, float, bool, np.number, np.bool_)
 
 # ---------------------------------------------------------------------------- operands and promotion
 
+
 def _as_operand(value):
     """A tensor for a tensor or NumPy array; a Python scalar for a number (NumPy scalars included)."""
     if isinstance(value, Tensor):
@@ -57,7 +58,9 @@ def result_dtype(*operands) -> dtypes.dtype:
         if isinstance(value, Tensor):
             dtype = value.dtype
             if value._data.ndim:
-                dimensioned = dtype if dimensioned is None else dtypes.promote_types(dimensioned, dtype)
+                dimensioned = (
+                    dtype if dimensioned is None else dtypes.promote_types(dimensioned, dtype)
+                )
             else:
                 zero_dim = dtype if zero_dim is None else dtypes.promote_types(zero_dim, dtype)
         elif value is not None:
@@ -186,6 +189,7 @@ def _unary(op, tensor: Tensor, params=None):
 
 # ---------------------------------------------------------------------------- in-place machinery
 
+
 def _inplace_binary(op, target: Tensor, other, params=None):
     other = _as_operand(other)
     if isinstance(other, Tensor):
@@ -197,7 +201,12 @@ def _inplace_binary(op, target: Tensor, other, params=None):
         check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
     x, y = _arrays((target, other), dtype)
     xp = _backend.array_namespace(x)
-    if not record and op.ufunc is not None and x is target._data and (not params or params.get("alpha", 1) == 1):
+    if (
+        not record
+        and op.ufunc is not None
+        and x is target._data
+        and (not params or params.get("alpha", 1) == 1)
+    ):
         # Nothing to record: write the result straight into the target's memory (NumPy buffers
         # the inputs itself when they overlap the output, as in x.add_(x.flip(0))).
         _backend.quiet(getattr(xp, op.ufunc), x, y, target._data)
@@ -235,7 +244,11 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if isinstance(input, Tensor) and input.dtype is dtypes.bool_ and isinstance(other, (Tensor, bool)):
+    if (
+        isinstance(input, Tensor)
+        and input.dtype is dtypes.bool_
+        and isinstance(other, (Tensor, bool))
+    ):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
             "`logical_xor()` operator instead."
@@ -278,8 +291,13 @@ def div(input, other, *, rounding_mode=None, out=None):
         _check_same_device(a, b)
         if x.shape != y.shape:
             _broadcast_shape(x.shape, y.shape)
-    result = _backend.quiet(np.true_divide if type(x) is _ndarray or type(y) is _ndarray else
-                            _backend.array_namespace(x).true_divide, x, y)
+    result = _backend.quiet(
+        np.true_divide
+        if type(x) is _ndarray or type(y) is _ndarray
+        else _backend.array_namespace(x).true_divide,
+        x,
+        y,
+    )
     if not isinstance(result, _ndarray) and not hasattr(result, "__cuda_array_interface__"):
         result = np.asarray(result, dtype=dtype.numpy)
     outcome = call(D.DIV, (a, b), result)
@@ -328,7 +346,9 @@ def pow(input, exponent):
         exponent = _as_operand(exponent)
         dtype = result_dtype(base, exponent)
         (y,) = _arrays((exponent,), dtype)
-        return call(D.POW_SCALAR_BASE, (exponent,), D.POW_SCALAR_BASE.forward(None, y, base), {"self": base})
+        return call(
+            D.POW_SCALAR_BASE, (exponent,), D.POW_SCALAR_BASE.forward(None, y, base), {"self": base}
+        )
     if isinstance(exponent, (Tensor, _ndarray)):
         return _binary(D.POW_TENSOR, input, exponent)
     exponent = _as_operand(exponent)
@@ -386,15 +406,22 @@ def clamp(input: Tensor, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        low, high = _as_operand(min) if min is not None else None, _as_operand(max) if max is not None else None
+        low, high = (
+            _as_operand(min) if min is not None else None,
+            _as_operand(max) if max is not None else None,
+        )
         dtype = result_dtype(input, low, high)
         x, lo, hi = _arrays((input, low, high), dtype)
         xp = _backend.array_namespace(x)
         return call(D.CLAMP_TENSOR, (input, low, high), D.CLAMP_TENSOR.forward(xp, x, lo, hi))
     dtype = result_dtype(input, min if min is not None else max)
     (x,) = _arrays((input,), dtype)
-    return call(D.CLAMP, (input,), D.CLAMP.forward(_backend.array_namespace(x), x, min, max),
-                {"min": min, "max": max})
+    return call(
+        D.CLAMP,
+        (input,),
+        D.CLAMP.forward(_backend.array_namespace(x), x, min, max),
+        {"min": min, "max": max},
+    )
 
 
 clip = clamp
@@ -412,8 +439,10 @@ def where(condition: Tensor, input=None, other=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{condition.dtype.short_name if isinstance(condition, Tensor) else type(condition).__name__}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{condition.dtype.short_name if isinstance(condition, Tensor) else type(condition).__name__}"
+        )
     a, b = _as_operand(input), _as_operand(other)
     dtype = result_dtype(a, b)
     x, y = _arrays((a, b), dtype)
@@ -503,6 +532,7 @@ def isclose(input: Tensor, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Te
 
 # ---------------------------------------------------------------------------- reductions
 
+
 def _dims(tensor: Tensor, dim) -> tuple | None:
     if dim is None:
         return None
@@ -523,15 +553,22 @@ def _reduction_args(dim, keepdim, axis, keepdims):
 
 def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
-    target = dtype.numpy if dtype is not None else (
-        np.int64 if input._data.dtype.kind in "biu" else None)
+    target = (
+        dtype.numpy
+        if dtype is not None
+        else (np.int64 if input._data.dtype.kind in "biu" else None)
+    )
     if dim is None:
         out = D.SUM.forward(None, input._data, dtype=target)
         return call(D.SUM, (input,), out, {"self_sym_sizes": input._data.shape})
     dims = _dims(input, dim)
     out = D.SUM_DIM.forward(None, input._data, dims, keepdim, dtype=target)
-    return call(D.SUM_DIM, (input,), out,
-                {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim})
+    return call(
+        D.SUM_DIM,
+        (input,),
+        out,
+        {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim},
+    )
 
 
 def _require_float(input: Tensor, name: str, dtype=None) -> None:
@@ -548,12 +585,21 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepd
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
-        return call(D.MEAN, (input,), D.MEAN.forward(None, input._data),
-                    {"self_sym_sizes": input._data.shape, "self_sym_numel": input._data.size})
+        return call(
+            D.MEAN,
+            (input,),
+            D.MEAN.forward(None, input._data),
+            {"self_sym_sizes": input._data.shape, "self_sym_numel": input._data.size},
+        )
     dims = _dims(input, dim)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = D.MEAN_DIM.forward(None, input._data, dims, keepdim)
-    return call(D.MEAN_DIM, (input,), out, {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim})
+    return call(
+        D.MEAN_DIM,
+        (input,),
+        out,
+        {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim},
+    )
 
 
 class _ValuesIndices(tuple):
@@ -569,7 +615,9 @@ class _ValuesIndices(tuple):
 
     def __repr__(self) -> str:
         name = getattr(self, "_name", "max")
-        return f"torch.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})".replace("torch.", "tensorkit.")
+        return f"torch.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})".replace(
+            "torch.", "tensorkit."
+        )
 
 
 def _extreme(input: Tensor, dim, keepdim, other, kind: str):
@@ -591,7 +639,9 @@ def _extreme(input: Tensor, dim, keepdim, other, kind: str):
         values = data.copy()
     else:
         indices = (xp.argmax if kind == "max" else xp.argmin)(data, axis=axis, keepdims=keepdim)
-        values = xp.take_along_axis(data, indices if keepdim else xp.expand_dims(indices, axis), axis=axis)
+        values = xp.take_along_axis(
+            data, indices if keepdim else xp.expand_dims(indices, axis), axis=axis
+        )
         if not keepdim:
             values = values.squeeze(axis)
     op = D.MAX_DIM if kind == "max" else D.MIN_DIM
@@ -618,7 +668,9 @@ def _amax_amin(op, input: Tensor, dim, keepdim: bool, kind: str):
     dims = _dims(input, dim) if dim not in ((), None) else tuple(range(input.ndim))
     data = input._data
     if data.size == 0:
-        raise RuntimeError(f"{kind}(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise RuntimeError(
+            f"{kind}(): Expected reduction dim to be specified for input.numel() == 0."
+        )
     out = (data.max if kind == "amax" else data.min)(axis=dims or None, keepdims=keepdim)
     xp = _backend.array_namespace(data)
     return call(op, (input,), xp.asarray(out), {"dim": dims or None, "keepdim": keepdim})
@@ -636,14 +688,18 @@ def argmax(input: Tensor, dim=None, keepdim=False):
     xp = _backend.array_namespace(input._data)
     if dim is None:
         return wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
-    return wrap(xp.argmax(input._data, axis=input._wrap_dim(dim), keepdims=keepdim).astype(xp.int64))
+    return wrap(
+        xp.argmax(input._data, axis=input._wrap_dim(dim), keepdims=keepdim).astype(xp.int64)
+    )
 
 
 def argmin(input: Tensor, dim=None, keepdim=False):
     xp = _backend.array_namespace(input._data)
     if dim is None:
         return wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
-    return wrap(xp.argmin(input._data, axis=input._wrap_dim(dim), keepdims=keepdim).astype(xp.int64))
+    return wrap(
+        xp.argmin(input._data, axis=input._wrap_dim(dim), keepdims=keepdim).astype(xp.int64)
+    )
 
 
 def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
@@ -696,7 +752,7 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
     elif ord == 0:
         out = (abs_array != 0).sum(axis=dims, keepdims=keepdim).astype(data.dtype)
     else:
-        out = (abs_array ** ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
+        out = (abs_array**ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
     out = xp.asarray(out, dtype=data.dtype)
     return call(D.NORM, (input,), out, {"ord": ord, "dim": dims, "keepdim": keepdim})
 
@@ -740,7 +796,9 @@ def nonzero(input: Tensor, *, as_tuple=False):
     indices = np.nonzero(input._data)
     if as_tuple:
         return tuple(wrap(index.astype(np.int64)) for index in indices)
-    return wrap(np.stack(indices, axis=1).astype(np.int64) if indices else np.zeros((0, 0), np.int64))
+    return wrap(
+        np.stack(indices, axis=1).astype(np.int64) if indices else np.zeros((0, 0), np.int64)
+    )
 
 
 def cumsum(input: Tensor, dim: int):
@@ -748,6 +806,7 @@ def cumsum(input: Tensor, dim: int):
 
 
 # ---------------------------------------------------------------------------- linear algebra
+
 
 def _check_matmul_dtypes(a: Tensor, b: Tensor, names=("mat1", "mat2")) -> None:
     if a.dtype is not b.dtype:
@@ -791,7 +850,9 @@ def dot(input: Tensor, tensor: Tensor):
     if input.shape[0] != tensor.shape[0]:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{tensor.shape[0]}] to have "
-            "the same number of elements, but got {} and {} elements respectively".format(input.shape[0], tensor.shape[0])
+            "the same number of elements, but got {} and {} elements respectively".format(
+                input.shape[0], tensor.shape[0]
+            )
         )
     xp = _backend.array_namespace(input._data)
     return call(D.DOT, (input, tensor), xp.asarray(xp.dot(input._data, tensor._data)))
@@ -808,7 +869,9 @@ def matmul(input: Tensor, other: Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D"
+        )
     _check_matmul_dtypes(input, other)
     if a == 1 and b == 1:
         return dot(input, other)
@@ -857,6 +920,7 @@ def outer(input: Tensor, vec2: Tensor):
 
 
 # ---------------------------------------------------------------------------- copies, casts, joins
+
 
 def clone(input: Tensor, *, memory_format=None):
     data = input._data
@@ -925,7 +989,9 @@ def cat(tensors, dim: int = 0, *, out=None):
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
     for position, tensor in enumerate(tensors):
         if not isinstance(tensor, Tensor):
-            raise TypeError(f"expected Tensor as element {position} in argument 0, but got {type(tensor).__name__}")
+            raise TypeError(
+                f"expected Tensor as element {position} in argument 0, but got {type(tensor).__name__}"
+            )
     reference = next((t for t in tensors if t.ndim), tensors[0])
     if reference.ndim == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -950,8 +1016,15 @@ def cat(tensors, dim: int = 0, *, out=None):
         parts.append(tensor._data.astype(dtype.numpy, copy=False))
     xp = _backend.array_namespace(parts[0])
     out_array = xp.concatenate(parts, axis=axis)
-    result = call(D.CAT, tuple(tensors), out_array,
-                  {"dim": axis, "sizes": tuple(t.shape[axis] if t.ndim == reference.ndim else 0 for t in tensors)})
+    result = call(
+        D.CAT,
+        tuple(tensors),
+        out_array,
+        {
+            "dim": axis,
+            "sizes": tuple(t.shape[axis] if t.ndim == reference.ndim else 0 for t in tensors),
+        },
+    )
     return result
 
 
@@ -985,11 +1058,16 @@ def repeat(input: Tensor, *sizes):
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
         )
     xp = _backend.array_namespace(input._data)
-    return call(D.REPEAT, (input,), D.REPEAT.forward(xp, input._data, repeats),
-                {"repeats": repeats, "self_sym_sizes": input._data.shape})
+    return call(
+        D.REPEAT,
+        (input,),
+        D.REPEAT.forward(xp, input._data, repeats),
+        {"repeats": repeats, "self_sym_sizes": input._data.shape},
+    )
 
 
 # ---------------------------------------------------------------------------- views
+
 
 def _size_args(sizes) -> tuple:
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
@@ -1017,10 +1095,14 @@ def _infer_shape(shape: tuple, numel: int) -> tuple:
             known *= size
     if unknown:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+            raise RuntimeError(
+                f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+            )
         shape = tuple(numel // known if size == -1 else size for size in shape)
     elif known != numel:
-        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        raise RuntimeError(
+            f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+        )
     return shape
 
 
@@ -1084,16 +1166,16 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1):
         return input
     shape = input.shape
     middle = 1
-    for size in shape[start:end + 1]:
+    for size in shape[start : end + 1]:
         middle *= size
-    return reshape(input, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1:]))
+    return reshape(input, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1 :]))
 
 
 def unflatten(input: Tensor, dim: int, sizes):
     axis = input._wrap_dim(dim)
     shape = input.shape
     sizes = _infer_shape(tuple(sizes), shape[axis])
-    return view(input, tuple(shape[:axis]) + tuple(sizes) + tuple(shape[axis + 1:]))
+    return view(input, tuple(shape[:axis]) + tuple(sizes) + tuple(shape[axis + 1 :]))
 
 
 def transpose(input: Tensor, dim0: int, dim1: int):
@@ -1149,14 +1231,17 @@ def _transpose_property(input: Tensor):
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-            UserWarning, stacklevel=3,
+            UserWarning,
+            stacklevel=3,
         )
     return permute(input, tuple(range(input.ndim - 1, -1, -1)))
 
 
 def mT(input: Tensor):
     if input.ndim < 2:
-        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor.")
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor."
+        )
     return transpose(input, -2, -1)
 
 
@@ -1191,7 +1276,9 @@ def expand(input: Tensor, *sizes):
     data = input._data
     xp = _backend.array_namespace(data)
     shape, strides = _layout.expanded_geometry(data.shape, input.stride(), tuple(target))
-    view_data = xp.lib.stride_tricks.as_strided(data, shape=shape, strides=tuple(s * data.itemsize for s in strides))
+    view_data = xp.lib.stride_tricks.as_strided(
+        data, shape=shape, strides=tuple(s * data.itemsize for s in strides)
+    )
     return call_view(D.EXPAND, input, view_data, {"self_sym_sizes": data.shape})
 
 
@@ -1226,13 +1313,17 @@ def squeeze(input: Tensor, dim=None):
         keep = tuple(axis for axis in range(data.ndim) if data.shape[axis] != 1)
         xp = _backend.array_namespace(data)
         squeezed = xp.lib.stride_tricks.as_strided(
-            data, shape=tuple(data.shape[a] for a in keep), strides=tuple(data.strides[a] for a in keep))
+            data,
+            shape=tuple(data.shape[a] for a in keep),
+            strides=tuple(data.strides[a] for a in keep),
+        )
         return call_view(D.SQUEEZE, input, squeezed, {"self_sym_sizes": data.shape})
     dims = _dims(input, dim) if input.ndim else ()
     keep = tuple(axis for axis in range(data.ndim) if not (axis in dims and data.shape[axis] == 1))
     xp = _backend.array_namespace(data)
     squeezed = xp.lib.stride_tricks.as_strided(
-        data, shape=tuple(data.shape[a] for a in keep), strides=tuple(data.strides[a] for a in keep))
+        data, shape=tuple(data.shape[a] for a in keep), strides=tuple(data.strides[a] for a in keep)
+    )
     op = D.SQUEEZE_DIM if isinstance(dim, int) else D.SQUEEZE_DIMS
     return call_view(op, input, squeezed, {"self_sym_sizes": data.shape, "dim": dim})
 
@@ -1243,7 +1334,9 @@ def narrow(input: Tensor, dim: int, start: int, length: int):
     if start < 0:
         start += size
     if start < 0 or start > size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
     if start + length > size or length < 0:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return _slice(input, axis, start, start + length, 1)
@@ -1257,8 +1350,18 @@ def _slice(input: Tensor, axis: int, start, stop, step):
     end = builtins.max(end, begin)
     index = [slice(None)] * input.ndim
     index[axis] = slice(begin, end, step)
-    return call_view(D.SLICE, input, input._data[tuple(index)],
-                     {"self_sym_sizes": input._data.shape, "dim": axis, "start": begin, "end": end, "step": step})
+    return call_view(
+        D.SLICE,
+        input,
+        input._data[tuple(index)],
+        {
+            "self_sym_sizes": input._data.shape,
+            "dim": axis,
+            "start": begin,
+            "end": end,
+            "step": step,
+        },
+    )
 
 
 def select(input: Tensor, dim: int, index: int):
@@ -1272,8 +1375,12 @@ def select(input: Tensor, dim: int, index: int):
     selector = [slice(None)] * input.ndim
     selector[axis] = position
     # a trailing ... makes NumPy return a 0-d view rather than a scalar copy
-    return call_view(D.SELECT, input, input._data[tuple(selector) + (Ellipsis,)],
-                     {"self_sym_sizes": input._data.shape, "dim": axis, "index": position})
+    return call_view(
+        D.SELECT,
+        input,
+        input._data[tuple(selector) + (Ellipsis,)],
+        {"self_sym_sizes": input._data.shape, "dim": axis, "index": position},
+    )
 
 
 def split(input: Tensor, split_size_or_sections, dim: int = 0):
@@ -1282,8 +1389,12 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0 and size:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
-        sizes = [builtins.min(step, size - start) for start in range(0, size, step)] if step else [0]
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+            )
+        sizes = (
+            [builtins.min(step, size - start) for start in range(0, size, step)] if step else [0]
+        )
     else:
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != size:
@@ -1298,8 +1409,12 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
         pieces.append(input._data[tuple(index)])
         start += piece
     op = D.SPLIT if isinstance(split_size_or_sections, int) else D.SPLIT_WITH_SIZES
-    return call_multi_view(op, input, pieces,
-                           {"self_sym_sizes": input._data.shape, "dim": axis, "split_sizes": tuple(sizes)})
+    return call_multi_view(
+        op,
+        input,
+        pieces,
+        {"self_sym_sizes": input._data.shape, "dim": axis, "split_sizes": tuple(sizes)},
+    )
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0):
@@ -1317,7 +1432,9 @@ def unbind(input: Tensor, dim: int = 0):
         index = [slice(None)] * input.ndim
         index[axis] = position
         pieces.append(input._data[tuple(index) + (Ellipsis,)])
-    return call_multi_view(D.UNBIND, input, pieces, {"self_sym_sizes": input._data.shape, "dim": axis})
+    return call_multi_view(
+        D.UNBIND, input, pieces, {"self_sym_sizes": input._data.shape, "dim": axis}
+    )
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1):
@@ -1327,15 +1444,30 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1):
     data = input._data
     # NumPy's diagonal() is read-only; build the same window with as_strided so it can be written
     start = offset * data.strides[b] if offset >= 0 else -offset * data.strides[a]
-    length = builtins.max(0, builtins.min(data.shape[a], data.shape[b] - offset) if offset >= 0 else
-                          builtins.min(data.shape[a] + offset, data.shape[b]))
+    length = builtins.max(
+        0,
+        builtins.min(data.shape[a], data.shape[b] - offset)
+        if offset >= 0
+        else builtins.min(data.shape[a] + offset, data.shape[b]),
+    )
     shape = tuple(size for axis, size in enumerate(data.shape) if axis not in (a, b)) + (length,)
-    strides = tuple(step for axis, step in enumerate(data.strides) if axis not in (a, b)) + \
-        (data.strides[a] + data.strides[b],)
+    strides = tuple(step for axis, step in enumerate(data.strides) if axis not in (a, b)) + (
+        data.strides[a] + data.strides[b],
+    )
     view = _backend.window(_backend.span(data), start if length else 0, shape, strides)
     positions = np.diagonal(np.arange(data.size).reshape(data.shape), offset, a, b).copy()
-    return call_view(D.DIAGONAL, input, view, {"self_sym_sizes": data.shape, "offset": offset, "dim1": a,
-                                               "dim2": b, "positions": positions})
+    return call_view(
+        D.DIAGONAL,
+        input,
+        view,
+        {
+            "self_sym_sizes": data.shape,
+            "offset": offset,
+            "dim1": a,
+            "dim2": b,
+            "positions": positions,
+        },
+    )
 
 
 def unfold(input: Tensor, dimension: int, size: int, step: int):
@@ -1343,27 +1475,41 @@ def unfold(input: Tensor, dimension: int, size: int, step: int):
     data = input._data
     length = data.shape[axis] if data.ndim else 1
     if size > length:
-        raise RuntimeError(f"maximum size for tensor at dimension {axis} is {length} but size is {size}")
+        raise RuntimeError(
+            f"maximum size for tensor at dimension {axis} is {length} but size is {size}"
+        )
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     count = (length - size) // step + 1
-    shape = data.shape[:axis] + (count,) + data.shape[axis + 1:] + (size,)
+    shape = data.shape[:axis] + (count,) + data.shape[axis + 1 :] + (size,)
     stride = data.strides[axis] if data.ndim else data.itemsize
-    strides = data.strides[:axis] + (stride * step,) + data.strides[axis + 1:] + (stride,)
+    strides = data.strides[:axis] + (stride * step,) + data.strides[axis + 1 :] + (stride,)
     xp = _backend.array_namespace(data)
     view = xp.lib.stride_tricks.as_strided(data, shape=shape, strides=strides)
-    positions = _unfold_positions(np.arange(data.size, dtype=np.int64).reshape(data.shape), axis, size, step)
-    return call_view(D.UNFOLD, input, view, {"self_sym_sizes": data.shape, "dimension": axis, "size": size,
-                                             "step": step, "positions": positions})
+    positions = _unfold_positions(
+        np.arange(data.size, dtype=np.int64).reshape(data.shape), axis, size, step
+    )
+    return call_view(
+        D.UNFOLD,
+        input,
+        view,
+        {
+            "self_sym_sizes": data.shape,
+            "dimension": axis,
+            "size": size,
+            "step": step,
+            "positions": positions,
+        },
+    )
 
 
 def _unfold_positions(index, axis: int, size: int, step: int):
     """The flat index of every element of ``index.unfold(axis, size, step)``."""
     length = index.shape[axis] if index.ndim else 1
     count = (length - size) // step + 1
-    shape = index.shape[:axis] + (count,) + index.shape[axis + 1:] + (size,)
+    shape = index.shape[:axis] + (count,) + index.shape[axis + 1 :] + (size,)
     stride = index.strides[axis] if index.ndim else index.itemsize
-    strides = index.strides[:axis] + (stride * step,) + index.strides[axis + 1:] + (stride,)
+    strides = index.strides[:axis] + (stride * step,) + index.strides[axis + 1 :] + (stride,)
     return np.lib.stride_tricks.as_strided(index, shape=shape, strides=strides).copy()
 
 
@@ -1375,8 +1521,10 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
     """
     record = check_inplace(target, (target,))
     if record and target._base is not None:
-        raise RuntimeError("tensorkit does not support in-place view ops (unsqueeze_, t_ ...) on a view that "
-                           "requires grad; use the out-of-place form")
+        raise RuntimeError(
+            "tensorkit does not support in-place view ops (unsqueeze_, t_ ...) on a view that "
+            "requires grad; use the out-of-place form"
+        )
     node = None
     if record:
         from ._dispatch import make_node
@@ -1392,7 +1540,9 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
 
 def unsqueeze_(target: Tensor, dim: int) -> Tensor:
     axis = target._wrap_dim(dim, target.ndim + 1)
-    return _inplace_view_op(D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis})
+    return _inplace_view_op(
+        D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis}
+    )
 
 
 def squeeze_(target: Tensor, dim=None) -> Tensor:
@@ -1401,18 +1551,24 @@ def squeeze_(target: Tensor, dim=None) -> Tensor:
         squeezed = squeeze(target, dim)._data
     if dim is None:
         return _inplace_view_op(D.SQUEEZE_INPLACE, target, squeezed, {"self_sym_sizes": shape})
-    return _inplace_view_op(D.SQUEEZE_DIM_INPLACE, target, squeezed, {"self_sym_sizes": shape, "dim": dim})
+    return _inplace_view_op(
+        D.SQUEEZE_DIM_INPLACE, target, squeezed, {"self_sym_sizes": shape, "dim": dim}
+    )
 
 
 def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
     a, b = target._wrap_dim(dim0), target._wrap_dim(dim1)
     xp = _backend.array_namespace(target._data)
-    return _inplace_view_op(D.TRANSPOSE_INPLACE, target, xp.swapaxes(target._data, a, b), {"dim0": a, "dim1": b})
+    return _inplace_view_op(
+        D.TRANSPOSE_INPLACE, target, xp.swapaxes(target._data, a, b), {"dim0": a, "dim1": b}
+    )
 
 
 def t_(target: Tensor) -> Tensor:
     if target.ndim > 2:
-        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {target.ndim}D")
+        raise RuntimeError(
+            f"t_() expects a tensor with <= 2 dimensions, but self is {target.ndim}D"
+        )
     return _inplace_view_op(D.T_INPLACE, target, target._data.T, None)
 
 
@@ -1421,6 +1577,7 @@ def alias(input: Tensor):
 
 
 # ---------------------------------------------------------------------------- indexing
+
 
 def _is_advanced(item) -> bool:
     return isinstance(item, (list, tuple, Tensor, _ndarray))
@@ -1461,7 +1618,9 @@ def getitem(input: Tensor, index):
             if item == slice(None) and len(items) > 1:
                 dim += 1
                 continue
-            result = _slice(result, dim, item.start, item.stop, item.step if item.step is not None else 1)
+            result = _slice(
+                result, dim, item.start, item.stop, item.step if item.step is not None else 1
+            )
             dim += 1
         elif isinstance(item, (bool, np.bool_)):
             raise IndexError("tensorkit does not support indexing with a Python bool")
@@ -1479,7 +1638,9 @@ def getitem(input: Tensor, index):
 
 def _numpy_index(input: Tensor, items) -> tuple:
     """The index as NumPy understands it: tensors and lists become integer or bool arrays."""
-    return tuple(_index_array(item) if isinstance(item, (Tensor, list, _ndarray)) else item for item in items)
+    return tuple(
+        _index_array(item) if isinstance(item, (Tensor, list, _ndarray)) else item for item in items
+    )
 
 
 def _advanced_getitem(input: Tensor, items):
@@ -1531,7 +1692,9 @@ def _assign_whole(input: Tensor, value) -> None:
         return
     record = check_inplace(input, (input, value))
     fill = value.item() if isinstance(value, Tensor) else value
-    commit_inplace(D.FILL_TENSOR, input, (input, value if isinstance(value, Tensor) else None), fill, record)
+    commit_inplace(
+        D.FILL_TENSOR, input, (input, value if isinstance(value, Tensor) else None), fill, record
+    )
 
 
 def _index_put(input: Tensor, index, value) -> None:
@@ -1541,7 +1704,9 @@ def _index_put(input: Tensor, index, value) -> None:
         values = value._data.astype(input._data.dtype, copy=False)
     else:
         values = value
-    out = input._data.copy()  # written in full before anything is committed: nothing is half-applied
+    out = (
+        input._data.copy()
+    )  # written in full before anything is committed: nothing is half-applied
     try:
         selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
     except IndexError as error:
@@ -1562,6 +1727,7 @@ def _index_put(input: Tensor, index, value) -> None:
 
 
 # ---------------------------------------------------------------------------- in-place forms
+
 
 def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
     src = _as_operand(src)
@@ -1604,7 +1770,9 @@ def fill_(target: Tensor, value) -> Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
-        record = check_inplace(target, (target, value))  # FillBackward3: the value gets the summed gradient
+        record = check_inplace(
+            target, (target, value)
+        )  # FillBackward3: the value gets the summed gradient
         return commit_inplace(D.FILL_TENSOR, target, (target, value), value.item(), record)
     return _inplace_constant(D.FILL, target, value)
 

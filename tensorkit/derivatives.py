@@ -26,17 +26,32 @@ class Op:
 
     __slots__ = ("forward", "name", "node_class", "save", "save_items", "saves_result", "ufunc")
 
-    def __init__(self, node: str, forward, vjp, *, save: dict | None = None, result: bool = False,
-                 inputs: tuple = ("self", "other"), params: tuple = (), scalars: tuple = (),
-                 ufunc: str | None = None):
+    def __init__(
+        self,
+        node: str,
+        forward,
+        vjp,
+        *,
+        save: dict | None = None,
+        result: bool = False,
+        inputs: tuple = ("self", "other"),
+        params: tuple = (),
+        scalars: tuple = (),
+        ufunc: str | None = None,
+    ):
         self.name = node
         self.forward = forward
         self.ufunc = ufunc  # the array function that can write the result in place (out=)
         # save: {saved name: (input it comes from, input whose gradient needs it)}
         self.save = {}
         for key, (source, wanted_by) in (save or {}).items():
-            self.save[key] = (inputs.index(source), None if wanted_by is ALWAYS else inputs.index(wanted_by))
-        self.save_items = tuple((key, source, wanted_by) for key, (source, wanted_by) in self.save.items())
+            self.save[key] = (
+                inputs.index(source),
+                None if wanted_by is ALWAYS else inputs.index(wanted_by),
+            )
+        self.save_items = tuple(
+            (key, source, wanted_by) for key, (source, wanted_by) in self.save.items()
+        )
         self.saves_result = result
         names = tuple(self.save) + (("result",) if result else ()) + tuple(params)
         self.node_class = node_class(node, vjp, saved_names=names, scalar_tensors=scalars)
@@ -49,98 +64,223 @@ def _both(saved_self, saved_other):
 
 # ---------------------------------------------------------------------------- elementwise
 # d(a + alpha b) = da + alpha db
-ADD = Op("AddBackward0", lambda xp, a, b, alpha=1: a + b if alpha == 1 else a + alpha * b,
-         lambda m, g, s, needs: (g, g if s["alpha"] == 1 else g * s["alpha"]), params=("alpha",), ufunc="add")
+ADD = Op(
+    "AddBackward0",
+    lambda xp, a, b, alpha=1: a + b if alpha == 1 else a + alpha * b,
+    lambda m, g, s, needs: (g, g if s["alpha"] == 1 else g * s["alpha"]),
+    params=("alpha",),
+    ufunc="add",
+)
 # d(a - alpha b) = da - alpha db
-SUB = Op("SubBackward0", lambda xp, a, b, alpha=1: a - b if alpha == 1 else a - alpha * b,
-         lambda m, g, s, needs: (g, -g if s["alpha"] == 1 else -g * s["alpha"]), params=("alpha",),
-         ufunc="subtract")
+SUB = Op(
+    "SubBackward0",
+    lambda xp, a, b, alpha=1: a - b if alpha == 1 else a - alpha * b,
+    lambda m, g, s, needs: (g, -g if s["alpha"] == 1 else -g * s["alpha"]),
+    params=("alpha",),
+    ufunc="subtract",
+)
 # d(c - x) = -dx   (Python scalar on the left: only x is an input)
-RSUB = Op("RsubBackward1", lambda xp, a, other, alpha=1: other - alpha * a if alpha != 1 else other - a,
-          lambda m, g, s, needs: (-g if s["alpha"] == 1 else -g * s["alpha"],), inputs=("self",),
-          params=("other", "alpha"))
+RSUB = Op(
+    "RsubBackward1",
+    lambda xp, a, other, alpha=1: other - alpha * a if alpha != 1 else other - a,
+    lambda m, g, s, needs: (-g if s["alpha"] == 1 else -g * s["alpha"],),
+    inputs=("self",),
+    params=("other", "alpha"),
+)
 # d(ab) = b da + a db
-MUL = Op("MulBackward0", lambda xp, a, b: a * b,
-         lambda m, g, s, needs: (g * s["other"] if needs[0] else None, g * s["self"] if needs[1] else None),
-         save={"self": ("self", "other"), "other": ("other", "self")}, scalars=("other", "self"), ufunc="multiply")
+MUL = Op(
+    "MulBackward0",
+    lambda xp, a, b: a * b,
+    lambda m, g, s, needs: (
+        g * s["other"] if needs[0] else None,
+        g * s["self"] if needs[1] else None,
+    ),
+    save={"self": ("self", "other"), "other": ("other", "self")},
+    scalars=("other", "self"),
+    ufunc="multiply",
+)
 # d(a/b) = da/b - a db/b^2
-DIV = Op("DivBackward0", lambda xp, a, b: a / b,
-         lambda m, g, s, needs: (g / s["other"] if needs[0] else None,
-                                 -g * s["self"] / (s["other"] * s["other"]) if needs[1] else None),
-         save={"self": ("self", "other"), "other": ("other", ALWAYS)}, scalars=("other",), ufunc="true_divide")
+DIV = Op(
+    "DivBackward0",
+    lambda xp, a, b: a / b,
+    lambda m, g, s, needs: (
+        g / s["other"] if needs[0] else None,
+        -g * s["self"] / (s["other"] * s["other"]) if needs[1] else None,
+    ),
+    save={"self": ("self", "other"), "other": ("other", ALWAYS)},
+    scalars=("other",),
+    ufunc="true_divide",
+)
 # d(-x) = -dx
 NEG = Op("NegBackward0", lambda xp, a: -a, lambda m, g, s, needs: (-g,), inputs=("self",))
 # d(1/x) = -dx / x^2 = -result^2 dx
-RECIPROCAL = Op("ReciprocalBackward0", lambda xp, a: 1 / a,
-                lambda m, g, s, needs: (-g * s["result"] * s["result"],), inputs=("self",), result=True)
+RECIPROCAL = Op(
+    "ReciprocalBackward0",
+    lambda xp, a: 1 / a,
+    lambda m, g, s, needs: (-g * s["result"] * s["result"],),
+    inputs=("self",),
+    result=True,
+)
 # d(x^p) = p x^(p-1) dx      (p a Python number)
-POW = Op("PowBackward0", lambda xp, a, exponent: a ** exponent,
-         lambda m, g, s, needs: (_pow_scalar_grad(m, g, s["self"], s["exponent"]),),
-         save={"self": ("self", ALWAYS)}, inputs=("self",), params=("exponent",))
+POW = Op(
+    "PowBackward0",
+    lambda xp, a, exponent: a**exponent,
+    lambda m, g, s, needs: (_pow_scalar_grad(m, g, s["self"], s["exponent"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("exponent",),
+)
 # d(x^y) = y x^(y-1) dx + x^y log(x) dy     (0 where y == 0, and for dy where x == 0 <= y, as PyTorch)
-POW_TENSOR = Op("PowBackward1", lambda xp, a, b: a ** b,
-                lambda m, g, s, needs: (
-                    m.where(s["exponent"] == 0, m.zeros_like(g * s["self"]),
-                            g * s["exponent"] * s["self"] ** (s["exponent"] - 1)) if needs[0] else None,
-                    m.where((s["self"] == 0) & (s["exponent"] >= 0), m.zeros_like(g * s["result"]),
-                            g * s["result"] * m.log(s["self"])) if needs[1] else None),
-                save={"self": ("self", ALWAYS), "exponent": ("exponent", ALWAYS)},
-                inputs=("self", "exponent"), result=True)
+POW_TENSOR = Op(
+    "PowBackward1",
+    lambda xp, a, b: a**b,
+    lambda m, g, s, needs: (
+        m.where(
+            s["exponent"] == 0,
+            m.zeros_like(g * s["self"]),
+            g * s["exponent"] * s["self"] ** (s["exponent"] - 1),
+        )
+        if needs[0]
+        else None,
+        m.where(
+            (s["self"] == 0) & (s["exponent"] >= 0),
+            m.zeros_like(g * s["result"]),
+            g * s["result"] * m.log(s["self"]),
+        )
+        if needs[1]
+        else None,
+    ),
+    save={"self": ("self", ALWAYS), "exponent": ("exponent", ALWAYS)},
+    inputs=("self", "exponent"),
+    result=True,
+)
 # d(c^y) = c^y log(c) dy     (c a Python number)
-POW_SCALAR_BASE = Op("PowBackward2", lambda xp, exponent, base: base ** exponent,
-                     lambda m, g, s, needs: (g * s["result"] * m.log_scalar(s["self"]),),
-                     save={"exponent": ("exponent", ALWAYS)}, inputs=("exponent",), params=("self",),
-                     result=True)
+POW_SCALAR_BASE = Op(
+    "PowBackward2",
+    lambda xp, exponent, base: base**exponent,
+    lambda m, g, s, needs: (g * s["result"] * m.log_scalar(s["self"]),),
+    save={"exponent": ("exponent", ALWAYS)},
+    inputs=("exponent",),
+    params=("self",),
+    result=True,
+)
 # d|x| = sign(x) dx          (0 at 0, as in PyTorch)
-ABS = Op("AbsBackward0", lambda xp, a: abs(a), lambda m, g, s, needs: (g * m.sign(s["self"]),),
-         save={"self": ("self", ALWAYS)}, inputs=("self",))
+ABS = Op(
+    "AbsBackward0",
+    lambda xp, a: abs(a),
+    lambda m, g, s, needs: (g * m.sign(s["self"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+)
 # d exp(x) = exp(x) dx
-EXP = Op("ExpBackward0", lambda xp, a: xp.exp(a), lambda m, g, s, needs: (g * s["result"],),
-         inputs=("self",), result=True)
+EXP = Op(
+    "ExpBackward0",
+    lambda xp, a: xp.exp(a),
+    lambda m, g, s, needs: (g * s["result"],),
+    inputs=("self",),
+    result=True,
+)
 # d log(x) = dx / x
-LOG = Op("LogBackward0", lambda xp, a: xp.log(a), lambda m, g, s, needs: (g / s["self"],),
-         save={"self": ("self", ALWAYS)}, inputs=("self",))
+LOG = Op(
+    "LogBackward0",
+    lambda xp, a: xp.log(a),
+    lambda m, g, s, needs: (g / s["self"],),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+)
 # d sqrt(x) = dx / (2 sqrt(x))
-SQRT = Op("SqrtBackward0", lambda xp, a: xp.sqrt(a), lambda m, g, s, needs: (g / (2 * s["result"]),),
-          inputs=("self",), result=True)
+SQRT = Op(
+    "SqrtBackward0",
+    lambda xp, a: xp.sqrt(a),
+    lambda m, g, s, needs: (g / (2 * s["result"]),),
+    inputs=("self",),
+    result=True,
+)
 # d sin(x) = cos(x) dx
-SIN = Op("SinBackward0", lambda xp, a: xp.sin(a), lambda m, g, s, needs: (g * m.cos(s["self"]),),
-         save={"self": ("self", ALWAYS)}, inputs=("self",))
+SIN = Op(
+    "SinBackward0",
+    lambda xp, a: xp.sin(a),
+    lambda m, g, s, needs: (g * m.cos(s["self"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+)
 # d cos(x) = -sin(x) dx
-COS = Op("CosBackward0", lambda xp, a: xp.cos(a), lambda m, g, s, needs: (-g * m.sin(s["self"]),),
-         save={"self": ("self", ALWAYS)}, inputs=("self",))
+COS = Op(
+    "CosBackward0",
+    lambda xp, a: xp.cos(a),
+    lambda m, g, s, needs: (-g * m.sin(s["self"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+)
 # d tanh(x) = (1 - tanh(x)^2) dx          (m.tanh_grad: that product, in one temporary on arrays)
-TANH = Op("TanhBackward0", lambda xp, a: xp.tanh(a),
-          lambda m, g, s, needs: (m.tanh_grad(g, s["result"]),), inputs=("self",), result=True)
+TANH = Op(
+    "TanhBackward0",
+    lambda xp, a: xp.tanh(a),
+    lambda m, g, s, needs: (m.tanh_grad(g, s["result"]),),
+    inputs=("self",),
+    result=True,
+)
 # d sigmoid(x) = s (1 - s) dx  (computed as 1/(1+exp(-x)), stable for large |x| in floating point)
-SIGMOID = Op("SigmoidBackward0", lambda xp, a: _sigmoid(xp, a),
-             lambda m, g, s, needs: (m.sigmoid_grad(g, s["result"]),), inputs=("self",), result=True)
+SIGMOID = Op(
+    "SigmoidBackward0",
+    lambda xp, a: _sigmoid(xp, a),
+    lambda m, g, s, needs: (m.sigmoid_grad(g, s["result"]),),
+    inputs=("self",),
+    result=True,
+)
 # d relu(x) = [x > 0] dx
-RELU = Op("ReluBackward0", lambda xp, a: xp.maximum(a, 0),
-          lambda m, g, s, needs: (m.where(s["result"] > 0, g, 0),), inputs=("self",), result=True)
+RELU = Op(
+    "ReluBackward0",
+    lambda xp, a: xp.maximum(a, 0),
+    lambda m, g, s, needs: (m.where(s["result"] > 0, g, 0),),
+    inputs=("self",),
+    result=True,
+)
 # d clamp(x) = [min <= x <= max] dx
-CLAMP = Op("ClampBackward1", lambda xp, a, min=None, max=None: _clamp(xp, a, min, max),
-           lambda m, g, s, needs: (m.where(_inside(s["self"], s["min"], s["max"]), g, 0),),
-           save={"self": ("self", ALWAYS)}, inputs=("self",), params=("min", "max"))
+CLAMP = Op(
+    "ClampBackward1",
+    lambda xp, a, min=None, max=None: _clamp(xp, a, min, max),
+    lambda m, g, s, needs: (m.where(_inside(s["self"], s["min"], s["max"]), g, 0),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("min", "max"),
+)
 # d clamp(x, min, max) with tensor bounds: x's gradient inside the bounds, each bound's where it binds
-CLAMP_TENSOR = Op("ClampBackward0", lambda xp, a, low, high: _clamp(xp, a, low, high),
-                  lambda m, g, s, needs: _clamp_tensor_grads(m, g, s["self"], s["min"], s["max"], needs),
-                  save={"self": ("self", ALWAYS), "min": ("min", ALWAYS), "max": ("max", ALWAYS)},
-                  inputs=("self", "min", "max"))
+CLAMP_TENSOR = Op(
+    "ClampBackward0",
+    lambda xp, a, low, high: _clamp(xp, a, low, high),
+    lambda m, g, s, needs: _clamp_tensor_grads(m, g, s["self"], s["min"], s["max"], needs),
+    save={"self": ("self", ALWAYS), "min": ("min", ALWAYS), "max": ("max", ALWAYS)},
+    inputs=("self", "min", "max"),
+)
 # d max(a, b): the larger input gets the gradient; ties split it evenly
-MAXIMUM = Op("MaximumBackward0", lambda xp, a, b: xp.maximum(a, b),
-             lambda m, g, s, needs: _pick_larger(m, g, s["self"], s["other"]),
-             save=_both(ALWAYS, ALWAYS))
-MINIMUM = Op("MinimumBackward0", lambda xp, a, b: xp.minimum(a, b),
-             lambda m, g, s, needs: _pick_larger(m, g, s["other"], s["self"]),
-             save=_both(ALWAYS, ALWAYS))
+MAXIMUM = Op(
+    "MaximumBackward0",
+    lambda xp, a, b: xp.maximum(a, b),
+    lambda m, g, s, needs: _pick_larger(m, g, s["self"], s["other"]),
+    save=_both(ALWAYS, ALWAYS),
+)
+MINIMUM = Op(
+    "MinimumBackward0",
+    lambda xp, a, b: xp.minimum(a, b),
+    lambda m, g, s, needs: _pick_larger(m, g, s["other"], s["self"]),
+    save=_both(ALWAYS, ALWAYS),
+)
 # d where(c, a, b) = where(c, da, db)
-WHERE = Op("WhereBackward0", lambda xp, a, b, condition: xp.where(condition, a, b),
-           lambda m, g, s, needs: (m.where(s["condition"], g, 0) if needs[0] else None,
-                                   m.where(s["condition"], 0, g) if needs[1] else None),
-           params=("condition",))
-FLOOR_DIVIDE = Op("NotImplemented", lambda xp, a, b: xp.floor_divide(a, b),
-                  lambda m, g, s, needs: _not_implemented("floor_divide"))
+WHERE = Op(
+    "WhereBackward0",
+    lambda xp, a, b, condition: xp.where(condition, a, b),
+    lambda m, g, s, needs: (
+        m.where(s["condition"], g, 0) if needs[0] else None,
+        m.where(s["condition"], 0, g) if needs[1] else None,
+    ),
+    params=("condition",),
+)
+FLOOR_DIVIDE = Op(
+    "NotImplemented",
+    lambda xp, a, b: xp.floor_divide(a, b),
+    lambda m, g, s, needs: _not_implemented("floor_divide"),
+)
 
 
 def _sigmoid(xp, a):
@@ -179,15 +319,19 @@ def _clamp_tensor_grads(m, g, x, low, high, needs):
     else:
         low_binds = x < low if low is not None else None
         high_binds = x > high if high is not None else None
-    return (m.where(inside, g, 0) if needs[0] else None,
-            m.where(low_binds, g, 0) if needs[1] else None,
-            m.where(high_binds, g, 0) if needs[2] else None)
+    return (
+        m.where(inside, g, 0) if needs[0] else None,
+        m.where(low_binds, g, 0) if needs[1] else None,
+        m.where(high_binds, g, 0) if needs[2] else None,
+    )
 
 
 def _pick_larger(m, g, larger, smaller):
     half = g / 2
-    return (m.where(larger > smaller, g, m.where(larger == smaller, half, 0)),
-            m.where(smaller > larger, g, m.where(larger == smaller, half, 0)))
+    return (
+        m.where(larger > smaller, g, m.where(larger == smaller, half, 0)),
+        m.where(smaller > larger, g, m.where(larger == smaller, half, 0)),
+    )
 
 
 def _not_implemented(name: str):
@@ -196,73 +340,169 @@ def _not_implemented(name: str):
 
 # ---------------------------------------------------------------------------- reductions
 # d sum(x) = broadcast of the gradient back to x's shape
-SUM = Op("SumBackward0", lambda xp, a, dtype=None: a.sum(dtype=dtype),
-         lambda m, g, s, needs: (m.expand(g, s["self_sym_sizes"]),), inputs=("self",),
-         params=("self_sym_sizes",))
-SUM_DIM = Op("SumBackward1", lambda xp, a, dim, keepdim, dtype=None: a.sum(axis=dim, keepdims=keepdim, dtype=dtype),
-             lambda m, g, s, needs: (m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]), s["self_sym_sizes"]),),
-             inputs=("self",), params=("self_sym_sizes", "dim", "keepdim"))
+SUM = Op(
+    "SumBackward0",
+    lambda xp, a, dtype=None: a.sum(dtype=dtype),
+    lambda m, g, s, needs: (m.expand(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
+SUM_DIM = Op(
+    "SumBackward1",
+    lambda xp, a, dim, keepdim, dtype=None: a.sum(axis=dim, keepdims=keepdim, dtype=dtype),
+    lambda m, g, s, needs: (
+        m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]), s["self_sym_sizes"]),
+    ),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim", "keepdim"),
+)
 # d mean(x) = gradient / n, broadcast back
-MEAN = Op("MeanBackward0", lambda xp, a: a.mean(),
-          lambda m, g, s, needs: (m.expand(g / s["self_sym_numel"], s["self_sym_sizes"]),),
-          inputs=("self",), params=("self_sym_sizes", "self_sym_numel"))
-MEAN_DIM = Op("MeanBackward1", lambda xp, a, dim, keepdim: a.mean(axis=dim, keepdims=keepdim),
-              lambda m, g, s, needs: (m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]) / _count(s),
-                                               s["self_sym_sizes"]),),
-              inputs=("self",), params=("self_sym_sizes", "dim", "keepdim"))
+MEAN = Op(
+    "MeanBackward0",
+    lambda xp, a: a.mean(),
+    lambda m, g, s, needs: (m.expand(g / s["self_sym_numel"], s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "self_sym_numel"),
+)
+MEAN_DIM = Op(
+    "MeanBackward1",
+    lambda xp, a, dim, keepdim: a.mean(axis=dim, keepdims=keepdim),
+    lambda m, g, s, needs: (
+        m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]) / _count(s), s["self_sym_sizes"]),
+    ),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim", "keepdim"),
+)
 # d max(x): the gradient goes to the maximal entries, split evenly among ties
-MAX_ALL = Op("MaxBackward1", lambda xp, a: a.max(),
-             lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
-             save={"self": ("self", ALWAYS)}, inputs=("self",), result=True)
-MIN_ALL = Op("MinBackward1", lambda xp, a: a.min(),
-             lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
-             save={"self": ("self", ALWAYS)}, inputs=("self",), result=True)
+MAX_ALL = Op(
+    "MaxBackward1",
+    lambda xp, a: a.max(),
+    lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    result=True,
+)
+MIN_ALL = Op(
+    "MinBackward1",
+    lambda xp, a: a.min(),
+    lambda m, g, s, needs: (_evenly_to(m, g, s["self"], s["result"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    result=True,
+)
 # d amax(x, dims): like max(), the gradient is split evenly among the entries that tie
-AMAX = Op("AmaxBackward0", None,
-          lambda m, g, s, needs: (_evenly_along(m, g, s["self"], s["result"], s["dim"], s["keepdim"]),),
-          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
-AMIN = Op("AminBackward0", None,
-          lambda m, g, s, needs: (_evenly_along(m, g, s["self"], s["result"], s["dim"], s["keepdim"]),),
-          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
+AMAX = Op(
+    "AmaxBackward0",
+    None,
+    lambda m, g, s, needs: (_evenly_along(m, g, s["self"], s["result"], s["dim"], s["keepdim"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("dim", "keepdim"),
+    result=True,
+)
+AMIN = Op(
+    "AminBackward0",
+    None,
+    lambda m, g, s, needs: (_evenly_along(m, g, s["self"], s["result"], s["dim"], s["keepdim"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("dim", "keepdim"),
+    result=True,
+)
 # d max(x, dim): the gradient goes to the entry each index points at
-MAX_DIM = Op("MaxBackward0", None,
-             lambda m, g, s, needs: (m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"],
-                                                     s["self_sym_sizes"]),),
-             inputs=("self",), params=("indices", "dim", "keepdim", "self_sym_sizes"))
-MIN_DIM = Op("MinBackward0", None,
-             lambda m, g, s, needs: (m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"],
-                                                     s["self_sym_sizes"]),),
-             inputs=("self",), params=("indices", "dim", "keepdim", "self_sym_sizes"))
+MAX_DIM = Op(
+    "MaxBackward0",
+    None,
+    lambda m, g, s, needs: (
+        m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"], s["self_sym_sizes"]),
+    ),
+    inputs=("self",),
+    params=("indices", "dim", "keepdim", "self_sym_sizes"),
+)
+MIN_DIM = Op(
+    "MinBackward0",
+    None,
+    lambda m, g, s, needs: (
+        m.scatter_along(g[0], s["indices"], s["dim"], s["keepdim"], s["self_sym_sizes"]),
+    ),
+    inputs=("self",),
+    params=("indices", "dim", "keepdim", "self_sym_sizes"),
+)
 MAX_DIM.node_class.output_count = 2
 MIN_DIM.node_class.output_count = 2
 # d prod(x)_i = product of the other entries (exclusive products, so zeros are handled)
-PROD = Op("ProdBackward0", lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
-          lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
-          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
-PROD_DIM = Op("ProdBackward1", lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
-              lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
-              save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "keepdim"), result=True)
+PROD = Op(
+    "ProdBackward0",
+    lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
+    lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("dim", "keepdim"),
+    result=True,
+)
+PROD_DIM = Op(
+    "ProdBackward1",
+    lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
+    lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("dim", "keepdim"),
+    result=True,
+)
 # d var(x) = 2 (x - mean) / (n - correction) dx
-VAR = Op("VarBackward0", lambda xp, a, dim, correction, keepdim: a.var(axis=dim, ddof=correction, keepdims=keepdim),
-         lambda m, g, s, needs: (m.unsqueeze_dims(g, s["dim"], s["keepdim"]) * 2 * _centered(m, s)
-                                 / (_count(s, "self") - s["correction"]),),
-         save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "correction", "keepdim"))
+VAR = Op(
+    "VarBackward0",
+    lambda xp, a, dim, correction, keepdim: a.var(axis=dim, ddof=correction, keepdims=keepdim),
+    lambda m, g, s, needs: (
+        m.unsqueeze_dims(g, s["dim"], s["keepdim"])
+        * 2
+        * _centered(m, s)
+        / (_count(s, "self") - s["correction"]),
+    ),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("dim", "correction", "keepdim"),
+)
 # d std(x) = (x - mean) / ((n - correction) std) dx
-STD = Op("StdBackward0", lambda xp, a, dim, correction, keepdim: a.std(axis=dim, ddof=correction, keepdims=keepdim),
-         lambda m, g, s, needs: (_std_grad(m, g, s),),
-         save={"self": ("self", ALWAYS)}, inputs=("self",), params=("dim", "correction", "keepdim"), result=True)
+STD = Op(
+    "StdBackward0",
+    lambda xp, a, dim, correction, keepdim: a.std(axis=dim, ddof=correction, keepdims=keepdim),
+    lambda m, g, s, needs: (_std_grad(m, g, s),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("dim", "correction", "keepdim"),
+    result=True,
+)
 # d ||x||_p = x |x|^(p-2) / ||x||^(p-1) dx  (p = 2: x / ||x||)
-NORM = Op("LinalgVectorNormBackward0", None,
-          lambda m, g, s, needs: (m.norm_grad(g, s["self"], s["result"], s["ord"], s["dim"], s["keepdim"]),),
-          save={"self": ("self", ALWAYS)}, inputs=("self",), params=("ord", "dim", "keepdim"), result=True)
+NORM = Op(
+    "LinalgVectorNormBackward0",
+    None,
+    lambda m, g, s, needs: (
+        m.norm_grad(g, s["self"], s["result"], s["ord"], s["dim"], s["keepdim"]),
+    ),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("ord", "dim", "keepdim"),
+    result=True,
+)
 # d softmax = s * (g - sum(g * s))
-SOFTMAX = Op("SoftmaxBackward0", None,
-             lambda m, g, s, needs: (s["result"] * (g - (g * s["result"]).sum(s["dim"], keepdims=True)),),
-             inputs=("self",), params=("dim",), result=True)
+SOFTMAX = Op(
+    "SoftmaxBackward0",
+    None,
+    lambda m, g, s, needs: (s["result"] * (g - (g * s["result"]).sum(s["dim"], keepdims=True)),),
+    inputs=("self",),
+    params=("dim",),
+    result=True,
+)
 # d log_softmax = g - exp(result) * sum(g)
-LOG_SOFTMAX = Op("LogSoftmaxBackward0", None,
-                 lambda m, g, s, needs: (g - m.exp(s["result"]) * g.sum(s["dim"], keepdims=True),),
-                 inputs=("self",), params=("dim",), result=True)
+LOG_SOFTMAX = Op(
+    "LogSoftmaxBackward0",
+    None,
+    lambda m, g, s, needs: (g - m.exp(s["result"]) * g.sum(s["dim"], keepdims=True),),
+    inputs=("self",),
+    params=("dim",),
+    result=True,
+)
 
 
 def _count(s, source: str = "") -> int:
@@ -274,7 +514,7 @@ def _count(s, source: str = "") -> int:
             count *= size
         return count
     count = 1
-    for dim in (dims if isinstance(dims, tuple) else (dims,)):
+    for dim in dims if isinstance(dims, tuple) else (dims,):
         count *= sizes[dim]
     return count
 
@@ -307,121 +547,282 @@ def _evenly_to(m, g, x, extreme):
 
 # ---------------------------------------------------------------------------- linear algebra
 # d(A B) = dA B^T + A^T dB
-MM = Op("MmBackward0", lambda xp, a, b: a @ b,
-        lambda m, g, s, needs: (m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
-                                m.matmul(m.mT(s["self"]), g) if needs[1] else None),
-        save={"self": ("self", "mat2"), "mat2": ("mat2", "self")}, inputs=("self", "mat2"))
-BMM = Op("BmmBackward0", lambda xp, a, b: a @ b,
-         lambda m, g, s, needs: (m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
-                                 m.matmul(m.mT(s["self"]), g) if needs[1] else None),
-         save={"self": ("self", "mat2"), "mat2": ("mat2", "self")}, inputs=("self", "mat2"))
+MM = Op(
+    "MmBackward0",
+    lambda xp, a, b: a @ b,
+    lambda m, g, s, needs: (
+        m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
+        m.matmul(m.mT(s["self"]), g) if needs[1] else None,
+    ),
+    save={"self": ("self", "mat2"), "mat2": ("mat2", "self")},
+    inputs=("self", "mat2"),
+)
+BMM = Op(
+    "BmmBackward0",
+    lambda xp, a, b: a @ b,
+    lambda m, g, s, needs: (
+        m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
+        m.matmul(m.mT(s["self"]), g) if needs[1] else None,
+    ),
+    save={"self": ("self", "mat2"), "mat2": ("mat2", "self")},
+    inputs=("self", "mat2"),
+)
 # d(A v) = dA v^T (outer) + A^T dv
-MV = Op("MvBackward0", lambda xp, a, v: a @ v,
-        lambda m, g, s, needs: (m.outer(g, s["vec"]) if needs[0] else None,
-                                m.matmul(m.mT(s["self"]), g) if needs[1] else None),
-        save={"self": ("self", "vec"), "vec": ("vec", "self")}, inputs=("self", "vec"))
+MV = Op(
+    "MvBackward0",
+    lambda xp, a, v: a @ v,
+    lambda m, g, s, needs: (
+        m.outer(g, s["vec"]) if needs[0] else None,
+        m.matmul(m.mT(s["self"]), g) if needs[1] else None,
+    ),
+    save={"self": ("self", "vec"), "vec": ("vec", "self")},
+    inputs=("self", "vec"),
+)
 # d(u . v) = v du + u dv
-DOT = Op("DotBackward0", lambda xp, a, b: xp.dot(a, b),
-         lambda m, g, s, needs: (g * s["tensor"] if needs[0] else None, g * s["self"] if needs[1] else None),
-         save={"self": ("self", "tensor"), "tensor": ("tensor", "self")}, inputs=("self", "tensor"))
+DOT = Op(
+    "DotBackward0",
+    lambda xp, a, b: xp.dot(a, b),
+    lambda m, g, s, needs: (
+        g * s["tensor"] if needs[0] else None,
+        g * s["self"] if needs[1] else None,
+    ),
+    save={"self": ("self", "tensor"), "tensor": ("tensor", "self")},
+    inputs=("self", "tensor"),
+)
 
 
 # ---------------------------------------------------------------------------- copies and joins
 CLONE = Op("CloneBackward0", lambda xp, a: a.copy(), lambda m, g, s, needs: (g,), inputs=("self",))
 TO_COPY = Op("ToCopyBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",))
 # cat: each input gets its slice of the gradient
-CAT = Op("CatBackward0", None, lambda m, g, s, needs: m.split_sizes(g, s["sizes"], s["dim"]),
-         inputs=(), params=("dim", "sizes"))
+CAT = Op(
+    "CatBackward0",
+    None,
+    lambda m, g, s, needs: m.split_sizes(g, s["sizes"], s["dim"]),
+    inputs=(),
+    params=("dim", "sizes"),
+)
 # stack: each input gets its entry of the gradient
-STACK = Op("StackBackward0", None, lambda m, g, s, needs: m.unstack(g, s["dim"]),
-           inputs=(), params=("dim",))
+STACK = Op(
+    "StackBackward0",
+    None,
+    lambda m, g, s, needs: m.unstack(g, s["dim"]),
+    inputs=(),
+    params=("dim",),
+)
 # repeat: the gradient of every copy adds up
-REPEAT = Op("RepeatBackward0", lambda xp, a, repeats: xp.tile(a, repeats),
-            lambda m, g, s, needs: (m.repeat_grad(g, s["repeats"], s["self_sym_sizes"]),),
-            inputs=("self",), params=("repeats", "self_sym_sizes"))
+REPEAT = Op(
+    "RepeatBackward0",
+    lambda xp, a, repeats: xp.tile(a, repeats),
+    lambda m, g, s, needs: (m.repeat_grad(g, s["repeats"], s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("repeats", "self_sym_sizes"),
+)
 # advanced indexing copies: the gradient is added back at the indexed places
-INDEX = Op("IndexBackward0", None,
-           lambda m, g, s, needs: (m.index_grad(g, s["indices"], s["self_sym_sizes"]),),
-           inputs=("self",), params=("indices", "self_sym_sizes"))
+INDEX = Op(
+    "IndexBackward0",
+    None,
+    lambda m, g, s, needs: (m.index_grad(g, s["indices"], s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("indices", "self_sym_sizes"),
+)
 # x[indices] = values: indexed places lose their gradient; values get theirs (summed over repeats)
-INDEX_PUT = Op("IndexPutBackward0", None,
-               lambda m, g, s, needs: (m.index_fill_zero(g, s["indices"]) if needs[0] else None,
-                                       m.index_take(g, s["indices"]) if needs[1] else None),
-               inputs=("self", "values"), params=("indices", "accumulate"))
+INDEX_PUT = Op(
+    "IndexPutBackward0",
+    None,
+    lambda m, g, s, needs: (
+        m.index_fill_zero(g, s["indices"]) if needs[0] else None,
+        m.index_take(g, s["indices"]) if needs[1] else None,
+    ),
+    inputs=("self", "values"),
+    params=("indices", "accumulate"),
+)
 # zeros with g added at the indexed places (repeats add up): the adjoint of indexing, needed as
 # an op of its own only when a gradient through indexing is itself differentiated
-INDEX_ACCUMULATE = Op("IndexPutImplBackward0", None,
-                      lambda m, g, s, needs: (m.index_take(g, s["indices"]),),
-                      inputs=("values",), params=("indices", "self_sym_sizes"))
+INDEX_ACCUMULATE = Op(
+    "IndexPutImplBackward0",
+    None,
+    lambda m, g, s, needs: (m.index_take(g, s["indices"]),),
+    inputs=("values",),
+    params=("indices", "self_sym_sizes"),
+)
 # in-place writes of constants: no gradient reaches the old values
 ZERO = Op("ZeroBackward0", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
 FILL = Op("FillBackward2", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
 # fill_ with a 0-dim tensor value: the value gets the sum of the gradient
-FILL_TENSOR = Op("FillBackward3", None, lambda m, g, s, needs: (m.zeros_like(g), g.sum() if needs[1] else None),
-                 inputs=("self", "value"))
+FILL_TENSOR = Op(
+    "FillBackward3",
+    None,
+    lambda m, g, s, needs: (m.zeros_like(g), g.sum() if needs[1] else None),
+    inputs=("self", "value"),
+)
 # copy_(src): the old value gets no gradient, src gets all of it
-COPY = Op("CopyBackwards", None, lambda m, g, s, needs: (m.zeros_like(g), g), inputs=("self", "src"))
+COPY = Op(
+    "CopyBackwards", None, lambda m, g, s, needs: (m.zeros_like(g), g), inputs=("self", "src")
+)
 
 
 # ---------------------------------------------------------------------------- views
 # Each view's gradient puts the view-shaped gradient back into the base's shape.
-SLICE = Op("SliceBackward0", None,
-           lambda m, g, s, needs: (m.slice_grad(g, s["self_sym_sizes"], s["dim"], s["start"], s["end"], s["step"]),),
-           inputs=("self",), params=("self_sym_sizes", "dim", "start", "end", "step"))
-SELECT = Op("SelectBackward0", None,
-            lambda m, g, s, needs: (m.select_grad(g, s["self_sym_sizes"], s["dim"], s["index"]),),
-            inputs=("self",), params=("self_sym_sizes", "dim", "index"))
+SLICE = Op(
+    "SliceBackward0",
+    None,
+    lambda m, g, s, needs: (
+        m.slice_grad(g, s["self_sym_sizes"], s["dim"], s["start"], s["end"], s["step"]),
+    ),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim", "start", "end", "step"),
+)
+SELECT = Op(
+    "SelectBackward0",
+    None,
+    lambda m, g, s, needs: (m.select_grad(g, s["self_sym_sizes"], s["dim"], s["index"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim", "index"),
+)
 ALIAS = Op("AliasBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",))
-VIEW = Op("ViewBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-          inputs=("self",), params=("self_sym_sizes",))
-UNSAFE_VIEW = Op("UnsafeViewBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-                 inputs=("self",), params=("self_sym_sizes",))
-TRANSPOSE = Op("TransposeBackward0", None, lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
-               inputs=("self",), params=("dim0", "dim1"))
-T = Op("TBackward0", None, lambda m, g, s, needs: (m.swapaxes(g, 0, -1) if g.ndim == 2 else g,), inputs=("self",))
-PERMUTE = Op("PermuteBackward0", None, lambda m, g, s, needs: (m.permute(g, _inverse(s["dims"])),),
-             inputs=("self",), params=("dims",))
-EXPAND = Op("ExpandBackward0", None, lambda m, g, s, needs: (m.sum_to(g, s["self_sym_sizes"]),),
-            inputs=("self",), params=("self_sym_sizes",))
-UNSQUEEZE = Op("UnsqueezeBackward0", None, lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
-               inputs=("self",), params=("dim",))
-SQUEEZE = Op("SqueezeBackward0", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-             inputs=("self",), params=("self_sym_sizes",))
-SQUEEZE_DIM = Op("SqueezeBackward1", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-                 inputs=("self",), params=("self_sym_sizes", "dim"))
-SQUEEZE_DIMS = Op("SqueezeBackward2", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-                  inputs=("self",), params=("self_sym_sizes", "dim"))
-SPLIT = Op("SplitBackward0", None,
-           lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
-           inputs=("self",), params=("self_sym_sizes", "dim", "split_sizes"))
-SPLIT_WITH_SIZES = Op("SplitWithSizesBackward0", None,
-                      lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
-                      inputs=("self",), params=("self_sym_sizes", "dim", "split_sizes"))
-UNBIND = Op("UnbindBackward0", None,
-            lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], None),),
-            inputs=("self",), params=("self_sym_sizes", "dim"))
+VIEW = Op(
+    "ViewBackward0",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
+UNSAFE_VIEW = Op(
+    "UnsafeViewBackward0",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
+TRANSPOSE = Op(
+    "TransposeBackward0",
+    None,
+    lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
+    inputs=("self",),
+    params=("dim0", "dim1"),
+)
+T = Op(
+    "TBackward0",
+    None,
+    lambda m, g, s, needs: (m.swapaxes(g, 0, -1) if g.ndim == 2 else g,),
+    inputs=("self",),
+)
+PERMUTE = Op(
+    "PermuteBackward0",
+    None,
+    lambda m, g, s, needs: (m.permute(g, _inverse(s["dims"])),),
+    inputs=("self",),
+    params=("dims",),
+)
+EXPAND = Op(
+    "ExpandBackward0",
+    None,
+    lambda m, g, s, needs: (m.sum_to(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
+UNSQUEEZE = Op(
+    "UnsqueezeBackward0",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
+    inputs=("self",),
+    params=("dim",),
+)
+SQUEEZE = Op(
+    "SqueezeBackward0",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
+SQUEEZE_DIM = Op(
+    "SqueezeBackward1",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim"),
+)
+SQUEEZE_DIMS = Op(
+    "SqueezeBackward2",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim"),
+)
+SPLIT = Op(
+    "SplitBackward0",
+    None,
+    lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim", "split_sizes"),
+)
+SPLIT_WITH_SIZES = Op(
+    "SplitWithSizesBackward0",
+    None,
+    lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim", "split_sizes"),
+)
+UNBIND = Op(
+    "UnbindBackward0",
+    None,
+    lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], None),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim"),
+)
 
 
 # diagonal/unfold: views with computed strides; the gradient is added back at the viewed places
-DIAGONAL = Op("DiagonalBackward0", None,
-              lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
-              inputs=("self",), params=("self_sym_sizes", "offset", "dim1", "dim2", "positions"))
-UNFOLD = Op("UnfoldBackward0", None,
-            lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
-            inputs=("self",), params=("self_sym_sizes", "dimension", "size", "step", "positions"))
+DIAGONAL = Op(
+    "DiagonalBackward0",
+    None,
+    lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "offset", "dim1", "dim2", "positions"),
+)
+UNFOLD = Op(
+    "UnfoldBackward0",
+    None,
+    lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dimension", "size", "step", "positions"),
+)
 # in-place view ops change the tensor's own shape
-UNSQUEEZE_INPLACE = Op("UnsqueezeBackward1", None,
-                       lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
-                       inputs=("self",), params=("dim",))
-SQUEEZE_INPLACE = Op("SqueezeBackward3", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-                     inputs=("self",), params=("self_sym_sizes",))
-SQUEEZE_DIM_INPLACE = Op("SqueezeBackward4", None, lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
-                         inputs=("self",), params=("self_sym_sizes", "dim"))
-TRANSPOSE_INPLACE = Op("TransposeBackward1", None,
-                       lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
-                       inputs=("self",), params=("dim0", "dim1"))
-T_INPLACE = Op("TBackward1", None, lambda m, g, s, needs: (m.swapaxes(g, 0, -1) if g.ndim == 2 else g,),
-               inputs=("self",))
+UNSQUEEZE_INPLACE = Op(
+    "UnsqueezeBackward1",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
+    inputs=("self",),
+    params=("dim",),
+)
+SQUEEZE_INPLACE = Op(
+    "SqueezeBackward3",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
+SQUEEZE_DIM_INPLACE = Op(
+    "SqueezeBackward4",
+    None,
+    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    inputs=("self",),
+    params=("self_sym_sizes", "dim"),
+)
+TRANSPOSE_INPLACE = Op(
+    "TransposeBackward1",
+    None,
+    lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
+    inputs=("self",),
+    params=("dim0", "dim1"),
+)
+T_INPLACE = Op(
+    "TBackward1",
+    None,
+    lambda m, g, s, needs: (m.swapaxes(g, 0, -1) if g.ndim == 2 else g,),
+    inputs=("self",),
+)
 
 
 def _inverse(dims):
@@ -582,7 +983,9 @@ class ArrayMath:
 
     def index_grad(self, g, indices, sizes):
         out = self.xp.zeros(sizes, dtype=g.dtype)
-        self.xp.add.at(out, indices, g) if self.xp is _backend.numpy else out.scatter_add(indices, g)
+        self.xp.add.at(out, indices, g) if self.xp is _backend.numpy else out.scatter_add(
+            indices, g
+        )
         return out
 
     def index_fill_zero(self, g, indices):
@@ -641,7 +1044,9 @@ def _exclusive_products(xp, x, axis):
     moved = xp.moveaxis(x, axis, -1)
     ones = xp.ones(moved.shape[:-1] + (1,), dtype=x.dtype)
     before = xp.cumprod(xp.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
-    after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(moved, -1)[..., :-1]], axis=-1), axis=-1), -1)
+    after = xp.flip(
+        xp.cumprod(xp.concatenate([ones, xp.flip(moved, -1)[..., :-1]], axis=-1), axis=-1), -1
+    )
     return xp.moveaxis(before * after, -1, axis)
 
 

@@ -30,7 +30,9 @@ NON_LEAF_GRAD_WARNING = (
     "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
     "for more information."
 )
-NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+NUMPY_REQUIRES_GRAD = (
+    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+)
 DEEPCOPY_NON_LEAF = (
     "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
     "moment.  If you were attempting to deepcopy a module, this may be because of a "
@@ -48,12 +50,25 @@ NON_LEAF_REQUIRES_GRAD = (
 )
 
 # How PyTorch's C++ names element types in some messages.
-_CPP_TYPE_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
-                   "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char",
-                   "bool": "bool"}
+_CPP_TYPE_NAMES = {
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 # How a view was made; decides whether it may be modified in place (PyTorch's CreationMeta).
-DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT, INFERENCE_MODE = "default", "no_grad", "multi_output", "inference"
+DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT, INFERENCE_MODE = (
+    "default",
+    "no_grad",
+    "multi_output",
+    "inference",
+)
 
 
 class VersionCounter:
@@ -167,8 +182,18 @@ class Tensor:
     _retains_grad = False
     _is_inference = False
     _is_param = False
-    _INTERNAL = frozenset(("_grad", "_view_creation", "_view_version", "_accumulator", "_leaf_hooks",
-                           "_retains_grad", "_is_inference", "_is_param"))
+    _INTERNAL = frozenset(
+        (
+            "_grad",
+            "_view_creation",
+            "_view_version",
+            "_accumulator",
+            "_leaf_hooks",
+            "_retains_grad",
+            "_is_inference",
+            "_is_param",
+        )
+    )
 
     def _user_attributes(self) -> dict:
         """Attributes a user set on this tensor (``t.tag = ...``), which copies carry over."""
@@ -182,7 +207,12 @@ class Tensor:
         return _legacy_constructor(cls, dtypes.float32, args, kwargs)
 
     @classmethod
-    def _make(cls, data, storage: UntypedStorage | None = None, version_counter: VersionCounter | None = None):
+    def _make(
+        cls,
+        data,
+        storage: UntypedStorage | None = None,
+        version_counter: VersionCounter | None = None,
+    ):
         """A tensor over ``data``; a new storage and version counter unless given."""
         self = object.__new__(cls)
         self._data = data
@@ -209,7 +239,9 @@ class Tensor:
         elif not grad_mode._state.grad_enabled:
             view._view_creation = NO_GRAD_MODE
         else:
-            view._view_creation = self._view_creation if self._view_creation is not None else DEFAULT
+            view._view_creation = (
+                self._view_creation if self._view_creation is not None else DEFAULT
+            )
         return view
 
     # ------------------------------------------------------------------ metadata
@@ -320,8 +352,12 @@ class Tensor:
         self._version_counter.value += 1
 
     def is_set_to(self, other: Tensor) -> bool:
-        return (self._storage is other._storage and self.storage_offset() == other.storage_offset()
-                and self.shape == other.shape and self.stride() == other.stride())
+        return (
+            self._storage is other._storage
+            and self.storage_offset() == other.storage_offset()
+            and self.shape == other.shape
+            and self.stride() == other.stride()
+        )
 
     # ------------------------------------------------------------------ autograd state
     @property
@@ -365,10 +401,14 @@ class Tensor:
     def requires_grad(self, value: bool) -> None:
         if not self.is_leaf and value:
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
-        self._set_requires_grad(bool(value), "only Tensors of floating point and complex dtype can require gradients")
+        self._set_requires_grad(
+            bool(value), "only Tensors of floating point and complex dtype can require gradients"
+        )
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        self._set_requires_grad(bool(requires_grad), "only Tensors of floating point dtype can require gradients")
+        self._set_requires_grad(
+            bool(requires_grad), "only Tensors of floating point dtype can require gradients"
+        )
         return self
 
     def _set_requires_grad(self, value: bool, integer_message: str) -> None:
@@ -379,7 +419,9 @@ class Tensor:
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(integer_message)
         if value and self._is_inference:
-            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+            )
         self._requires_grad = value
 
     @property
@@ -396,7 +438,9 @@ class Tensor:
     def grad(self, value) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value.shape != self.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
@@ -491,7 +535,9 @@ class Tensor:
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self.requires_grad and not value.dtype.is_floating_point:
-            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or complex dtype"
+            )
         self._data = value._data
         self._storage = value._storage
 
@@ -524,7 +570,9 @@ class Tensor:
         return new
 
     def __copy__(self) -> Tensor:
-        new = type(self)._make(self._data, self._storage, VersionCounter(0 if self._is_param else 1))
+        new = type(self)._make(
+            self._data, self._storage, VersionCounter(0 if self._is_param else 1)
+        )
         new._requires_grad = self.requires_grad
         new._is_param = self._is_param
         new.__dict__.update(self._user_attributes())
@@ -560,7 +608,9 @@ class Tensor:
 
     def item(self):
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
         return _backend.to_host(self._data).reshape(()).item()
 
     def __bool__(self) -> bool:

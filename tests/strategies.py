@@ -28,15 +28,25 @@ MAX_DIMS = 4
 
 # ---------------------------------------------------------------------------- shapes and arrays
 
-def shapes(min_dims: int = 0, max_dims: int = MAX_DIMS, min_side: int = 1, max_side: int = MAX_SIDE):
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+def shapes(
+    min_dims: int = 0, max_dims: int = MAX_DIMS, min_side: int = 1, max_side: int = MAX_SIDE
+):
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 @st.composite
-def broadcastable_shape_pairs(draw, min_dims: int = 0, max_dims: int = MAX_DIMS, max_side: int = MAX_SIDE):
+def broadcastable_shape_pairs(
+    draw, min_dims: int = 0, max_dims: int = MAX_DIMS, max_side: int = MAX_SIDE
+):
     """Two shapes that broadcast together, and the shape they broadcast to."""
-    result = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=min_dims, max_dims=max_dims,
-                                                    min_side=1, max_side=max_side))
+    result = draw(
+        hnp.mutually_broadcastable_shapes(
+            num_shapes=2, min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side
+        )
+    )
     first, second = result.input_shapes
     return tuple(first), tuple(second), tuple(result.result_shape)
 
@@ -69,6 +79,7 @@ def reduction_args(draw, ndim: int, allow_tuple: bool = True):
 
 
 # ---------------------------------------------------------------------------- views
+
 
 @dataclass(frozen=True)
 class ViewRecipe:
@@ -108,7 +119,9 @@ class ViewRecipe:
                 array = array[(slice(None),) * dim + (slice(start, stop, step),)]
             elif name == "select":
                 dim, index = args
-                array = array[(slice(None),) * dim + (index, Ellipsis)]  # ... keeps a 0-d result a view
+                array = array[
+                    (slice(None),) * dim + (index, Ellipsis)
+                ]  # ... keeps a 0-d result a view
             elif name == "unsqueeze":
                 array = np.expand_dims(array, args[0])
             elif name == "expand":
@@ -168,11 +181,11 @@ def _view_step(draw, shape: tuple):
         stop = draw(st.integers(start + 1, size))
         step = draw(st.integers(1, 3))
         length = len(range(start, stop, step))
-        return (name, (dim, start, stop, step)), shape[:dim] + (length,) + shape[dim + 1:]
+        return (name, (dim, start, stop, step)), shape[:dim] + (length,) + shape[dim + 1 :]
     if name == "select":
         dim = draw(st.integers(0, ndim - 1))
         index = draw(st.integers(-shape[dim], shape[dim] - 1))
-        return (name, (dim, index)), shape[:dim] + shape[dim + 1:]
+        return (name, (dim, index)), shape[:dim] + shape[dim + 1 :]
     if name == "unsqueeze":
         dim = draw(st.integers(-(ndim + 1), ndim))
         axis = dim % (ndim + 1)
@@ -190,8 +203,15 @@ def _view_step(draw, shape: tuple):
 
 
 @st.composite
-def view_recipes(draw, min_steps: int = 1, max_steps: int = 3, min_dims: int = 1, max_dims: int = 3,
-                 expand: bool = True, base_shape: tuple | None = None):
+def view_recipes(
+    draw,
+    min_steps: int = 1,
+    max_steps: int = 3,
+    min_dims: int = 1,
+    max_dims: int = 3,
+    expand: bool = True,
+    base_shape: tuple | None = None,
+):
     """A base shape (drawn unless given) and 1..3 view steps on it (no step yields an empty tensor)."""
     if base_shape is None:
         base_shape = tuple(draw(shapes(min_dims=min_dims, max_dims=max_dims)))
@@ -233,7 +253,7 @@ CHAIN_OPS = {
     "add-self-sin": (0, lambda m, y: y + y.sin(), 0),
     "tanh": (0, lambda m, y: y.tanh(), 0),
     "sigmoid": (0, lambda m, y: y.sigmoid(), 0),
-    "square": (0, lambda m, y: y ** 2, 0),
+    "square": (0, lambda m, y: y**2, 0),
     "mul-self": (0, lambda m, y: y * y, 0),
     "exp-of-tanh": (0, lambda m, y: y.tanh().exp(), 0),
     "clone": (0, lambda m, y: y.clone(), 0),
@@ -258,8 +278,11 @@ def op_chains(draw, ndim: int, max_ops: int = 4):
     """Names of 1..max_ops ops from CHAIN_OPS, each valid for the ndim it receives."""
     names = []
     for _ in range(draw(st.integers(1, max_ops))):
-        valid = sorted(name for name, (minimum, _, change) in CHAIN_OPS.items()
-                       if ndim >= minimum and not (ndim >= MAX_DIMS and change == +1))
+        valid = sorted(
+            name
+            for name, (minimum, _, change) in CHAIN_OPS.items()
+            if ndim >= minimum and not (ndim >= MAX_DIMS and change == +1)
+        )
         name = draw(st.sampled_from(valid))
         change = CHAIN_OPS[name][2]
         ndim = 1 if change is None else ndim + change
@@ -274,6 +297,7 @@ def run_chain(module, tensor, names):
 
 
 # ---------------------------------------------------------------------------- PyTorch's layout rules
+
 
 def torch_is_contiguous(shape, strides) -> bool:
     """PyTorch's is_contiguous: dims of size 1 are ignored; an empty tensor is contiguous."""

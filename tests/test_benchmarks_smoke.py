@@ -13,13 +13,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-NAMES = ["per_op_overhead", "large_elementwise", "mlp_train_step", "o1_ops", "backward_scaling",
-         "memory_training_loop"]
+NAMES = [
+    "per_op_overhead",
+    "large_elementwise",
+    "mlp_train_step",
+    "o1_ops",
+    "backward_scaling",
+    "memory_training_loop",
+]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--no-save", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--no-save", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("args", [(), ("--no-torch",)], ids=["default", "no-torch"])

@@ -7,9 +7,9 @@ import weakref
 
 import numpy as np
 import pytest
+from _tools import skip_missing_tool
 
 import tensorkit
-from _tools import skip_missing_tool
 
 
 @pytest.fixture
@@ -56,8 +56,10 @@ def test_a_gradient_a_hook_kept_is_not_aliased_by_grad():
     assert x.grad.tolist() == [3.0, 3.0, 3.0]
 
 
-OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
-           "single memory location. Please clone() the tensor before performing the operation.")
+OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+    "single memory location. Please clone() the tensor before performing the operation."
+)
 
 
 @pytest.mark.parametrize("statement", ["y[:4].add_(y[1:])", "y[:4].copy_(y[1:])", "y.mul_(y[0])"])
@@ -70,10 +72,13 @@ def test_partially_overlapping_inplace_input_is_refused_and_nothing_changes(stat
     assert y._version == 0
 
 
-@pytest.mark.parametrize("statement, expected", [
-    ("y.add_(y)", [0.0, 2.0, 4.0, 6.0, 8.0]),          # the very same window: fine
-    ("y[:2].add_(y[3:])", [3.0, 5.0, 2.0, 3.0, 4.0]),  # same buffer, disjoint windows: fine
-])
+@pytest.mark.parametrize(
+    "statement, expected",
+    [
+        ("y.add_(y)", [0.0, 2.0, 4.0, 6.0, 8.0]),  # the very same window: fine
+        ("y[:2].add_(y[3:])", [3.0, 5.0, 2.0, 3.0, 4.0]),  # same buffer, disjoint windows: fine
+    ],
+)
 def test_identical_or_disjoint_inplace_inputs_are_allowed(statement, expected):
     y = tensorkit.arange(5.0)
     exec(statement, {"y": y})
@@ -91,27 +96,32 @@ def test_nodes_pytorch_writes_in_cpp_have_qualified_names_and_plain_class_names(
     z = x * 1
     z.copy_(x)
     assert z.grad_fn.name() == "tensorkit::autograd::CopyBackwards"
-    assert x.grad_fn is None and z.grad_fn.next_functions[1][0].name() == "tensorkit::autograd::AccumulateGrad"
+    assert (
+        x.grad_fn is None
+        and z.grad_fn.next_functions[1][0].name() == "tensorkit::autograd::AccumulateGrad"
+    )
 
 
 def _setitem(m, x):
     y = x * x
     y[0] = 0.0
     y[1:, 2] = x[1:, 0] * 3
-    return y ** 2
+    return y**2
 
 
 def _view_inplace(m, x):
     y = x * x
     v = y[1:]
     v.mul_(x[1:] ** 2)
-    return (y ** 2).sum() + (v ** 3).sum()
+    return (y**2).sum() + (v**3).sum()
 
 
 SECOND_ORDER = {
     "elementwise": lambda m, x: (x.sin() * x.exp() / (1 + x * x)).sqrt().tanh().sigmoid(),
     "matmul": lambda m, x: x @ x.t() @ x,
-    "reductions": lambda m, x: x.sum(0) * x.mean(1, keepdim=True) + x.var() + x.std(1, keepdim=True),
+    "reductions": lambda m, x: (
+        x.sum(0) * x.mean(1, keepdim=True) + x.var() + x.std(1, keepdim=True)
+    ),
     "softmax": lambda m, x: x.softmax(1) * x.log_softmax(0),
     "index": lambda m, x: x[[0, 2, 0]] ** 2,
     "max_dim": lambda m, x: x.max(1).values ** 2,
@@ -124,9 +134,9 @@ SECOND_ORDER = {
     "unbind": lambda m, x: x.unbind(0)[1] ** 2,
     "diagonal": lambda m, x: x.diagonal() ** 2,
     "unfold": lambda m, x: x.reshape(-1).unfold(0, 3, 2) ** 2,
-    "where": lambda m, x: m.where(x > 1, x ** 3, x),
+    "where": lambda m, x: m.where(x > 1, x**3, x),
     "views": lambda m, x: x.t().reshape(2, 6).expand(3, 2, 6).permute(2, 0, 1)[1:, None] ** 3,
-    "cat_stack": lambda m, x: m.cat([x, x ** 2], 1) * m.stack([x, x], 0).sum(0).repeat(1, 2),
+    "cat_stack": lambda m, x: m.cat([x, x**2], 1) * m.stack([x, x], 0).sum(0).repeat(1, 2),
     "setitem": _setitem,
     "inplace_on_view": _view_inplace,
 }
@@ -149,4 +159,55 @@ def test_second_order_gradients_match_pytorch(name):
         (h,) = module.autograd.grad((g * g * g).sum(), x)
         return np.array(h.detach().numpy())
 
-    np.testing.assert_allclose(hessian_vector(tensorkit), hessian_vector(torch), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        hessian_vector(tensorkit), hessian_vector(torch), rtol=1e-7, atol=1e-9
+    )
+
+
+def test_an_input_returned_as_is_by_a_custom_function_refuses_inplace_ops():
+    class Ident(tensorkit.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    x = tensorkit.ones(2, requires_grad=True)
+    y = Ident.apply(x * 1)
+    with pytest.raises(RuntimeError) as error:
+        y.mul_(2)
+    assert str(error.value).startswith(
+        "Output 0 of Ident is a view and is being modified inplace. This view was "
+        "created inside a custom Function"
+    )
+    assert y.tolist() == [1.0, 1.0] and y._version == 0
+
+
+def test_autograd_grad_gives_every_copy_of_a_repeated_input_its_gradient():
+    x = tensorkit.ones(2, requires_grad=True)
+    y = x * 2
+    gy, gy_again, gx = tensorkit.autograd.grad((y * y).sum(), [y, y, x])
+    assert gy.tolist() == gy_again.tolist() == [4.0, 4.0]
+    assert gx.tolist() == [8.0, 8.0]
+
+
+def test_a_gradient_of_the_wrong_shape_from_a_custom_backward_is_refused():
+    class Bad(tensorkit.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad.sum()[None].expand(3)
+
+    x = tensorkit.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError) as error:
+        Bad.apply(x).sum().backward()
+    assert str(error.value) == (
+        "Function BadBackward returned an invalid gradient at index 0 - got [3] but "
+        "expected shape compatible with [2]"
+    )
+    assert x.grad is None

@@ -34,7 +34,7 @@ def in_tensorkit_words(torch_text: str) -> str:
     ids=[f"{index}-{case['expr'][:60]}" for index, case in enumerate(GOLDEN["cases"])],
 )
 def test_matches_recorded_torch_repr(case):
-    values = eval(case["expr"], {"np": np})  # noqa: S307 - expressions from our own recording
+    values = eval(case["expr"], {"np": np})
     text = format_tensor(
         values,
         dtype_name=case["dtype"],
@@ -76,9 +76,7 @@ def test_device_suffix_of_empty_tensor_precedes_size():
 
 
 def test_device_suffix_wraps_like_any_other():
-    text = format_tensor(
-        np.arange(12.0), dtype_name="float64", device="cuda:0", requires_grad=True
-    )
+    text = format_tensor(np.arange(12.0), dtype_name="float64", device="cuda:0", requires_grad=True)
     assert text == (
         "tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11.],\n"
         "       device='cuda:0', dtype=tensorkit.float64, requires_grad=True)"

@@ -70,9 +70,13 @@ def expected_for(case) -> dict:
         _expected_cache[case.file] = runner.load_expected(case_file)
     recorded = _expected_cache[case.file].get(case.name)
     if recorded is None:
-        pytest.fail(f"{case.id} has not been recorded: run scripts/record_golden.py --only {case.file}")
+        pytest.fail(
+            f"{case.id} has not been recorded: run scripts/record_golden.py --only {case.file}"
+        )
     if recorded["source"] != case.source:
-        pytest.fail(f"{case.id} changed since it was recorded: run scripts/record_golden.py --only {case.file}")
+        pytest.fail(
+            f"{case.id} changed since it was recorded: run scripts/record_golden.py --only {case.file}"
+        )
     return recorded
 
 

@@ -21,8 +21,8 @@ For every exerciser:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -38,6 +38,7 @@ except ImportError:  # the live comparison is skipped (and fails under CI=true)
 
 
 # ---------------------------------------------------------------------------- the exercisers
+
 
 @dataclass(frozen=True)
 class Case:
@@ -128,197 +129,348 @@ def _inplace_then_view(t, x):
 
 EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
     # ---------------------------------------------------------------- elementwise
-    "ADD": (_c(lambda t, x, y: x + y, (2, 3), (2, 3)),
-            _c(lambda t, x, y: x + y, (2, 3), (3,), label="broadcast"),
-            _c(lambda t, x, y: t.add(x, y, alpha=2.5), (2, 1), (3,), label="alpha"),
-            _c(lambda t, x: 1 + x, (2, 3), label="scalar"),
-            _c(lambda t, x, y: x.clone().add_(y), (2, 3), (3,), label="inplace")),
-    "SUB": (_c(lambda t, x, y: x - y, (2, 3), (2, 3)),
-            _c(lambda t, x, y: t.sub(x, y, alpha=2), (3,), (2, 3), label="alpha-broadcast"),
-            _c(lambda t, x, y: x.clone().sub_(y, alpha=3), (2, 3), (2, 3), label="inplace")),
-    "RSUB": (_c(lambda t, x: 1 - x, (2, 3)),
-             _c(lambda t, x: t.rsub(x, 2.0, alpha=3), (2, 3), label="alpha")),
-    "MUL": (_c(lambda t, x, y: x * y, (2, 3), (2, 3)),
-            _c(lambda t, x, y: x * y, (2, 1, 3), (4, 3), label="broadcast"),
-            _c(lambda t, x: x * 2, (2, 3), label="scalar"),
-            _c(lambda t, x: x * x, (2, 3), label="same-input"),
-            _c(lambda t, x, y: x.clone().mul_(y), (2, 3), (2, 3), label="inplace"),
-            _c(_mul_inplace_on_view, (3, 3), (3,), label="inplace-view")),
-    "DIV": (_c(lambda t, x, y: x / y, (2, 3), (2, 3)),
-            _c(lambda t, x, y: x / y, (3,), (2, 3), label="broadcast"),
-            _c(lambda t, x: x / 4, (2, 3), label="scalar"),
-            _c(lambda t, x, y: x.clone().div_(y), (2, 3), (2, 3), label="inplace")),
-    "NEG": (_c(lambda t, x: -x, (2, 3)),
-            _c(lambda t, x: x.clone().neg_(), (2, 3), label="inplace")),
-    "RECIPROCAL": (_c(lambda t, x: x.reciprocal(), (2, 3)),
-                   _c(lambda t, x: 2 / x, (2, 3), label="rdiv"),
-                   _c(lambda t, x: x.clone().reciprocal_(), (2, 3), label="inplace")),
-    "POW": (_c(lambda t, x: x ** 3, (2, 3)),
-            _c(lambda t, x: x ** 2.5, (2, 3), kinds="p", label="fractional"),
-            _c(lambda t, x: x.square(), (2, 3), label="square"),
-            _c(lambda t, x: x ** 0, (2, 3), label="zero-exponent"),
-            _c(lambda t, x: x.clone().pow_(2), (2, 3), label="inplace")),
-    "POW_TENSOR": (_c(lambda t, x, y: x ** y, (2, 3), (2, 3), kinds="pu"),
-                   _c(lambda t, x, y: x ** y, (2, 3), (3,), kinds="pu", label="broadcast")),
-    "POW_SCALAR_BASE": (_c(lambda t, x: 2 ** x, (2, 3), kinds="u"),),
-    "ABS": (_c(lambda t, x: x.abs(), (2, 3)),
-            _c(lambda t, x: x.clone().abs_(), (2, 3), label="inplace")),
-    "EXP": (_c(lambda t, x: x.exp(), (2, 3), kinds="u"),
-            _c(lambda t, x: x.clone().exp_(), (2, 3), kinds="u", label="inplace")),
-    "LOG": (_c(lambda t, x: x.log(), (2, 3), kinds="p"),
-            _c(lambda t, x: x.clone().log_(), (2, 3), kinds="p", label="inplace")),
-    "SQRT": (_c(lambda t, x: x.sqrt(), (2, 3), kinds="p"),
-             _c(lambda t, x: x.clone().sqrt_(), (2, 3), kinds="p", label="inplace")),
-    "SIN": (_c(lambda t, x: x.sin(), (2, 3)),
-            _c(lambda t, x: x.clone().sin_(), (2, 3), label="inplace")),
-    "COS": (_c(lambda t, x: x.cos(), (2, 3)),
-            _c(lambda t, x: x.clone().cos_(), (2, 3), label="inplace")),
-    "TANH": (_c(lambda t, x: x.tanh(), (2, 3), kinds="u"),
-             _c(_tanh_inplace_on_row, (2, 3), kinds="u", label="inplace-view")),
-    "SIGMOID": (_c(lambda t, x: x.sigmoid(), (2, 3)),
-                _c(lambda t, x: x.clone().sigmoid_(), (2, 3), label="inplace")),
-    "RELU": (_c(lambda t, x: x.relu(), (2, 3)),
-             _c(lambda t, x: x.clone().relu_(), (2, 3), label="inplace")),
-    "CLAMP": (_c(lambda t, x: x.clamp(-0.5, 0.5), (3, 3)),
-              _c(lambda t, x: x.clamp(min=0.0), (2, 3), label="min-only"),
-              _c(lambda t, x: x.clamp(max=0.0), (2, 3), label="max-only"),
-              _c(lambda t, x: x.clone().clamp_(-1.0, 1.0), (3, 3), label="inplace")),
-    "CLAMP_TENSOR": (_c(lambda t, x, lo, hi: x.clamp(lo, hi), (2, 3), (2, 3), (3,)),
-                     _c(lambda t, x, lo: x.clamp(min=lo), (2, 3), (3,), label="min-only")),
-    "MAXIMUM": (_c(lambda t, x, y: t.maximum(x, y), (2, 3), (2, 3)),
-                _c(lambda t, x, y: t.maximum(x, y), (2, 3), (3,), label="broadcast")),
-    "MINIMUM": (_c(lambda t, x, y: t.minimum(x, y), (2, 3), (2, 3)),
-                _c(lambda t, x, y: t.min(x, y), (3,), (2, 3), label="broadcast")),
-    "WHERE": (_c(lambda t, x, y: t.where(x > 0, x, y), (2, 3), (2, 3)),
-              _c(lambda t, x, y: t.where(x > 0, x, y), (2, 3), (3,), label="broadcast")),
+    "ADD": (
+        _c(lambda t, x, y: x + y, (2, 3), (2, 3)),
+        _c(lambda t, x, y: x + y, (2, 3), (3,), label="broadcast"),
+        _c(lambda t, x, y: t.add(x, y, alpha=2.5), (2, 1), (3,), label="alpha"),
+        _c(lambda t, x: 1 + x, (2, 3), label="scalar"),
+        _c(lambda t, x, y: x.clone().add_(y), (2, 3), (3,), label="inplace"),
+    ),
+    "SUB": (
+        _c(lambda t, x, y: x - y, (2, 3), (2, 3)),
+        _c(lambda t, x, y: t.sub(x, y, alpha=2), (3,), (2, 3), label="alpha-broadcast"),
+        _c(lambda t, x, y: x.clone().sub_(y, alpha=3), (2, 3), (2, 3), label="inplace"),
+    ),
+    "RSUB": (
+        _c(lambda t, x: 1 - x, (2, 3)),
+        _c(lambda t, x: t.rsub(x, 2.0, alpha=3), (2, 3), label="alpha"),
+    ),
+    "MUL": (
+        _c(lambda t, x, y: x * y, (2, 3), (2, 3)),
+        _c(lambda t, x, y: x * y, (2, 1, 3), (4, 3), label="broadcast"),
+        _c(lambda t, x: x * 2, (2, 3), label="scalar"),
+        _c(lambda t, x: x * x, (2, 3), label="same-input"),
+        _c(lambda t, x, y: x.clone().mul_(y), (2, 3), (2, 3), label="inplace"),
+        _c(_mul_inplace_on_view, (3, 3), (3,), label="inplace-view"),
+    ),
+    "DIV": (
+        _c(lambda t, x, y: x / y, (2, 3), (2, 3)),
+        _c(lambda t, x, y: x / y, (3,), (2, 3), label="broadcast"),
+        _c(lambda t, x: x / 4, (2, 3), label="scalar"),
+        _c(lambda t, x, y: x.clone().div_(y), (2, 3), (2, 3), label="inplace"),
+    ),
+    "NEG": (
+        _c(lambda t, x: -x, (2, 3)),
+        _c(lambda t, x: x.clone().neg_(), (2, 3), label="inplace"),
+    ),
+    "RECIPROCAL": (
+        _c(lambda t, x: x.reciprocal(), (2, 3)),
+        _c(lambda t, x: 2 / x, (2, 3), label="rdiv"),
+        _c(lambda t, x: x.clone().reciprocal_(), (2, 3), label="inplace"),
+    ),
+    "POW": (
+        _c(lambda t, x: x**3, (2, 3)),
+        _c(lambda t, x: x**2.5, (2, 3), kinds="p", label="fractional"),
+        _c(lambda t, x: x.square(), (2, 3), label="square"),
+        _c(lambda t, x: x**0, (2, 3), label="zero-exponent"),
+        _c(lambda t, x: x.clone().pow_(2), (2, 3), label="inplace"),
+    ),
+    "POW_TENSOR": (
+        _c(lambda t, x, y: x**y, (2, 3), (2, 3), kinds="pu"),
+        _c(lambda t, x, y: x**y, (2, 3), (3,), kinds="pu", label="broadcast"),
+    ),
+    "POW_SCALAR_BASE": (_c(lambda t, x: 2**x, (2, 3), kinds="u"),),
+    "ABS": (
+        _c(lambda t, x: x.abs(), (2, 3)),
+        _c(lambda t, x: x.clone().abs_(), (2, 3), label="inplace"),
+    ),
+    "EXP": (
+        _c(lambda t, x: x.exp(), (2, 3), kinds="u"),
+        _c(lambda t, x: x.clone().exp_(), (2, 3), kinds="u", label="inplace"),
+    ),
+    "LOG": (
+        _c(lambda t, x: x.log(), (2, 3), kinds="p"),
+        _c(lambda t, x: x.clone().log_(), (2, 3), kinds="p", label="inplace"),
+    ),
+    "SQRT": (
+        _c(lambda t, x: x.sqrt(), (2, 3), kinds="p"),
+        _c(lambda t, x: x.clone().sqrt_(), (2, 3), kinds="p", label="inplace"),
+    ),
+    "SIN": (
+        _c(lambda t, x: x.sin(), (2, 3)),
+        _c(lambda t, x: x.clone().sin_(), (2, 3), label="inplace"),
+    ),
+    "COS": (
+        _c(lambda t, x: x.cos(), (2, 3)),
+        _c(lambda t, x: x.clone().cos_(), (2, 3), label="inplace"),
+    ),
+    "TANH": (
+        _c(lambda t, x: x.tanh(), (2, 3), kinds="u"),
+        _c(_tanh_inplace_on_row, (2, 3), kinds="u", label="inplace-view"),
+    ),
+    "SIGMOID": (
+        _c(lambda t, x: x.sigmoid(), (2, 3)),
+        _c(lambda t, x: x.clone().sigmoid_(), (2, 3), label="inplace"),
+    ),
+    "RELU": (
+        _c(lambda t, x: x.relu(), (2, 3)),
+        _c(lambda t, x: x.clone().relu_(), (2, 3), label="inplace"),
+    ),
+    "CLAMP": (
+        _c(lambda t, x: x.clamp(-0.5, 0.5), (3, 3)),
+        _c(lambda t, x: x.clamp(min=0.0), (2, 3), label="min-only"),
+        _c(lambda t, x: x.clamp(max=0.0), (2, 3), label="max-only"),
+        _c(lambda t, x: x.clone().clamp_(-1.0, 1.0), (3, 3), label="inplace"),
+    ),
+    "CLAMP_TENSOR": (
+        _c(lambda t, x, lo, hi: x.clamp(lo, hi), (2, 3), (2, 3), (3,)),
+        _c(lambda t, x, lo: x.clamp(min=lo), (2, 3), (3,), label="min-only"),
+    ),
+    "MAXIMUM": (
+        _c(lambda t, x, y: t.maximum(x, y), (2, 3), (2, 3)),
+        _c(lambda t, x, y: t.maximum(x, y), (2, 3), (3,), label="broadcast"),
+    ),
+    "MINIMUM": (
+        _c(lambda t, x, y: t.minimum(x, y), (2, 3), (2, 3)),
+        _c(lambda t, x, y: t.min(x, y), (3,), (2, 3), label="broadcast"),
+    ),
+    "WHERE": (
+        _c(lambda t, x, y: t.where(x > 0, x, y), (2, 3), (2, 3)),
+        _c(lambda t, x, y: t.where(x > 0, x, y), (2, 3), (3,), label="broadcast"),
+    ),
     # floor_divide has no derivative in PyTorch: backward raises, and so must ours.
-    "FLOOR_DIVIDE": (_c(lambda t, x, y: x // y, (2, 3), (2, 3),
-                        error=(RuntimeError, "derivative for aten::floor_divide is not "
-                                             "implemented")),),
+    "FLOOR_DIVIDE": (
+        _c(
+            lambda t, x, y: x // y,
+            (2, 3),
+            (2, 3),
+            error=(RuntimeError, "derivative for aten::floor_divide is not implemented"),
+        ),
+    ),
     # ---------------------------------------------------------------- reductions
     "SUM": (_c(lambda t, x: x.sum(), (2, 3)),),
-    "SUM_DIM": (_c(lambda t, x: x.sum(1), (2, 3)),
-                _c(lambda t, x: x.sum((0, 2), keepdim=True), (2, 3, 4), label="dims-keepdim"),
-                _c(lambda t, x: x.sum(-1), (2, 3, 2), label="negative-dim")),
+    "SUM_DIM": (
+        _c(lambda t, x: x.sum(1), (2, 3)),
+        _c(lambda t, x: x.sum((0, 2), keepdim=True), (2, 3, 4), label="dims-keepdim"),
+        _c(lambda t, x: x.sum(-1), (2, 3, 2), label="negative-dim"),
+    ),
     "MEAN": (_c(lambda t, x: x.mean(), (2, 3)),),
-    "MEAN_DIM": (_c(lambda t, x: x.mean(0), (2, 3)),
-                 _c(lambda t, x: x.mean((0, 2), keepdim=True), (2, 3, 4), label="dims-keepdim")),
+    "MEAN_DIM": (
+        _c(lambda t, x: x.mean(0), (2, 3)),
+        _c(lambda t, x: x.mean((0, 2), keepdim=True), (2, 3, 4), label="dims-keepdim"),
+    ),
     "MAX_ALL": (_c(lambda t, x: x.max(), (2, 3)),),
     "MIN_ALL": (_c(lambda t, x: x.min(), (2, 3)),),
-    "MAX_DIM": (_c(lambda t, x: x.max(1).values, (3, 4)),
-                _c(lambda t, x: x.max(0, keepdim=True).values, (3, 4), label="keepdim")),
-    "MIN_DIM": (_c(lambda t, x: x.min(1).values, (3, 4)),
-                _c(lambda t, x: x.min(-1, keepdim=True)[0], (2, 3, 4), label="keepdim")),
-    "PROD": (_c(lambda t, x: x.prod(), (2, 3)),
-             _c(lambda t, x: x.prod(), (2, 3), kinds="z", label="with-zero")),
-    "AMAX": (_c(lambda t, x: x.amax(), (2, 3)),
-             _c(lambda t, x: x.amax(1, keepdim=True), (2, 3), label="dim-keepdim")),
+    "MAX_DIM": (
+        _c(lambda t, x: x.max(1).values, (3, 4)),
+        _c(lambda t, x: x.max(0, keepdim=True).values, (3, 4), label="keepdim"),
+    ),
+    "MIN_DIM": (
+        _c(lambda t, x: x.min(1).values, (3, 4)),
+        _c(lambda t, x: x.min(-1, keepdim=True)[0], (2, 3, 4), label="keepdim"),
+    ),
+    "PROD": (
+        _c(lambda t, x: x.prod(), (2, 3)),
+        _c(lambda t, x: x.prod(), (2, 3), kinds="z", label="with-zero"),
+    ),
+    "AMAX": (
+        _c(lambda t, x: x.amax(), (2, 3)),
+        _c(lambda t, x: x.amax(1, keepdim=True), (2, 3), label="dim-keepdim"),
+    ),
     "AMIN": (_c(lambda t, x: x.amin(0), (2, 3)),),
-    "PROD_DIM": (_c(lambda t, x: x.prod(1), (2, 3), kinds="z", label="dim-with-zero"),
-                 _c(lambda t, x: x.prod(0, keepdim=True), (3, 2), label="dim-keepdim")),
-    "VAR": (_c(lambda t, x: x.var(), (2, 3)),
-            _c(lambda t, x: x.var(1), (2, 3), label="dim"),
-            _c(lambda t, x: x.var(0, keepdim=True, correction=0), (3, 2), label="keepdim-correction")),
-    "STD": (_c(lambda t, x: x.std(), (2, 3)),
-            _c(lambda t, x: x.std(1), (2, 3), label="dim"),
-            _c(lambda t, x: x.std(0, keepdim=True, unbiased=False), (3, 2), label="keepdim-biased")),
-    "NORM": (_c(lambda t, x: x.norm(), (2, 3)),
-             _c(lambda t, x: x.norm(dim=1), (2, 3), label="dim"),
-             _c(lambda t, x: x.norm(1), (2, 3), label="p1"),
-             _c(lambda t, x: x.norm(3), (2, 3), label="p3"),
-             # positive random values: no two entries share |x|, so the inf-norm is differentiable
-             _c(lambda t, x: x.norm(float("inf")), (2, 3), kinds="p", label="inf")),
-    "SOFTMAX": (_c(lambda t, x: x.softmax(1), (2, 3), kinds="u"),
-                _c(lambda t, x: t.softmax(x, 0), (2, 3), kinds="u", label="dim0")),
-    "LOG_SOFTMAX": (_c(lambda t, x: x.log_softmax(1), (2, 3), kinds="u"),
-                    _c(lambda t, x: t.log_softmax(x, -1), (2, 2, 3), kinds="u", label="3d")),
+    "PROD_DIM": (
+        _c(lambda t, x: x.prod(1), (2, 3), kinds="z", label="dim-with-zero"),
+        _c(lambda t, x: x.prod(0, keepdim=True), (3, 2), label="dim-keepdim"),
+    ),
+    "VAR": (
+        _c(lambda t, x: x.var(), (2, 3)),
+        _c(lambda t, x: x.var(1), (2, 3), label="dim"),
+        _c(lambda t, x: x.var(0, keepdim=True, correction=0), (3, 2), label="keepdim-correction"),
+    ),
+    "STD": (
+        _c(lambda t, x: x.std(), (2, 3)),
+        _c(lambda t, x: x.std(1), (2, 3), label="dim"),
+        _c(lambda t, x: x.std(0, keepdim=True, unbiased=False), (3, 2), label="keepdim-biased"),
+    ),
+    "NORM": (
+        _c(lambda t, x: x.norm(), (2, 3)),
+        _c(lambda t, x: x.norm(dim=1), (2, 3), label="dim"),
+        _c(lambda t, x: x.norm(1), (2, 3), label="p1"),
+        _c(lambda t, x: x.norm(3), (2, 3), label="p3"),
+        # positive random values: no two entries share |x|, so the inf-norm is differentiable
+        _c(lambda t, x: x.norm(float("inf")), (2, 3), kinds="p", label="inf"),
+    ),
+    "SOFTMAX": (
+        _c(lambda t, x: x.softmax(1), (2, 3), kinds="u"),
+        _c(lambda t, x: t.softmax(x, 0), (2, 3), kinds="u", label="dim0"),
+    ),
+    "LOG_SOFTMAX": (
+        _c(lambda t, x: x.log_softmax(1), (2, 3), kinds="u"),
+        _c(lambda t, x: t.log_softmax(x, -1), (2, 2, 3), kinds="u", label="3d"),
+    ),
     # ---------------------------------------------------------------- linear algebra
-    "MM": (_c(lambda t, x, y: x @ y, (2, 3), (3, 4)),
-           _c(lambda t, x, y: t.mm(x, y.t()), (2, 3), (4, 3), label="transposed-operand")),
-    "BMM": (_c(lambda t, x, y: t.bmm(x, y), (2, 2, 3), (2, 3, 2)),
-            _c(lambda t, x, y: t.matmul(x, y), (2, 1, 2, 3), (3, 3, 2), label="broadcast-batch")),
+    "MM": (
+        _c(lambda t, x, y: x @ y, (2, 3), (3, 4)),
+        _c(lambda t, x, y: t.mm(x, y.t()), (2, 3), (4, 3), label="transposed-operand"),
+    ),
+    "BMM": (
+        _c(lambda t, x, y: t.bmm(x, y), (2, 2, 3), (2, 3, 2)),
+        _c(lambda t, x, y: t.matmul(x, y), (2, 1, 2, 3), (3, 3, 2), label="broadcast-batch"),
+    ),
     "MV": (_c(lambda t, x, y: x @ y, (2, 3), (3,)),),
-    "DOT": (_c(lambda t, x, y: x @ y, (3,), (3,)),
-            _c(lambda t, x, y: t.dot(x, y), (4,), (4,), label="function")),
+    "DOT": (
+        _c(lambda t, x, y: x @ y, (3,), (3,)),
+        _c(lambda t, x, y: t.dot(x, y), (4,), (4,), label="function"),
+    ),
     # ---------------------------------------------------------------- copies and joins
-    "CLONE": (_c(lambda t, x: x.clone(), (2, 3)),
-              _c(lambda t, x: x.t().clone(), (2, 3), label="non-contiguous")),
+    "CLONE": (
+        _c(lambda t, x: x.clone(), (2, 3)),
+        _c(lambda t, x: x.t().clone(), (2, 3), label="non-contiguous"),
+    ),
     "TO_COPY": (_c(lambda t, x: x.to(t.float64, copy=True), (2, 3)),),
-    "CAT": (_c(lambda t, x, y: t.cat([x, y], 1), (2, 3), (2, 2)),
-            _c(lambda t, x, y: t.cat([x, y, x]), (2, 3), (1, 3), label="repeated-input")),
-    "STACK": (_c(lambda t, x, y: t.stack([x, y], 1), (2, 3), (2, 3)),
-              _c(lambda t, x: t.stack([x, x * 2]), (3,), label="repeated-input")),
-    "REPEAT": (_c(lambda t, x: x.repeat(2, 1, 2), (2, 3)),
-               _c(lambda t, x: x.repeat(3), (2,), label="1d")),
-    "INDEX": (_c(lambda t, x: x[[0, 0, 2]], (3, 2)),
-              _c(lambda t, x: x[:, [2, 0]], (2, 3), label="second-dim"),
-              _c(lambda t, x: x[t.tensor([True, False, True])], (3, 2), label="mask")),
+    "CAT": (
+        _c(lambda t, x, y: t.cat([x, y], 1), (2, 3), (2, 2)),
+        _c(lambda t, x, y: t.cat([x, y, x]), (2, 3), (1, 3), label="repeated-input"),
+    ),
+    "STACK": (
+        _c(lambda t, x, y: t.stack([x, y], 1), (2, 3), (2, 3)),
+        _c(lambda t, x: t.stack([x, x * 2]), (3,), label="repeated-input"),
+    ),
+    "REPEAT": (
+        _c(lambda t, x: x.repeat(2, 1, 2), (2, 3)),
+        _c(lambda t, x: x.repeat(3), (2,), label="1d"),
+    ),
+    "INDEX": (
+        _c(lambda t, x: x[[0, 0, 2]], (3, 2)),
+        _c(lambda t, x: x[:, [2, 0]], (2, 3), label="second-dim"),
+        _c(lambda t, x: x[t.tensor([True, False, True])], (3, 2), label="mask"),
+    ),
     "INDEX_ACCUMULATE": (_c(_gradient_of_indexing, (3, 2), (3, 2)),),
-    "INDEX_PUT": (_c(_index_put, (4, 3), (2, 3)),
-                  _c(_index_put_mask, (4, 3), (3,), label="mask-broadcast")),
-    "ZERO": (_c(lambda t, x: x.clone().zero_() + x, (2, 3)),
-             _c(_zero_inplace_on_row, (2, 3), label="view")),
+    "INDEX_PUT": (
+        _c(_index_put, (4, 3), (2, 3)),
+        _c(_index_put_mask, (4, 3), (3,), label="mask-broadcast"),
+    ),
+    "ZERO": (
+        _c(lambda t, x: x.clone().zero_() + x, (2, 3)),
+        _c(_zero_inplace_on_row, (2, 3), label="view"),
+    ),
     "FILL": (_c(lambda t, x: x.clone().fill_(2.0) * x, (2, 3)),),
-    "FILL_TENSOR": (_c(lambda t, x, v: x.clone().fill_(v) * x, (2, 3), ()),
-                    _c(_fill_by_setitem, (2, 3), (), label="setitem")),
-    "COPY": (_c(lambda t, x, y: x.clone().copy_(y), (2, 3), (2, 3)),
-             _c(lambda t, x, y: x.clone().copy_(y), (2, 3), (3,), label="broadcast"),
-             _c(_copy_into_column, (2, 3), (2,), label="view"),
-             _c(_setitem_slice, (3, 3), (2, 2), label="setitem")),
+    "FILL_TENSOR": (
+        _c(lambda t, x, v: x.clone().fill_(v) * x, (2, 3), ()),
+        _c(_fill_by_setitem, (2, 3), (), label="setitem"),
+    ),
+    "COPY": (
+        _c(lambda t, x, y: x.clone().copy_(y), (2, 3), (2, 3)),
+        _c(lambda t, x, y: x.clone().copy_(y), (2, 3), (3,), label="broadcast"),
+        _c(_copy_into_column, (2, 3), (2,), label="view"),
+        _c(_setitem_slice, (3, 3), (2, 2), label="setitem"),
+    ),
     # ---------------------------------------------------------------- views
-    "SLICE": (_c(lambda t, x: x[1:], (3, 2)),
-              _c(lambda t, x: x[:, ::2], (2, 5), label="step"),
-              _c(lambda t, x: x.narrow(1, 1, 2), (2, 4), label="narrow")),
-    "SELECT": (_c(lambda t, x: x[1], (3, 2)),
-               _c(lambda t, x: x[..., 0], (2, 3), label="last-dim"),
-               _c(lambda t, x: x.select(1, -1), (2, 3), label="select")),
+    "SLICE": (
+        _c(lambda t, x: x[1:], (3, 2)),
+        _c(lambda t, x: x[:, ::2], (2, 5), label="step"),
+        _c(lambda t, x: x.narrow(1, 1, 2), (2, 4), label="narrow"),
+    ),
+    "SELECT": (
+        _c(lambda t, x: x[1], (3, 2)),
+        _c(lambda t, x: x[..., 0], (2, 3), label="last-dim"),
+        _c(lambda t, x: x.select(1, -1), (2, 3), label="select"),
+    ),
     "ALIAS": (_c(lambda t, x: x[...], (2, 3)),),
-    "VIEW": (_c(lambda t, x: x.view(6), (2, 3)),
-             _c(lambda t, x: x.view(3, -1), (2, 3), label="infer"),
-             _c(lambda t, x: x.reshape(3, 2), (2, 3), label="reshape"),
-             _c(lambda t, x: x.flatten(), (2, 3), label="flatten")),
-    "UNSAFE_VIEW": (_c(lambda t, x: x.t().reshape(6), (2, 3)),
-                    _c(lambda t, x, y: t.matmul(x, y), (2, 2, 3), (3, 2), label="matmul-3d-2d")),
-    "TRANSPOSE": (_c(lambda t, x: x.transpose(0, 2), (2, 3, 4)),
-                  _c(lambda t, x: x.mT, (2, 3, 2), label="mT")),
-    "T": (_c(lambda t, x: x.t(), (2, 3)),
-          _c(lambda t, x: x.t(), (3,), label="1d")),
-    "PERMUTE": (_c(lambda t, x: x.permute(2, 0, 1), (2, 3, 4)),
-                _c(lambda t, x: x.T, (2, 3), label="T")),
-    "EXPAND": (_c(lambda t, x: x.expand(4, 2, 3), (2, 3)),
-               _c(lambda t, x: x.expand(3, 4), (3, 1), label="singleton")),
-    "UNSQUEEZE": (_c(lambda t, x: x.unsqueeze(1), (2, 3)),
-                  _c(lambda t, x: x[:, None], (2, 3), label="index-none")),
+    "VIEW": (
+        _c(lambda t, x: x.view(6), (2, 3)),
+        _c(lambda t, x: x.view(3, -1), (2, 3), label="infer"),
+        _c(lambda t, x: x.reshape(3, 2), (2, 3), label="reshape"),
+        _c(lambda t, x: x.flatten(), (2, 3), label="flatten"),
+    ),
+    "UNSAFE_VIEW": (
+        _c(lambda t, x: x.t().reshape(6), (2, 3)),
+        _c(lambda t, x, y: t.matmul(x, y), (2, 2, 3), (3, 2), label="matmul-3d-2d"),
+    ),
+    "TRANSPOSE": (
+        _c(lambda t, x: x.transpose(0, 2), (2, 3, 4)),
+        _c(lambda t, x: x.mT, (2, 3, 2), label="mT"),
+    ),
+    "T": (_c(lambda t, x: x.t(), (2, 3)), _c(lambda t, x: x.t(), (3,), label="1d")),
+    "PERMUTE": (
+        _c(lambda t, x: x.permute(2, 0, 1), (2, 3, 4)),
+        _c(lambda t, x: x.T, (2, 3), label="T"),
+    ),
+    "EXPAND": (
+        _c(lambda t, x: x.expand(4, 2, 3), (2, 3)),
+        _c(lambda t, x: x.expand(3, 4), (3, 1), label="singleton"),
+    ),
+    "UNSQUEEZE": (
+        _c(lambda t, x: x.unsqueeze(1), (2, 3)),
+        _c(lambda t, x: x[:, None], (2, 3), label="index-none"),
+    ),
     "SQUEEZE": (_c(lambda t, x: x.squeeze(), (2, 1, 3)),),
     "SQUEEZE_DIM": (_c(lambda t, x: x.squeeze(1), (2, 1, 3)),),
     # PyTorch's matmul of 1-d by 2-d squeezes with SqueezeBackward4
     "SQUEEZE_DIMS": (_c(lambda t, x: x.squeeze((1, 3)), (2, 1, 3, 1), label="tuple-dims"),),
-    "DIAGONAL": (_c(lambda t, x: x.diagonal(), (3, 3)),
-                 _c(lambda t, x: x.diagonal(1), (3, 4), label="offset"),
-                 _c(lambda t, x: x.diagonal(-1, 0, 2), (3, 2, 3), label="dims")),
-    "UNFOLD": (_c(lambda t, x: x.unfold(1, 2, 1), (2, 4)),  # overlapping windows: gradients add up
-               _c(lambda t, x: x.unfold(0, 2, 2), (5, 2), label="step")),
+    "DIAGONAL": (
+        _c(lambda t, x: x.diagonal(), (3, 3)),
+        _c(lambda t, x: x.diagonal(1), (3, 4), label="offset"),
+        _c(lambda t, x: x.diagonal(-1, 0, 2), (3, 2, 3), label="dims"),
+    ),
+    "UNFOLD": (
+        _c(lambda t, x: x.unfold(1, 2, 1), (2, 4)),  # overlapping windows: gradients add up
+        _c(lambda t, x: x.unfold(0, 2, 2), (5, 2), label="step"),
+    ),
     # in-place view ops (on a clone: a leaf that requires grad refuses them)
     "UNSQUEEZE_INPLACE": (_c(lambda t, x: x.clone().unsqueeze_(0), (2, 3)),),
     "SQUEEZE_INPLACE": (_c(lambda t, x: x.clone().squeeze_(), (2, 1, 3)),),
-    "SQUEEZE_DIM_INPLACE": (_c(lambda t, x: x.clone().squeeze_(1), (2, 1, 3), label="dim"),
-                            _c(lambda t, x, y: t.matmul(x, y), (3,), (3, 4), label="matmul-1d-2d")),
+    "SQUEEZE_DIM_INPLACE": (
+        _c(lambda t, x: x.clone().squeeze_(1), (2, 1, 3), label="dim"),
+        _c(lambda t, x, y: t.matmul(x, y), (3,), (3, 4), label="matmul-1d-2d"),
+    ),
     "TRANSPOSE_INPLACE": (_c(lambda t, x: x.clone().transpose_(0, 2), (2, 3, 4)),),
     "T_INPLACE": (_c(lambda t, x: x.clone().t_(), (2, 3), label="t_"),),
-    "SPLIT": (_c(lambda t, x: x.split(2), (5, 3)),
-              _c(lambda t, x: x.chunk(2, 1), (2, 4), label="chunk")),
+    "SPLIT": (
+        _c(lambda t, x: x.split(2), (5, 3)),
+        _c(lambda t, x: x.chunk(2, 1), (2, 4), label="chunk"),
+    ),
     "SPLIT_WITH_SIZES": (_c(lambda t, x: x.split([1, 2], 1)[1], (2, 3), label="one-piece-used"),),
-    "UNBIND": (_c(lambda t, x: x.unbind(1), (2, 3)),
-               _c(lambda t, x: x.unbind(0)[1], (3, 2), label="one-piece-used")),
+    "UNBIND": (
+        _c(lambda t, x: x.unbind(1), (2, 3)),
+        _c(lambda t, x: x.unbind(0)[1], (3, 2), label="one-piece-used"),
+    ),
 }
 
 # 0-dim inputs (NumPy hands back scalars, not arrays, for 0-d results: formulas must cope)
-ZERO_DIM = ("ADD", "SUB", "RSUB", "MUL", "DIV", "NEG", "RECIPROCAL", "POW", "POW_TENSOR", "POW_SCALAR_BASE",
-            "ABS", "EXP", "LOG", "SQRT", "SIN", "COS", "TANH", "SIGMOID", "RELU", "CLAMP", "MAXIMUM", "MINIMUM",
-            "WHERE", "SUM", "MEAN", "CLONE")
+ZERO_DIM = (
+    "ADD",
+    "SUB",
+    "RSUB",
+    "MUL",
+    "DIV",
+    "NEG",
+    "RECIPROCAL",
+    "POW",
+    "POW_TENSOR",
+    "POW_SCALAR_BASE",
+    "ABS",
+    "EXP",
+    "LOG",
+    "SQRT",
+    "SIN",
+    "COS",
+    "TANH",
+    "SIGMOID",
+    "RELU",
+    "CLAMP",
+    "MAXIMUM",
+    "MINIMUM",
+    "WHERE",
+    "SUM",
+    "MEAN",
+    "CLONE",
+)
 for _name in ZERO_DIM:
     _main = EXERCISERS[_name][0]
-    EXERCISERS[_name] += (Case(_main.fn, tuple(() for _ in _main.shapes), _main.kinds, _main.error, "0d"),)
+    EXERCISERS[_name] += (
+        Case(_main.fn, tuple(() for _ in _main.shapes), _main.kinds, _main.error, "0d"),
+    )
 
 
 # Every formula in the op table is written with the math namespace it is given, so under
@@ -331,7 +483,11 @@ EXTRA = {"AS_STRIDED_REGENERATED": (_c(_inplace_then_view, (2, 3)),)}
 
 
 def _table_entries() -> dict[str, derivatives.Op]:
-    return {name: value for name, value in vars(derivatives).items() if isinstance(value, derivatives.Op)}
+    return {
+        name: value
+        for name, value in vars(derivatives).items()
+        if isinstance(value, derivatives.Op)
+    }
 
 
 def _cases(table: dict) -> list:
@@ -353,17 +509,21 @@ def test_every_op_has_an_exerciser():
     entries = _table_entries()
     assert entries, "no derivatives.Op found: the scan of the op table is broken"
     missing = sorted(set(entries) - set(EXERCISERS))
-    assert not missing, f"op-table entries without an exerciser in tests/test_gradients.py: {missing}"
+    assert not missing, (
+        f"op-table entries without an exerciser in tests/test_gradients.py: {missing}"
+    )
     stale = sorted(set(EXERCISERS) - set(entries))
     assert not stale, f"exercisers for entries no longer in the op table: {stale}"
 
 
 # ---------------------------------------------------------------------------- inputs and helpers
 
+
 def _arrays(case: Case, seed: int = 0) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
-    distinct_count = sum(int(np.prod(shape)) for number, shape in enumerate(case.shapes)
-                         if case.kind(number) in "dz")
+    distinct_count = sum(
+        int(np.prod(shape)) for number, shape in enumerate(case.shapes) if case.kind(number) in "dz"
+    )
     grid = (np.arange(distinct_count) - distinct_count // 2 + 0.5) * 0.5
     grid = list(rng.permutation(grid))
     arrays = []
@@ -410,7 +570,11 @@ def _grads(leaves) -> list[np.ndarray]:
     out = []
     for leaf in leaves:
         grad = leaf.grad
-        out.append(np.zeros(tuple(leaf.shape)) if grad is None else np.array(grad.detach().tolist(), dtype=float))
+        out.append(
+            np.zeros(tuple(leaf.shape))
+            if grad is None
+            else np.array(grad.detach().tolist(), dtype=float)
+        )
     return out
 
 
@@ -437,6 +601,7 @@ def _require_torch():
 
 # ---------------------------------------------------------------------------- first order
 
+
 @pytest.mark.parametrize("name, case", ALL_CASES)
 def test_exerciser_records_its_op(name, case):
     op = _table_entries()[name]
@@ -449,7 +614,7 @@ def test_exerciser_records_its_op(name, case):
 @pytest.mark.parametrize("name, case", GRAD_CASES)
 def test_gradcheck(name, case):
     leaves = _leaves(tensorkit, _arrays(case))
-    function = lambda *inputs: case.fn(tensorkit, *inputs)  # noqa: E731
+    function = lambda *inputs: case.fn(tensorkit, *inputs)
     if case.error is not None:
         error_type, message = case.error
         with pytest.raises(error_type) as info:
@@ -480,7 +645,9 @@ def test_gradient_matches_finite_differences(name, case):
         with tensorkit.no_grad():
             inputs = _leaves(tensorkit, candidate_arrays)
             outs = _outputs(case.fn(tensorkit, *inputs))
-            return sum(float((np.array(o.tolist(), dtype=float) * w).sum()) for o, w in zip(outs, weights))
+            return sum(
+                float((np.array(o.tolist(), dtype=float) * w).sum()) for o, w in zip(outs, weights)
+            )
 
     eps = 1e-6
     for position, array in enumerate(arrays):
@@ -491,8 +658,13 @@ def test_gradient_matches_finite_differences(name, case):
             plus[position][index] += eps
             minus[position][index] -= eps
             numerical[index] = (value(plus) - value(minus)) / (2 * eps)
-        np.testing.assert_allclose(analytical[position], numerical, rtol=1e-5, atol=1e-6,
-                                   err_msg=f"{name}: gradient of input {position}")
+        np.testing.assert_allclose(
+            analytical[position],
+            numerical,
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=f"{name}: gradient of input {position}",
+        )
 
 
 @pytest.mark.parametrize("name, case", GRAD_CASES)
@@ -507,8 +679,9 @@ def test_gradient_matches_torch(name, case):
     for mine, reference in zip(our_outputs, their_outputs):
         assert tuple(mine.shape) == tuple(reference.shape)
         assert mine.requires_grad == reference.requires_grad
-        np.testing.assert_allclose(np.array(mine.tolist(), dtype=float),
-                                   reference.detach().numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            np.array(mine.tolist(), dtype=float), reference.detach().numpy(), rtol=1e-12, atol=1e-12
+        )
     weights = _weights(our_outputs)
     our_loss = _projection(tensorkit, our_outputs, weights)
     their_loss = _projection(real_torch, their_outputs, weights)
@@ -525,8 +698,9 @@ def test_gradient_matches_torch(name, case):
     their_loss.backward()
     their_grads = [np.zeros(tuple(t.shape)) if t.grad is None else t.grad.numpy() for t in theirs]
     for position, (mine, reference) in enumerate(zip(_grads(ours), their_grads)):
-        np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{name}: gradient of input {position}")
+        np.testing.assert_allclose(
+            mine, reference, rtol=1e-10, atol=1e-12, err_msg=f"{name}: gradient of input {position}"
+        )
 
 
 @pytest.mark.parametrize("name, case", GRAD_CASES)
@@ -542,6 +716,7 @@ def test_graph_names_match_torch(name, case):
 
 
 # ---------------------------------------------------------------------------- second order
+
 
 def _second_order(module, case, arrays, v_seed: int = 2):
     """g = d/dx sum(w * f(x)^2) with create_graph, then h = d/dx sum(v * g). Returns (g, h)."""
@@ -562,9 +737,10 @@ def _second_order(module, case, arrays, v_seed: int = 2):
         second = module.autograd.grad(total, leaves, allow_unused=True)
     else:  # the first derivative does not depend on the inputs at all
         second = (None,) * len(leaves)
-    as_arrays = lambda values: [  # noqa: E731
+    as_arrays = lambda values: [
         np.zeros(tuple(leaf.shape)) if g is None else np.array(g.detach().tolist(), dtype=float)
-        for leaf, g in zip(leaves, values)]
+        for leaf, g in zip(leaves, values)
+    ]
     return as_arrays(first), as_arrays(second), weights, vs
 
 
@@ -582,9 +758,13 @@ def test_second_order_matches_finite_differences(name, case):
     arrays = _arrays(case)
     first, second, weights, vs = _second_order(tensorkit, case, arrays)
     for position, plain in enumerate(_first_order(case, arrays, weights)):
-        np.testing.assert_allclose(first[position], plain, rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{name}: create_graph=True changed the first derivative "
-                                           f"of input {position}")
+        np.testing.assert_allclose(
+            first[position],
+            plain,
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name}: create_graph=True changed the first derivative of input {position}",
+        )
     eps = 1e-6
     for position, array in enumerate(arrays):
         numerical = np.zeros_like(array)
@@ -595,9 +775,16 @@ def test_second_order_matches_finite_differences(name, case):
             minus[position][index] -= eps
             g_plus = _first_order(case, plus, weights)
             g_minus = _first_order(case, minus, weights)
-            numerical[index] = sum(float(((gp - gm) * v).sum()) for gp, gm, v in zip(g_plus, g_minus, vs)) / (2 * eps)
-        np.testing.assert_allclose(second[position], numerical, rtol=1e-5, atol=1e-5,
-                                   err_msg=f"{name}: second derivative for input {position}")
+            numerical[index] = sum(
+                float(((gp - gm) * v).sum()) for gp, gm, v in zip(g_plus, g_minus, vs)
+            ) / (2 * eps)
+        np.testing.assert_allclose(
+            second[position],
+            numerical,
+            rtol=1e-5,
+            atol=1e-5,
+            err_msg=f"{name}: second derivative for input {position}",
+        )
 
 
 @pytest.mark.parametrize("name, case", SECOND_ORDER_CASES)
@@ -607,16 +794,26 @@ def test_second_order_matches_torch(name, case):
     first, second, _, _ = _second_order(tensorkit, case, arrays)
     their_first, their_second, _, _ = _second_order(real_torch, case, arrays)
     for position in range(len(arrays)):
-        np.testing.assert_allclose(first[position], their_first[position], rtol=1e-10, atol=1e-12,
-                                   err_msg=f"{name}: first derivative (create_graph) of input {position}")
-        np.testing.assert_allclose(second[position], their_second[position], rtol=1e-9, atol=1e-10,
-                                   err_msg=f"{name}: second derivative of input {position}")
+        np.testing.assert_allclose(
+            first[position],
+            their_first[position],
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name}: first derivative (create_graph) of input {position}",
+        )
+        np.testing.assert_allclose(
+            second[position],
+            their_second[position],
+            rtol=1e-9,
+            atol=1e-10,
+            err_msg=f"{name}: second derivative of input {position}",
+        )
 
 
 def test_second_order_result_carries_a_graph():
     """d/dx x^3 at 3 is 27 with a grad_fn (MulBackward0 in PyTorch); differentiated again, 18."""
     x = tensorkit.tensor(3.0, requires_grad=True)
-    (g,) = tensorkit.autograd.grad(x ** 3, x, create_graph=True)
+    (g,) = tensorkit.autograd.grad(x**3, x, create_graph=True)
     assert g.item() == 27.0
     assert g.grad_fn is not None and g.grad_fn.name() == "MulBackward0"
     (h,) = tensorkit.autograd.grad(g, x)

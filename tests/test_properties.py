@@ -13,9 +13,22 @@ import pytest
 from _tools import skip_missing_tool
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from strategies import (broadcastable_shape_pairs, contiguous_strides, expected_clone_strides, float_arrays,
-                        is_overlapping, nonzero_float_arrays, op_chains, reduction_args, reshape_targets,
-                        run_chain, shapes, sum_to_shape, torch_is_contiguous, view_recipes)
+from strategies import (
+    broadcastable_shape_pairs,
+    contiguous_strides,
+    expected_clone_strides,
+    float_arrays,
+    is_overlapping,
+    nonzero_float_arrays,
+    op_chains,
+    reduction_args,
+    reshape_targets,
+    run_chain,
+    shapes,
+    sum_to_shape,
+    torch_is_contiguous,
+    view_recipes,
+)
 
 import tensorkit
 
@@ -26,12 +39,16 @@ except ImportError:
 
 PROPERTY = settings(max_examples=80, deadline=None)
 
-OVERLAP_INPLACE = ("unsupported operation: more than one element of the written-to tensor refers "
-                   "to a single memory location. Please clone() the tensor before performing the "
-                   "operation.")
-VIEW_INCOMPATIBLE = ("view size is not compatible with input tensor's size and stride (at least "
-                     "one dimension spans across two contiguous subspaces). Use .reshape(...) "
-                     "instead.")
+OVERLAP_INPLACE = (
+    "unsupported operation: more than one element of the written-to tensor refers "
+    "to a single memory location. Please clone() the tensor before performing the "
+    "operation."
+)
+VIEW_INCOMPATIBLE = (
+    "view size is not compatible with input tensor's size and stride (at least "
+    "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+    "instead."
+)
 
 
 def values(tensor) -> np.ndarray:
@@ -48,7 +65,9 @@ def numpy_strides(array: np.ndarray) -> tuple:
 
 
 def numpy_offset(view: np.ndarray, base: np.ndarray) -> int:
-    return (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // base.itemsize
+    return (
+        view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    ) // base.itemsize
 
 
 def arange_base(shape) -> np.ndarray:
@@ -57,10 +76,13 @@ def arange_base(shape) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- broadcasting binary ops
 
+
 def _maximum_grads(a, b, w):
     """PyTorch's maximum: the larger input gets the gradient, ties split it evenly."""
-    return (np.where(a > b, w, np.where(a == b, w / 2, 0.0)),
-            np.where(b > a, w, np.where(a == b, w / 2, 0.0)))
+    return (
+        np.where(a > b, w, np.where(a == b, w / 2, 0.0)),
+        np.where(b > a, w, np.where(a == b, w / 2, 0.0)),
+    )
 
 
 BINARY = {
@@ -70,11 +92,19 @@ BINARY = {
     "mul": (lambda a, b: a * b, lambda a, b: a * b, lambda a, b, w: (w * b, w * a)),
     "div": (lambda a, b: a / b, lambda a, b: a / b, lambda a, b, w: (w / b, -w * a / (b * b))),
     "maximum": (lambda a, b: tensorkit.maximum(a, b), np.maximum, _maximum_grads),
-    "minimum": (lambda a, b: tensorkit.minimum(a, b), np.minimum,
-                lambda a, b, w: (np.where(a < b, w, np.where(a == b, w / 2, 0.0)),
-                                 np.where(b < a, w, np.where(a == b, w / 2, 0.0)))),
-    "where": (lambda a, b: tensorkit.where(a > 0, a, b), lambda a, b: np.where(a > 0, a, b),
-              lambda a, b, w: (np.where(a > 0, w, 0.0), np.where(a > 0, 0.0, w))),
+    "minimum": (
+        lambda a, b: tensorkit.minimum(a, b),
+        np.minimum,
+        lambda a, b, w: (
+            np.where(a < b, w, np.where(a == b, w / 2, 0.0)),
+            np.where(b < a, w, np.where(a == b, w / 2, 0.0)),
+        ),
+    ),
+    "where": (
+        lambda a, b: tensorkit.where(a > 0, a, b),
+        lambda a, b: np.where(a > 0, a, b),
+        lambda a, b, w: (np.where(a > 0, w, 0.0), np.where(a > 0, 0.0, w)),
+    ),
 }
 
 
@@ -85,8 +115,10 @@ def test_broadcasting_binary_op_matches_numpy(name, data):
     """Values are NumPy's; the gradient of each input is the broadcast gradient summed back to its shape."""
     first_shape, second_shape, out_shape = data.draw(broadcastable_shape_pairs())
     a = data.draw(float_arrays(first_shape), label="a")
-    b = data.draw(nonzero_float_arrays(second_shape) if name == "div" else float_arrays(second_shape),
-                  label="b")
+    b = data.draw(
+        nonzero_float_arrays(second_shape) if name == "div" else float_arrays(second_shape),
+        label="b",
+    )
     w = data.draw(float_arrays(out_shape, -1, 1), label="w")
     function, numpy_value, numpy_grads = BINARY[name]
 
@@ -99,10 +131,18 @@ def test_broadcasting_binary_op_matches_numpy(name, data):
     (out * tensorkit.tensor(w)).sum().backward()
     big_a, big_b = np.broadcast_to(a, out_shape), np.broadcast_to(b, out_shape)
     grad_a, grad_b = numpy_grads(big_a, big_b, w)
-    np.testing.assert_allclose(values(x.grad), sum_to_shape(np.asarray(grad_a, dtype=float), first_shape),
-                               rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(values(y.grad), sum_to_shape(np.asarray(grad_b, dtype=float), second_shape),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        values(x.grad),
+        sum_to_shape(np.asarray(grad_a, dtype=float), first_shape),
+        rtol=1e-10,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        values(y.grad),
+        sum_to_shape(np.asarray(grad_b, dtype=float), second_shape),
+        rtol=1e-10,
+        atol=1e-12,
+    )
     assert tuple(x.grad.shape) == first_shape and tuple(y.grad.shape) == second_shape
 
 
@@ -116,11 +156,14 @@ def test_broadcasting_mismatch_raises_torchs_message(data):
     x, y = tensorkit.zeros(shape), tensorkit.zeros(tuple(other))
     with pytest.raises(RuntimeError) as info:
         x + y
-    assert str(info.value) == (f"The size of tensor a ({shape[axis]}) must match the size of tensor b "
-                               f"({other[axis]}) at non-singleton dimension {axis}")
+    assert str(info.value) == (
+        f"The size of tensor a ({shape[axis]}) must match the size of tensor b "
+        f"({other[axis]}) at non-singleton dimension {axis}"
+    )
 
 
 # ---------------------------------------------------------------------------- views
+
 
 @PROPERTY
 @given(recipe=view_recipes())
@@ -229,8 +272,9 @@ def test_clone_preserves_strides_of_a_view(recipe):
     shape, strides = tuple(view.shape), view.stride()
     expected = expected_clone_strides(shape, strides)
     # dims of size 1 have conventional strides: test_size_one_strides_match_torch compares those
-    assert [s for n, s in zip(shape, copy.stride()) if n > 1] == [s for n, s in zip(shape, expected) if n > 1], \
-        (shape, strides, copy.stride(), expected)
+    assert [s for n, s in zip(shape, copy.stride()) if n > 1] == [
+        s for n, s in zip(shape, expected) if n > 1
+    ], (shape, strides, copy.stride(), expected)
     np.testing.assert_array_equal(values(copy), recipe.apply_numpy(base_np))
     assert copy.untyped_storage().data_ptr() != base.untyped_storage().data_ptr()
     assert not copy._is_view() and copy._base is None
@@ -258,6 +302,7 @@ def test_contiguous_returns_self_iff_already_contiguous(recipe):
 
 
 # ---------------------------------------------------------------------------- reductions
+
 
 @PROPERTY
 @given(data=st.data())
@@ -294,8 +339,11 @@ def test_max_and_min_with_dim_and_keepdim_match_numpy(data):
         np.testing.assert_array_equal(values(out), expected_values, err_msg=name)
         assert indices.dtype is tensorkit.int64
         assert tuple(indices.shape) == expected_indices.shape
-        np.testing.assert_array_equal(np.array(indices.tolist()).reshape(expected_indices.shape),
-                                      expected_indices, err_msg=name)
+        np.testing.assert_array_equal(
+            np.array(indices.tolist()).reshape(expected_indices.shape),
+            expected_indices,
+            err_msg=name,
+        )
         out.sum().backward()
         one_hot = np.zeros(shape)
         np.put_along_axis(one_hot, numpy_index(array, axis=dim, keepdims=True), 1.0, axis=dim)
@@ -324,10 +372,12 @@ def test_max_of_all_splits_the_gradient_evenly_among_ties(size, ties):
 
 # ---------------------------------------------------------------------------- against PyTorch
 
+
 def _require_torch():
     if real_torch is None:
-        skip_missing_tool("torch", "these properties compare backward and layouts with PyTorch "
-                                   "itself")
+        skip_missing_tool(
+            "torch", "these properties compare backward and layouts with PyTorch itself"
+        )
 
 
 @PROPERTY
@@ -340,14 +390,16 @@ def test_backward_through_a_chain_on_a_noncontiguous_view_matches_torch(recipe, 
     theirs = real_torch.tensor(base_np.copy(), dtype=real_torch.float64, requires_grad=True)
     our_view, their_view = recipe.apply(ours), recipe.apply(theirs)
     chain = data.draw(op_chains(our_view.ndim), label="chain")
-    our_out, their_out = run_chain(tensorkit, our_view, chain), run_chain(real_torch, their_view, chain)
+    our_out, their_out = (
+        run_chain(tensorkit, our_view, chain),
+        run_chain(real_torch, their_view, chain),
+    )
     assert tuple(our_out.shape) == tuple(their_out.shape)
     np.testing.assert_allclose(values(our_out), their_out.detach().numpy(), rtol=1e-12, atol=1e-12)
     weights = data.draw(float_arrays(tuple(their_out.shape), -1, 1), label="weights")
     (our_out * tensorkit.tensor(weights)).sum().backward()
     (their_out * real_torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(values(ours.grad), theirs.grad.numpy(),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(values(ours.grad), theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 @PROPERTY
@@ -365,8 +417,9 @@ def test_layout_rules_match_torch(recipe, data):
     assert [s for b, s in zip(big, ours.stride()) if b] == [s for b, s in zip(big, strides) if b]
     assert ours.storage_offset() == theirs.storage_offset()
     assert ours.is_contiguous() == theirs.is_contiguous()
-    assert [s for b, s in zip(big, ours.clone().stride()) if b] == \
-        [s for b, s in zip(big, theirs.clone().stride()) if b]
+    assert [s for b, s in zip(big, ours.clone().stride()) if b] == [
+        s for b, s in zip(big, theirs.clone().stride()) if b
+    ]
     target = data.draw(reshape_targets(theirs.numel()), label="target")
     try:
         theirs.view(target)

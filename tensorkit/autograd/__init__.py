@@ -48,8 +48,14 @@ def _as_tuple(value):
     return tuple(value)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
-             inputs=None) -> None:
+def backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph=None,
+    create_graph=False,
+    grad_variables=None,
+    inputs=None,
+) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf that led to them."""
     tensors = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
@@ -60,12 +66,28 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     inputs = _as_tuple(inputs)
     if inputs is not None and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    run_backward(tensors, grads, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
-                 accumulate=True, allow_unused=True)
+    run_backward(
+        tensors,
+        grads,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        inputs=inputs,
+        accumulate=True,
+        allow_unused=True,
+    )
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is left alone).
 
     >>> import tensorkit
@@ -84,9 +106,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     for index, output in enumerate(outputs):  # PyTorch checks the outputs before the inputs
         if output.grad_fn is None and not output._requires_grad:
-            raise RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(
+                f"element {index} of tensors does not require grad and does not have a grad_fn"
+            )
     for tensor in inputs:
         if not tensor.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    return run_backward(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
-                        accumulate=False, allow_unused=allow_unused, materialize_grads=materialize_grads)
+    return run_backward(
+        outputs,
+        grads,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        inputs=inputs,
+        accumulate=False,
+        allow_unused=allow_unused,
+        materialize_grads=materialize_grads,
+    )

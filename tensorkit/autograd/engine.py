@@ -36,8 +36,17 @@ def _wrap(array):
     return wrap(array)
 
 
-def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: bool, inputs=None,
-                 accumulate: bool = True, allow_unused: bool = False, materialize_grads: bool = False):
+def run_backward(
+    outputs,
+    grad_outputs,
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs=None,
+    accumulate: bool = True,
+    allow_unused: bool = False,
+    materialize_grads: bool = False,
+):
     """Backpropagate from ``outputs``; accumulate into leaves, or return the grads of ``inputs``."""
     from .. import derivatives
 
@@ -46,25 +55,31 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
         fn = output.grad_fn
         if fn is None:
             if not output._requires_grad:
-                raise RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
+                raise RuntimeError(
+                    f"element {index} of tensors does not require grad and does not have a grad_fn"
+                )
             fn, nr = output._accumulate_node(), 0
         else:
             nr = output._output_nr
         roots.append((fn, nr, _initial_grad(output, grad, index, create_graph)))
 
     # What to deliver to: leaves (through AccumulateGrad) and non-leaf tensors (through their producer).
-    captures = {}  # (node, output_nr) -> position in inputs
+    captures = {}  # (node, output_nr) -> the positions in inputs of the tensors it produces
     if inputs is not None:
         for position, tensor in enumerate(inputs):
             if accumulate and not tensor.requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             fn = tensor.grad_fn
             key = (fn, tensor._output_nr) if fn is not None else (tensor._accumulate_node(), 0)
-            captures[key] = position
+            captures.setdefault(key, []).append(position)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
     dependencies = _count_dependencies([fn for fn, _, _ in roots])
-    needed = _needed_nodes([fn for fn, _, _ in roots], {key[0] for key in captures}) if inputs is not None else None
+    needed = (
+        _needed_nodes([fn for fn, _, _ in roots], {key[0] for key in captures})
+        if inputs is not None
+        else None
+    )
 
     buffers: dict[Node, list] = {}
     ready: list = []
@@ -85,10 +100,11 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                 grad = grads[0]
                 if variable._leaf_hooks:
                     grad = _run_hook_dict(variable._leaf_hooks, grad, create_graph)
-                position = captures.get((node, 0)) if captures else None
-                if position is not None and not accumulate:
-                    captured[position] = grad if create_graph else _wrap(grad)
-                elif accumulate and (inputs is None or position is not None):
+                positions = captures.get((node, 0)) if captures else None
+                if positions is not None and not accumulate:
+                    for position in positions:
+                        captured[position] = grad if create_graph else _wrap(grad)
+                elif accumulate and (inputs is None or positions is not None):
                     _accumulate(variable, grad, create_graph)
                 grads = grad = None
                 continue
@@ -96,12 +112,13 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                 # A non-leaf input: autograd.grad returns the gradient as it arrives, before the
                 # tensor's own hooks; backward(inputs=...) fills its .grad.
                 for nr, grad in enumerate(grads):
-                    position = captures.get((node, nr))
-                    if position is not None and grad is not None:
+                    positions = captures.get((node, nr))
+                    if positions is not None and grad is not None:
                         if accumulate:
-                            _retain(inputs[position], grad, create_graph)
+                            _retain(inputs[positions[0]], grad, create_graph)
                         else:
-                            captured[position] = grad if create_graph else _wrap(grad)
+                            for position in positions:
+                                captured[position] = grad if create_graph else _wrap(grad)
             if node._tensor_pre_hooks or node._retain_grad_hooks:
                 grads = _run_tensor_hooks(node, grads, create_graph)
             if node._pre_hooks:
@@ -131,9 +148,10 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                     continue
                 if meta is not None:
                     expected = meta[position]
-                    if expected is not None and (create_graph or grad.shape != expected[0]
-                                                 or grad.dtype != expected[1]):
-                        grad = _validate(grad, expected, create_graph)
+                    if expected is not None and (
+                        create_graph or grad.shape != expected[0] or grad.dtype != expected[1]
+                    ):
+                        grad = _validate(grad, expected, create_graph, node, position)
                 buffer = buffers.get(next_fn)
                 if buffer is None:
                     buffer = buffers[next_fn] = [None] * next_fn.output_count
@@ -145,7 +163,9 @@ def run_backward(outputs, grad_outputs, *, retain_graph: bool, create_graph: boo
                 dependencies[next_fn] = remaining
                 if remaining == 0:
                     heapq.heappush(ready, (-next_fn._sequence_nr, next_fn))
-            input_grads = grad = grads = None  # drop references, so a leaf can adopt an unshared gradient
+            input_grads = grad = grads = (
+                None  # drop references, so a leaf can adopt an unshared gradient
+            )
 
     if inputs is None:
         return None
@@ -274,16 +294,23 @@ def _warn_anomaly(node) -> None:
 
     trace = node.metadata.get("traceback_")
     if trace is None:
-        text = (f"Error detected in {node.name()}. No forward pass information available. Enable detect "
-                "anomaly during forward pass for more information.")
+        text = (
+            f"Error detected in {node.name()}. No forward pass information available. Enable detect "
+            "anomaly during forward pass for more information."
+        )
     else:
         text = f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{trace}"
     warnings.warn(text, UserWarning, stacklevel=4)
 
 
-def _validate(grad, meta, create_graph: bool):
+def _validate(grad, meta, create_graph: bool, node=None, position: int = 0):
     """Reduce a gradient to its input's shape (broadcasting) and cast it to the input's dtype."""
     shape, dtype = meta
+    if tuple(grad.shape) != tuple(shape) and not _expandable(tuple(shape), tuple(grad.shape)):
+        raise RuntimeError(
+            f"Function {node.name() if node is not None else 'a node'} returned an invalid gradient at index "
+            f"{position} - got {list(grad.shape)} but expected shape compatible with {list(shape)}"
+        )
     if create_graph:
         if grad._data.shape != shape:
             grad = grad.sum_to_size(shape)
@@ -295,6 +322,16 @@ def _validate(grad, meta, create_graph: bool):
     if grad.dtype != dtype:
         grad = grad.astype(dtype)
     return grad
+
+
+def _expandable(shape: tuple, target: tuple) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (so a gradient of ``target`` sums back to it)."""
+    if len(shape) > len(target):
+        return False
+    for size, wanted in zip(reversed(shape), reversed(target)):
+        if size != wanted and size != 1:
+            return False
+    return True
 
 
 def _dtype_of(numpy_dtype):
@@ -397,8 +434,10 @@ def _run_hook_dict(hooks: dict, grad, create_graph: bool):
         if result.shape != value.shape:
             raise RuntimeError(f"hook '{name}' has changed the size of value")
         if result.dtype is not value.dtype:
-            raise RuntimeError(f"hook '{name}' has changed the type of value (was tensorkit.{value.dtype.legacy_name} "
-                               f"got tensorkit.{result.dtype.legacy_name})")
+            raise RuntimeError(
+                f"hook '{name}' has changed the type of value (was tensorkit.{value.dtype.legacy_name} "
+                f"got tensorkit.{result.dtype.legacy_name})"
+            )
         grad = result if create_graph else result._data
     return grad
 
@@ -410,7 +449,10 @@ def _run_node_hooks(hooks: dict, grads, other):
         result = hook(wrapped, *([other] if other else []))
         if result is not None:
             wrapped = tuple(result)
-    return [g._data if isinstance(g, Tensor) and not isinstance(grads[0], Tensor) else g for g in wrapped]
+    return [
+        g._data if isinstance(g, Tensor) and not isinstance(grads[0], Tensor) else g
+        for g in wrapped
+    ]
 
 
 def _zeros_like(tensor):
@@ -419,6 +461,7 @@ def _zeros_like(tensor):
 
 
 # ---------------------------------------------------------------------- view rebasing nodes
+
 
 def _geometry(tensor) -> tuple:
     """``tensor``'s window on its storage, in elements: (shape, strides, storage_offset)."""
@@ -469,8 +512,11 @@ class AsStridedBackward0(Node):
         view_positions = _scatter_positions(xp, self._view_geometry)
         size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
         storage = xp.zeros(size, dtype=array.dtype)
-        xp.add.at(storage, view_positions.reshape(-1), array.reshape(-1)) if xp is _backend.numpy else \
-            storage.scatter_add(view_positions.reshape(-1), array.reshape(-1))
+        xp.add.at(
+            storage, view_positions.reshape(-1), array.reshape(-1)
+        ) if xp is _backend.numpy else storage.scatter_add(
+            view_positions.reshape(-1), array.reshape(-1)
+        )
         return (storage[base_positions],)
 
 
@@ -538,7 +584,9 @@ class CopySlices(Node):
             meta = self.fn._input_meta[0] if self.fn._input_meta else None
             if meta is not None and own_array.shape != meta[0]:
                 own_array = sum_to(own_array, meta[0])
-            storage[view_positions.reshape(-1)] = xp.broadcast_to(own_array, window.shape).reshape(-1)
+            storage[view_positions.reshape(-1)] = xp.broadcast_to(own_array, window.shape).reshape(
+                -1
+            )
         return (storage[base_positions],) + tuple(fn_grads[1:])
 
     def _apply_differentiably(self, grad, needs):
@@ -552,7 +600,9 @@ class CopySlices(Node):
         size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
         storage = tm.index_grad(_ops.reshape(grad, (-1,)), (base_positions.reshape(-1),), (size,))
         window = _ops._advanced_getitem(storage, (view_positions,))
-        fn_grads = _apply(self.fn, [window], (True,) + tuple(needs[1:]), derivatives.TENSOR_MATH, True)
+        fn_grads = _apply(
+            self.fn, [window], (True,) + tuple(needs[1:]), derivatives.TENSOR_MATH, True
+        )
         outside = np.ones(size, dtype=grad._data.dtype)
         outside[view_positions.reshape(-1)] = 0
         storage = storage * _wrap(outside)
@@ -562,7 +612,9 @@ class CopySlices(Node):
             if meta is not None and tuple(own.shape) != meta[0]:
                 own = own.sum_to_size(meta[0])
             own = _ops.expand(own, tuple(window.shape))
-            storage = storage + tm.index_grad(_ops.reshape(own, (-1,)), (view_positions.reshape(-1),), (size,))
+            storage = storage + tm.index_grad(
+                _ops.reshape(own, (-1,)), (view_positions.reshape(-1),), (size,)
+            )
         return (_ops._advanced_getitem(storage, (base_positions,)),) + tuple(fn_grads[1:])
 
 

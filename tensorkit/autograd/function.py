@@ -73,13 +73,18 @@ class BackwardCFunction(Node, FunctionCtx):
 
     _forward_cls = None
 
-    def __init__(self, next_functions, needs_input_grad) -> None:
-        Node.__init__(self, next_functions)
+    def __init__(self, forward_inputs: tuple) -> None:
+        from .._dispatch import edge
+        from ..tensor import Tensor
+
+        Node.__init__(self, tuple(edge(a) for a in forward_inputs))
         self._saved = None
         self._freed = False
         self._materialize_grads = True
-        self.needs_input_grad = needs_input_grad
-        self._forward_is_tensor = ()  # per forward input: whether it was a tensor
+        self.needs_input_grad = tuple(
+            isinstance(a, Tensor) and a.requires_grad for a in forward_inputs
+        )
+        self._forward_is_tensor = tuple(isinstance(a, Tensor) for a in forward_inputs)
 
     @property
     def saved_tensors(self):
@@ -122,7 +127,7 @@ class BackwardCFunction(Node, FunctionCtx):
         return tuple(r._data if isinstance(r, Tensor) else r for r in result)
 
     def _check_gradient_count(self, result: tuple) -> tuple:
-        """One gradient per forward input, as PyTorch demands; trailing extra ``None`` are dropped."""
+        """One gradient per forward input, as PyTorch demands; extra trailing ``None`` dropped."""
         expected = len(self.next_functions)
         if len(result) > expected and all(r is None for r in result[expected:]):
             result = result[:expected]
@@ -173,17 +178,13 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .._dispatch import edge, needs_grad
+        from .._dispatch import needs_grad
         from ..tensor import Tensor
 
         separate_setup = cls.setup_context is not Function.setup_context
         args = _bind_arguments(cls.forward, args, kwargs, has_ctx=not separate_setup)
         record = needs_grad(args)
-        node = cls._backward_cls(
-            tuple(edge(a) if isinstance(a, Tensor) else (None, 0) for a in args),
-            tuple(isinstance(a, Tensor) and a.requires_grad for a in args),
-        )
-        node._forward_is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        node = cls._backward_cls(args)
         with grad_mode.no_grad():
             if separate_setup:
                 outputs = cls.forward(*args)
@@ -272,7 +273,7 @@ def _mark_dirty(node) -> tuple:
 def _wrap_outputs(node, args, raw_outputs, dirty, non_differentiable) -> list:
     """Connect the outputs of ``forward`` to ``node`` (``None`` when not recording).
 
-    Mirrors PyTorch's ``_process_backward_mode_ad``; the comments name its cases.
+    Case by case as PyTorch's ``_process_backward_mode_ad`` (``custom_function.cpp``).
     """
     from .._dispatch import VIEW_OF_LEAF_INPLACE, rebase_history
     from ..tensor import MULTI_OUTPUT, Tensor
@@ -367,8 +368,11 @@ class Error(Node):
 
 
 def once_differentiable(backward):
-    """Decorate a ``backward`` that is not itself differentiable: it runs under ``no_grad``, and a
-    double backward through it raises instead of silently giving wrong second derivatives."""
+    """Mark a ``backward`` as not itself differentiable.
+
+    It runs under ``no_grad``; a double backward through its results raises instead of silently
+    giving wrong second derivatives.
+    """
     from .._dispatch import edge
     from ..tensor import Tensor
 

@@ -65,10 +65,12 @@ class _DecoratorContextManager:
             warnings.warn(
                 "Decorating classes is deprecated and will be disabled in future versions. You "
                 "should only decorate functions or methods. To preserve the current behavior of "
-                "class decoration, you can directly decorate the `__init__` method and nothing else.",
+                "class decoration, you can directly decorate the `__init__` method and nothing "
+                "else.",
                 FutureWarning,
                 stacklevel=2,
             )
+            # As in PyTorch, calls to the class are wrapped: the name now holds a function.
             cls = function
             function = lambda *args, **kwargs: cls(*args, **kwargs)
         if inspect.isgeneratorfunction(function):

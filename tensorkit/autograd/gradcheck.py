@@ -45,6 +45,7 @@ def gradcheck(
     A failure raises ``GradcheckError`` ("Jacobian mismatch for output i with respect to input j",
     counting only the differentiable ones, as PyTorch does), or returns ``False`` when
     ``raise_exception`` is false. Errors raised by ``func`` or by backward itself propagate.
+    ``func`` runs in the caller's grad mode, as in PyTorch: not under ``no_grad``.
 
     The signature is PyTorch's. Not implemented, and accepted so that calls written for PyTorch
     run: ``check_undefined_grad`` (the engine has no undefined gradients), ``check_batched_grad``
@@ -223,7 +224,7 @@ def _analytical_jacobians(diff_inputs, output, nondet_tol, check_grad_dtypes):
 
 
 def _analytical_jacobian_rows(diff_inputs, output):
-    """``rows[input][j]``: the gradient for the one-hot ``grad_output`` selecting output element j."""
+    """``rows[input][j]``: the gradient for the one-hot ``grad_output`` picking output element j."""
     from . import grad
 
     # A fresh contiguous buffer, not one shaped like output's strides: .view(-1) always works on it.

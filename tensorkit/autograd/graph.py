@@ -16,7 +16,9 @@ import weakref
 __all__ = ["AccumulateGrad", "FormulaNode", "Node", "RemovableHandle", "SavedTensor", "node_class"]
 
 _sequence = itertools.count()
-_QUALIFIED_NAMES = frozenset(("CopySlices", "CopyBackwards", "NotImplemented", "Error", "DelayedError"))
+_QUALIFIED_NAMES = frozenset(
+    ("CopySlices", "CopyBackwards", "NotImplemented", "Error", "DelayedError")
+)
 
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -168,10 +170,15 @@ class SavedTensor:
         self.saved_version = tensor._version_counter.value
         self.is_output = is_output
         self.output_nr = tensor._output_nr
-        self.requires_grad = tensor._requires_grad or tensor._grad_fn is not None or (
-            tensor._base is not None and tensor.requires_grad)
+        self.requires_grad = (
+            tensor._requires_grad
+            or tensor._grad_fn is not None
+            or (tensor._base is not None and tensor.requires_grad)
+        )
         self.node_name = node_name
-        self.grad_fn_ref = None  # for the result of an in-place op on a view: the view's new grad_fn
+        self.grad_fn_ref = (
+            None  # for the result of an in-place op on a view: the view's new grad_fn
+        )
         if is_output:
             # Keep the output's memory, not the output: a node holding its own output would make
             # a reference cycle that only the cyclic garbage collector could free.
@@ -249,7 +256,7 @@ class FormulaNode(Node):
 
     def __getattr__(self, attribute: str):
         if attribute.startswith("_saved_"):
-            return self._unpack_attribute(attribute[len("_saved_"):])
+            return self._unpack_attribute(attribute[len("_saved_") :])
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{attribute}'")
 
     def _unpack_attribute(self, key: str):
@@ -290,14 +297,23 @@ def _unpack_for_user(saved: SavedTensor, node: Node):
 _classes: dict[tuple, type] = {}
 
 
-def node_class(name: str, vjp=None, saved_names=(), scalar_tensors=(), base: type = FormulaNode) -> type:
+def node_class(
+    name: str, vjp=None, saved_names=(), scalar_tensors=(), base: type = FormulaNode
+) -> type:
     """The node class called ``name`` (``MulBackward0``), made once and reused."""
     key = (name, vjp, base)  # one class per formula: two entries never share a class by accident
     cls = _classes.get(key)
     if cls is None:
-        cls = type(name, (base,), {"__slots__": (), "vjp": staticmethod(vjp) if vjp else None,
-                                   "saved_names": frozenset(saved_names),
-                                   "scalar_tensors": frozenset(scalar_tensors),
-                                   "__module__": "tensorkit.autograd.graph"})
+        cls = type(
+            name,
+            (base,),
+            {
+                "__slots__": (),
+                "vjp": staticmethod(vjp) if vjp else None,
+                "saved_names": frozenset(saved_names),
+                "scalar_tensors": frozenset(scalar_tensors),
+                "__module__": "tensorkit.autograd.graph",
+            },
+        )
         _classes[key] = cls
     return cls

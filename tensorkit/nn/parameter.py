@@ -27,7 +27,9 @@ class Parameter(Tensor):
         parameter = cls._make(data._data, data._storage, data._version_counter)
         parameter._is_param = True
         if requires_grad:
-            parameter._set_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
+            parameter._set_requires_grad(
+                True, "Only Tensors of floating point and complex dtype can require gradients"
+            )
         return parameter
 
     def __repr__(self) -> str:

@@ -67,9 +67,7 @@ CASE_MARKER = re.compile(r"^# %% case: (?P<name>[A-Za-z0-9_]+)\s*(?:\[(?P<flags>
 KNOWN_FLAGS = frozenset({"fresh-process"})
 
 # (category, regex on the message) of warnings that come from NumPy's version, not from the library.
-ENVIRONMENT_WARNINGS = (
-    ("DeprecationWarning", re.compile(r"__array__|__array_wrap__")),
-)
+ENVIRONMENT_WARNINGS = (("DeprecationWarning", re.compile(r"__array__|__array_wrap__")),)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -305,9 +303,7 @@ def normalize_result(result: dict) -> dict:
     """The part of a recorded or fresh result that is compared, normalised."""
     return {
         "stdout": normalize(result["stdout"]),
-        "warnings": [
-            normalize(w) for w in result["warnings"] if not _is_environment_warning(w)
-        ],
+        "warnings": [normalize(w) for w in result["warnings"] if not _is_environment_warning(w)],
         "error": normalize(result["error"]),
     }
 
