@@ -341,7 +341,7 @@ def commit_inplace(
                 # (which CopySlices runs itself). Keep that node even if the view is a temporary
                 # (``y[0].tanh_()``): this links node -> AsStrided -> CopySlices -> node, a cycle
                 # that releasing the graph after backward breaks.
-                node.saved["result"].grad_fn_ref = target.grad_fn
+                node.saved["result"].output.grad_fn_ref = target.grad_fn
     return target
 
 

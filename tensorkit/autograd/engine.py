@@ -98,6 +98,8 @@ def run_backward(
                 # A leaf: its hooks see the gradient first, then it is accumulated or captured.
                 variable = node.variable
                 grad = grads[0]
+                # The buffer lets go, so the leaf can adopt an otherwise unshared gradient.
+                grads = None
                 if variable._leaf_hooks:
                     grad = _run_hook_dict(variable._leaf_hooks, grad, create_graph)
                 positions = captures.get((node, 0)) if captures else None
@@ -106,7 +108,7 @@ def run_backward(
                         captured[position] = grad if create_graph else _wrap(grad)
                 elif accumulate and (inputs is None or positions is not None):
                     _accumulate(variable, grad, create_graph)
-                grads = grad = None
+                grad = None
                 continue
             if captures:
                 # A non-leaf input: autograd.grad returns the gradient as it arrives, before the
@@ -163,9 +165,8 @@ def run_backward(
                 dependencies[next_fn] = remaining
                 if remaining == 0:
                     heapq.heappush(ready, (-next_fn._sequence_nr, next_fn))
-            input_grads = grad = grads = (
-                None  # drop references, so a leaf can adopt an unshared gradient
-            )
+            # Drop this iteration's references, so a leaf can adopt a gradient nothing else holds.
+            input_grads = grad = grads = buffer = current = None
 
     if inputs is None:
         return None
@@ -279,7 +280,9 @@ def _apply(node, grads, needs, math, create_graph: bool):
 
                         value = _unpack_for_user(value, node)
                     else:
-                        value = value.tensor._data if value.tensor is not None else value.data
+                        value = (
+                            value.tensor._data if value.tensor is not None else value.output.data
+                        )
                 unpacked[key] = value
             saved = unpacked
         grad = grads[0] if node.output_count == 1 else grads
@@ -341,16 +344,19 @@ def _dtype_of(numpy_dtype):
 
 
 def sum_to(array, shape: tuple):
-    """Sum ``array`` down to ``shape``: the gradient of broadcasting (``expand``)."""
+    """Sum ``array`` down to ``shape``: the gradient of broadcasting (``expand``).
+
+    The result is a new array of its own (not a reshaped view), so a leaf can adopt it as ``.grad``.
+    """
     if array.shape == shape:
         return array
     lead = array.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, size in enumerate(shape) if size == 1 and array.shape[lead + i] != 1
-    )
-    if axes:
-        array = array.sum(axis=axes, keepdims=True)
-    return array.reshape(shape)
+    if lead:
+        array = array.sum(axis=tuple(range(lead)))
+    kept = tuple(axis for axis, size in enumerate(shape) if size == 1 and array.shape[axis] != 1)
+    if kept:
+        array = array.sum(axis=kept, keepdims=True)
+    return array if array.shape == shape else array.reshape(shape)
 
 
 def _accumulate(variable, grad, create_graph: bool) -> None:
@@ -362,7 +368,7 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
         return
     if current is None:
         # Adopt the gradient's buffer when nothing else can see it (PyTorch steals it likewise):
-        # it owns its memory, and its only references are the engine's buffer list, this
+        # it owns its memory, and its only references are the engine loop's variable, this
         # parameter and getrefcount's argument. Otherwise copy, so .grad never aliases an array
         # another node or a hook still holds (x + w hands the same array to both).
         unshared = getattr(grad, "base", 0) is None and sys.getrefcount(grad) <= 3

@@ -148,27 +148,59 @@ class SavedTensor:
     """A tensor saved for backward, with the version it had when saved.
 
     Inputs are kept as the tensor itself (``_saved_self is x``). Outputs are kept as their data
-    and version counter only, so a node does not keep its own output alive; unpacking one builds
-    a new tensor whose ``grad_fn`` is the saving node, as PyTorch does.
+    and version counter only (``output``), so a node does not keep its own output alive;
+    unpacking one builds a new tensor whose ``grad_fn`` is the saving node, as PyTorch does.
     """
 
-    __slots__ = (
-        "data",
-        "grad_fn_ref",
-        "is_output",
-        "node_name",
-        "output_nr",
-        "requires_grad",
-        "saved_version",
-        "storage",
-        "tensor",
-        "version_counter",
-    )
+    __slots__ = ("output", "saved_version", "tensor", "version_counter")
 
     def __init__(self, tensor, *, is_output: bool = False, node_name: str = "") -> None:
         self.version_counter = tensor._version_counter
         self.saved_version = tensor._version_counter.value
-        self.is_output = is_output
+        if is_output:
+            self.tensor = None
+            self.output = _SavedOutput(tensor, node_name)
+        else:
+            self.tensor = tensor
+            self.output = None
+
+    @property
+    def is_output(self) -> bool:
+        return self.output is not None
+
+    def check_version(self) -> None:
+        current = self.version_counter.value
+        if current == self.saved_version:
+            return
+        from .._dtype import from_numpy_dtype
+        from .grad_mode import is_anomaly_enabled
+
+        output = self.output
+        array = self.tensor._data if output is None else output.data
+        shape = ", ".join(str(size) for size in array.shape)
+        clause = ""
+        if output is not None:
+            clause = f", which is output {output.output_nr} of {_strip_backward(output.node_name)},"
+        elif self.tensor.grad_fn is not None:
+            fn = self.tensor.grad_fn
+            clause = f", which is output {self.tensor._output_nr} of {_strip_backward(fn.name())},"
+        hint = ANOMALY_HINT_ACTIVE if is_anomaly_enabled() else ANOMALY_HINT
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: [tensorkit.{from_numpy_dtype(array.dtype).legacy_name} [{shape}]]{clause} is at version "
+            f"{current}; expected version {self.saved_version} instead. Hint: {hint}"
+        )
+
+
+class _SavedOutput:
+    """What a saved output keeps: its memory, not the tensor. A node holding its own output would
+    make a reference cycle that only the cyclic garbage collector could free."""
+
+    __slots__ = ("data", "grad_fn_ref", "node_name", "output_nr", "requires_grad", "storage")
+
+    def __init__(self, tensor, node_name: str) -> None:
+        self.data = tensor._data
+        self.storage = tensor._storage
         self.output_nr = tensor._output_nr
         self.requires_grad = (
             tensor._requires_grad
@@ -178,37 +210,6 @@ class SavedTensor:
         self.node_name = node_name
         self.grad_fn_ref = (
             None  # for the result of an in-place op on a view: the view's new grad_fn
-        )
-        if is_output:
-            # Keep the output's memory, not the output: a node holding its own output would make
-            # a reference cycle that only the cyclic garbage collector could free.
-            self.tensor = None
-            self.data = tensor._data
-            self.storage = tensor._storage
-        else:
-            self.tensor = tensor
-            self.data = None
-
-    def check_version(self) -> None:
-        current = self.version_counter.value
-        if current == self.saved_version:
-            return
-        from .._dtype import from_numpy_dtype
-        from .grad_mode import is_anomaly_enabled
-
-        array = self.tensor._data if self.tensor is not None else self.data
-        shape = ", ".join(str(size) for size in array.shape)
-        clause = ""
-        if self.is_output:
-            clause = f", which is output {self.output_nr} of {_strip_backward(self.node_name)},"
-        elif self.tensor.grad_fn is not None:
-            fn = self.tensor.grad_fn
-            clause = f", which is output {self.tensor._output_nr} of {_strip_backward(fn.name())},"
-        hint = ANOMALY_HINT_ACTIVE if is_anomaly_enabled() else ANOMALY_HINT
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: [tensorkit.{from_numpy_dtype(array.dtype).legacy_name} [{shape}]]{clause} is at version "
-            f"{current}; expected version {self.saved_version} instead. Hint: {hint}"
         )
 
 
@@ -282,15 +283,16 @@ _FREED_DICT: dict = {}
 
 def _unpack_for_user(saved: SavedTensor, node: Node):
     saved.check_version()
-    if not saved.is_output:
+    output = saved.output
+    if output is None:
         return saved.tensor
     from ..tensor import Tensor
 
-    tensor = Tensor._make(saved.data, saved.storage, saved.version_counter)
-    if saved.requires_grad:
-        producer = saved.grad_fn_ref
+    tensor = Tensor._make(output.data, output.storage, saved.version_counter)
+    if output.requires_grad:
+        producer = output.grad_fn_ref
         tensor._grad_fn = producer if producer is not None else node
-        tensor._output_nr = 0 if producer is not None else saved.output_nr
+        tensor._output_nr = 0 if producer is not None else output.output_nr
     return tensor
 
 
