@@ -663,7 +663,28 @@ COPY = Op(
 
 
 # ---------------------------------------------------------------------------- views
-# Each view's gradient puts the view-shaped gradient back into the base's shape.
+# Each view's gradient puts the view-shaped gradient back into the input's shape. Several of
+# PyTorch's node names share one formula:
+
+
+def _reshape_back(m, g, s, needs):  # view, reshape, flatten, squeeze (every variant)
+    return (m.reshape(g, s["self_sym_sizes"]),)
+
+
+def _unsqueeze_back(m, g, s, needs):  # unsqueeze, unsqueeze_
+    return (m.reshape(g, _without(g.shape, s["dim"])),)
+
+
+def _swap_back(m, g, s, needs):  # transpose, transpose_
+    return (m.swapaxes(g, s["dim0"], s["dim1"]),)
+
+
+def _join_back(
+    m, g, s, needs
+):  # split, split with sizes, chunk: the pieces' gradients side by side
+    return (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),)
+
+
 SLICE = Op(
     "SliceBackward0",
     None,
@@ -684,21 +705,21 @@ ALIAS = Op("AliasBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",)
 VIEW = Op(
     "ViewBackward0",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes",),
 )
 UNSAFE_VIEW = Op(
     "UnsafeViewBackward0",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes",),
 )
 TRANSPOSE = Op(
     "TransposeBackward0",
     None,
-    lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
+    _swap_back,
     inputs=("self",),
     params=("dim0", "dim1"),
 )
@@ -725,42 +746,42 @@ EXPAND = Op(
 UNSQUEEZE = Op(
     "UnsqueezeBackward0",
     None,
-    lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
+    _unsqueeze_back,
     inputs=("self",),
     params=("dim",),
 )
 SQUEEZE = Op(
     "SqueezeBackward0",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes",),
 )
 SQUEEZE_DIM = Op(
     "SqueezeBackward1",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes", "dim"),
 )
 SQUEEZE_DIMS = Op(
     "SqueezeBackward2",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes", "dim"),
 )
 SPLIT = Op(
     "SplitBackward0",
     None,
-    lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
+    _join_back,
     inputs=("self",),
     params=("self_sym_sizes", "dim", "split_sizes"),
 )
 SPLIT_WITH_SIZES = Op(
     "SplitWithSizesBackward0",
     None,
-    lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], s["split_sizes"]),),
+    _join_back,
     inputs=("self",),
     params=("self_sym_sizes", "dim", "split_sizes"),
 )
@@ -792,28 +813,28 @@ UNFOLD = Op(
 UNSQUEEZE_INPLACE = Op(
     "UnsqueezeBackward1",
     None,
-    lambda m, g, s, needs: (m.reshape(g, _without(g.shape, s["dim"])),),
+    _unsqueeze_back,
     inputs=("self",),
     params=("dim",),
 )
 SQUEEZE_INPLACE = Op(
     "SqueezeBackward3",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes",),
 )
 SQUEEZE_DIM_INPLACE = Op(
     "SqueezeBackward4",
     None,
-    lambda m, g, s, needs: (m.reshape(g, s["self_sym_sizes"]),),
+    _reshape_back,
     inputs=("self",),
     params=("self_sym_sizes", "dim"),
 )
 TRANSPOSE_INPLACE = Op(
     "TransposeBackward1",
     None,
-    lambda m, g, s, needs: (m.swapaxes(g, s["dim0"], s["dim1"]),),
+    _swap_back,
     inputs=("self",),
     params=("dim0", "dim1"),
 )
