@@ -18,8 +18,8 @@ _ndarray = np.ndarray
 
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor)."
-).replace("torch.tensor", "tensorkit.tensor")
+    "sourceTensor.detach().clone().requires_grad_(True), rather than tensorkit.tensor(sourceTensor)."
+)
 FACTORY_INTEGER_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
 NEGATIVE_STRIDES = (
     "At least one stride in the given numpy array is negative, and tensors with negative strides are not "

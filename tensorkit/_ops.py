@@ -404,7 +404,7 @@ def relu(input: Tensor):
 
 def clamp(input: Tensor, min=None, max=None):
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("tensorkit.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         low, high = (
             _as_operand(min) if min is not None else None,
@@ -615,9 +615,7 @@ class _ValuesIndices(tuple):
 
     def __repr__(self) -> str:
         name = getattr(self, "_name", "max")
-        return f"torch.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})".replace(
-            "torch.", "tensorkit."
-        )
+        return f"tensorkit.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
 def _extreme(input: Tensor, dim, keepdim, other, kind: str):
@@ -986,7 +984,7 @@ def parse_type(value) -> dtypes.dtype:
 def cat(tensors, dim: int = 0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("tensorkit.cat(): expected a non-empty list of Tensors")
     for position, tensor in enumerate(tensors):
         if not isinstance(tensor, Tensor):
             raise TypeError(
@@ -1230,7 +1228,7 @@ def _transpose_property(input: Tensor):
         warnings.warn(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
-            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+            "`x.permute(*tensorkit.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
             UserWarning,
             stacklevel=3,
         )
@@ -1249,7 +1247,7 @@ def expand(input: Tensor, *sizes):
     sizes = _size_args(sizes)
     if len(sizes) < input.ndim:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{[{', '.join(map(str, input.shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand(tensorkit.{input.dtype.legacy_name}{{[{', '.join(map(str, input.shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.ndim})"
         )
@@ -1812,7 +1810,7 @@ def pow_(target: Tensor, exponent) -> Tensor:
 
 def clamp_(target: Tensor, min=None, max=None) -> Tensor:
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("tensorkit.clamp: At least one of 'min' or 'max' must not be None")
     return _inplace_unary(D.CLAMP, target, {"min": min, "max": max})
 
 
