@@ -307,11 +307,31 @@ def _finish_on_device(array, requires_grad: bool) -> Tensor:
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
-    return _filled(_shape(size), 0, dtype, device, requires_grad)
+    result = _filled(
+        _shape(size),
+        0,
+        dtype if dtype is not None or out is None else out.dtype,
+        device,
+        requires_grad,
+    )
+    return result if out is None else _ops_into(out, result, "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
-    return _filled(_shape(size), 1, dtype, device, requires_grad)
+    result = _filled(
+        _shape(size),
+        1,
+        dtype if dtype is not None or out is None else out.dtype,
+        device,
+        requires_grad,
+    )
+    return result if out is None else _ops_into(out, result, "ones")
+
+
+def _ops_into(out, result, name: str):
+    from ._ops import _into
+
+    return _into(out, result, name)
 
 
 def empty(

@@ -6,8 +6,6 @@ gradient computed with it has a graph of its own.
 
 from __future__ import annotations
 
-import math as _math
-
 from . import _ops
 from ._dispatch import wrap
 from .tensor import Tensor
@@ -28,7 +26,19 @@ def log(x):
 
 
 def log_scalar(value):
-    return _math.log(value)
+    from .derivatives import _log_scalar
+
+    return _log_scalar(value)
+
+
+def floor_divide(a, b):
+    return _ops.div(
+        a, b, rounding_mode="floor"
+    )  # differentiable (zero gradient), as PyTorch's formula
+
+
+def reverse_cumsum(g, dim):
+    return _ops.flip(_ops.cumsum(_ops.flip(g, (dim,)), dim), (dim,))
 
 
 def exp(x):
@@ -237,14 +247,19 @@ def prod_grad(g, x, dim, keepdim):
     return g * others
 
 
+def flip(g, dims):
+    return _ops.flip(g, dims)
+
+
 def norm_grad(g, x, norm, ord, dim, keepdim):
     g = unsqueeze_dims(g, dim, keepdim)
     norm = unsqueeze_dims(norm, dim, keepdim)
-    if ord == 2:
-        return g * x / norm
+    if ord == 2:  # x / ||x||, and 0 at x == 0 as on arrays
+        safe = _ops.where(norm == 0, _ops.full_scalar_like(norm, 1), norm)
+        return _ops.where(norm == 0, _ops.full_scalar_like(x, 0), g * x / safe)
     if ord == 1:
         return g * _ops.sign(x)
-    if ord == float("inf"):
+    if ord in (float("inf"), float("-inf")):
         mask = (_ops.abs(x) == norm).to(x.dtype)
         count = _ops.sum(mask, dim, keepdim=True) if dim is not None else _ops.sum(mask)
         return g * _ops.sign(x) * mask / count

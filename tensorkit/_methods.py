@@ -145,6 +145,7 @@ _SAME_NAME = (
     "squeeze_",
     "transpose_",
     "t_",
+    "flip",
 )
 for _name in _SAME_NAME:
     setattr(Tensor, _name, getattr(_ops, _name))

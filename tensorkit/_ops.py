@@ -86,6 +86,10 @@ def _arrays(operands, dtype: dtypes.dtype):
         if isinstance(value, Tensor):
             data = value._data
             out.append(data if data.dtype == target else data.astype(target))
+        elif type(value) is int and target.kind in "iu" and target != _INT64:
+            # A Python int wraps into a narrow integer type as in PyTorch (uint8 + 300 is + 44);
+            # NumPy would refuse an out-of-range int.
+            out.append(np.array(value, dtype=np.int64).astype(target)[()])
         else:
             out.append(value)
     return out
@@ -144,8 +148,11 @@ def _fast_operands(a, b):
     if kind is float:
         return (x, b) if x.dtype.kind == "f" else None
     if kind is int:
-        return (x, b) if x.dtype.kind in "fiu" else None
+        return (x, b) if x.dtype.kind == "f" or x.dtype == _INT64 else None
     return None
+
+
+_INT64 = np.dtype(np.int64)
 
 
 def _binary(op, a, b, params=None):
@@ -239,22 +246,24 @@ _ALPHA_ONE = {"alpha": 1}
 
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
-        return copy_(out, add(input, other, alpha=alpha))
+        return _into(out, add(input, other, alpha=alpha), "add")
     return _binary(D.ADD, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if (
-        isinstance(input, Tensor)
-        and input.dtype is dtypes.bool_
-        and isinstance(other, (Tensor, bool))
-    ):
+    bools = [isinstance(v, Tensor) and v.dtype is dtypes.bool_ for v in (input, other)]
+    if builtins.all(bools):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
             "`logical_xor()` operator instead."
         )
+    if builtins.any(bools):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     if out is not None:
-        return copy_(out, sub(input, other, alpha=alpha))
+        return _into(out, sub(input, other, alpha=alpha), "sub")
     return _binary(D.SUB, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
 
 
@@ -271,17 +280,14 @@ def rsub(input: Tensor, other, *, alpha=1):
 
 def mul(input, other, *, out=None):
     if out is not None:
-        return copy_(out, mul(input, other))
+        return _into(out, mul(input, other), "mul")
     return _binary(D.MUL, input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    if rounding_mode == "floor":
-        return floor_divide(input, other)
-    if rounding_mode == "trunc":
-        result = div(input, other)
-        with grad_mode.no_grad():
-            return wrap(np.trunc(result._data)) if not result.requires_grad else result
+    if rounding_mode is not None:
+        result = _div_rounded(input, other, rounding_mode)
+        return result if out is None else _into(out, result)
     a, b = _as_operand(input), _as_operand(other)
     dtype = result_dtype(a, b)
     if not dtype.is_floating_point:
@@ -301,10 +307,33 @@ def div(input, other, *, rounding_mode=None, out=None):
     if not isinstance(result, _ndarray) and not hasattr(result, "__cuda_array_interface__"):
         result = np.asarray(result, dtype=dtype.numpy)
     outcome = call(D.DIV, (a, b), result)
-    return outcome if out is None else copy_(out, outcome)
+    return outcome if out is None else _into(out, outcome, "div")
 
 
 true_divide = divide = div
+
+
+def _div_rounded(input, other, rounding_mode):
+    """``div`` with ``rounding_mode`` "trunc" or "floor": integer inputs stay integers."""
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+    a, b, x, y, dtype = _binary_prepare(input, other)
+    _refuse_integer_division_by_zero(dtype, y)
+    xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
+    if dtype.is_floating_point:
+        quotient = _backend.quiet(xp.true_divide, x, y)
+        out = xp.floor(quotient) if rounding_mode == "floor" else xp.trunc(quotient)
+    else:
+        out = xp.floor_divide(x, y)
+        if (
+            rounding_mode == "trunc"
+        ):  # floor division rounds down; move negative inexact quotients up
+            out = out + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
+            out = out.astype(dtype.numpy)
+    return call(D.DIV_ROUNDED, (a, b), xp.asarray(out, dtype=dtype.numpy))
 
 
 def rdiv(input: Tensor, other):
@@ -313,15 +342,27 @@ def rdiv(input: Tensor, other):
 
 
 def floor_divide(input, other):
-    a, b, x, y, _ = _binary_prepare(input, other)
+    a, b, x, y, dtype = _binary_prepare(input, other)
+    _refuse_integer_division_by_zero(dtype, y)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     return call(D.FLOOR_DIVIDE, (a, b), _backend.quiet(D.FLOOR_DIVIDE.forward, xp, x, y))
 
 
 def remainder(input, other):
-    _, _, x, y, _ = _binary_prepare(input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return wrap(np.asarray(x % y))
+    a, b, x, y, dtype = _binary_prepare(input, other)
+    _refuse_integer_division_by_zero(dtype, y)
+    xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
+    if isinstance(b, Tensor):
+        return call(D.REMAINDER, (a, b), _backend.quiet(D.REMAINDER.forward, xp, x, y))
+    out = _backend.quiet(D.REMAINDER_SCALAR.forward, xp, x, y)
+    return call(D.REMAINDER_SCALAR, (a,), out, {"other": b})
+
+
+def _refuse_integer_division_by_zero(dtype: dtypes.dtype, divisor) -> None:
+    if dtype.category != dtypes.FLOATING and not bool(
+        _backend.array_namespace(divisor).all(divisor)
+    ):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def neg(input: Tensor):
@@ -494,7 +535,9 @@ def logical_not(input: Tensor):
 
 def bitwise_not(input: Tensor):
     if input.dtype.is_floating_point:
-        raise TypeError("bitwise_not_cpu\" not implemented for 'Float'")
+        raise NotImplementedError(
+            f"\"bitwise_not_cpu\" not implemented for '{input.dtype.short_name}'"
+        )
     return wrap(~input._data)
 
 
@@ -510,11 +553,20 @@ def _no_grad_unary(name: str):
 isnan = _no_grad_unary("isnan")
 isinf = _no_grad_unary("isinf")
 isfinite = _no_grad_unary("isfinite")
-sign = _no_grad_unary("sign")
-floor = _no_grad_unary("floor")
-ceil = _no_grad_unary("ceil")
-round = _no_grad_unary("round")
-trunc = _no_grad_unary("trunc")
+
+
+def _piecewise_constant(op):
+    def function(input: Tensor):
+        return _unary(op, input)
+
+    return function
+
+
+sign = _piecewise_constant(D.SIGN)
+floor = _piecewise_constant(D.FLOOR)
+ceil = _piecewise_constant(D.CEIL)
+round = _piecewise_constant(D.ROUND)
+trunc = _piecewise_constant(D.TRUNC)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -585,15 +637,17 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepd
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
+        out = _quiet_reduction(input._data.size == 0, D.MEAN.forward, None, input._data)
         return call(
             D.MEAN,
             (input,),
-            D.MEAN.forward(None, input._data),
+            out,
             {"self_sym_sizes": input._data.shape, "self_sym_numel": input._data.size},
         )
     dims = _dims(input, dim)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = D.MEAN_DIM.forward(None, input._data, dims, keepdim)
+    out = _quiet_reduction(
+        _reduced_count(input, dims) == 0, D.MEAN_DIM.forward, None, input._data, dims, keepdim
+    )
     return call(
         D.MEAN_DIM,
         (input,),
@@ -632,6 +686,8 @@ def _extreme(input: Tensor, dim, keepdim, other, kind: str):
         out = data.max() if kind == "max" else data.min()
         return call(op, (input,), xp.asarray(out))
     axis = input._wrap_dim(dim)
+    if data.ndim and data.shape[axis] == 0:
+        raise IndexError(f"{kind}(): Expected reduction dim {axis} to have non-zero size.")
     if data.ndim == 0:
         indices = xp.zeros((), dtype=xp.int64)
         values = data.copy()
@@ -653,25 +709,52 @@ def _extreme(input: Tensor, dim, keepdim, other, kind: str):
 def max(input: Tensor, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         return maximum(input, dim)
-    return _extreme(input, dim, keepdim, None, "max")
+    return _with_out(_extreme(input, dim, keepdim, None, "max"), out, "max")
 
 
 def min(input: Tensor, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         return minimum(input, dim)
-    return _extreme(input, dim, keepdim, None, "min")
+    return _with_out(_extreme(input, dim, keepdim, None, "min"), out, "min")
+
+
+def _with_out(result, out, name: str):
+    """``out=`` for a result that may be a (values, indices) pair."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        values, indices = out
+        _into(values, result[0], name)
+        _into(indices, result[1], name)
+        return _ValuesIndices((values, indices))
+    return _into(out, result, name)
 
 
 def _amax_amin(op, input: Tensor, dim, keepdim: bool, kind: str):
-    dims = _dims(input, dim) if dim not in ((), None) else tuple(range(input.ndim))
+    whole = dim in ((), None)
+    dims = tuple(range(input.ndim)) if whole else _dims(input, dim)
     data = input._data
-    if data.size == 0:
-        raise RuntimeError(
-            f"{kind}(): Expected reduction dim to be specified for input.numel() == 0."
-        )
-    out = (data.max if kind == "amax" else data.min)(axis=dims or None, keepdims=keepdim)
+    if _reduced_count(input, dims) == 0:
+        if whole:
+            raise RuntimeError(
+                f"{kind}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
+        empty = next(axis for axis in dims if data.shape[axis] == 0)
+        raise IndexError(f"{kind}(): Expected reduction dim {empty} to have non-zero size.")
     xp = _backend.array_namespace(data)
-    return call(op, (input,), xp.asarray(out), {"dim": dims or None, "keepdim": keepdim})
+    if data.size == 0:  # a non-empty dim of an empty tensor reduces to an empty result
+        out = xp.empty(_reduced_shape(data.shape, dims, keepdim), dtype=data.dtype)
+    else:
+        out = xp.asarray(
+            (data.max if kind == "amax" else data.min)(axis=dims or None, keepdims=keepdim)
+        )
+    return call(op, (input,), out, {"dim": dims or None, "keepdim": keepdim})
+
+
+def _reduced_shape(shape: tuple, dims: tuple, keepdim: bool) -> tuple:
+    if keepdim:
+        return tuple(1 if axis in dims else size for axis, size in enumerate(shape))
+    return tuple(size for axis, size in enumerate(shape) if axis not in dims)
 
 
 def amax(input: Tensor, dim=(), keepdim=False):
@@ -717,14 +800,44 @@ def _correction(unbiased, correction) -> int:
     return 1 if unbiased is None or unbiased else 0
 
 
+def _reduced_count(input: Tensor, dims) -> int:
+    """How many entries each result of a reduction over ``dims`` combines."""
+    count = 1
+    for axis in range(input.ndim) if dims is None else dims:
+        count *= input._data.shape[axis]
+    return count
+
+
+def _quiet_reduction(degenerate: bool, function, *args):
+    """Run a NumPy reduction; over nothing (an empty mean, a variance without degrees of freedom)
+    NumPy warns where PyTorch does not, so silence it then (it costs, so only then)."""
+    if not degenerate:
+        return function(*args)
+    with warnings.catch_warnings(), _backend.warnings_off():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return function(*args)
+
+
+def _warn_degrees_of_freedom(name: str, input: Tensor, dims, correction) -> bool:
+    if _reduced_count(input, dims) - correction > 0:
+        return False
+    warnings.warn(
+        f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+        "factor (input numel divided by output numel).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return True
+
+
 def var(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     _require_float(input, "var")
     dims = _dims(input, dim)
     c = _correction(unbiased, correction)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = D.VAR.forward(None, input._data, dims, c, keepdim)
+    degenerate = _warn_degrees_of_freedom("var", input, dims, c)
+    out = _quiet_reduction(degenerate, D.VAR.forward, None, input._data, dims, c, keepdim)
     return call(D.VAR, (input,), out, {"dim": dims, "correction": c, "keepdim": keepdim})
 
 
@@ -734,23 +847,28 @@ def std(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=Non
     _require_float(input, "std")
     dims = _dims(input, dim)
     c = _correction(unbiased, correction)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = D.STD.forward(None, input._data, dims, c, keepdim)
+    degenerate = _warn_degrees_of_freedom("std", input, dims, c)
+    out = _quiet_reduction(degenerate, D.STD.forward, None, input._data, dims, c, keepdim)
     return call(D.STD, (input,), out, {"dim": dims, "correction": c, "keepdim": keepdim})
 
 
 def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
     _require_float(input, "linalg.vector_norm")
     ord = 2 if p in ("fro", None) else float(p) if not isinstance(p, int) else p
     dims = _dims(input, dim)
     data = abs_array = builtins.abs(input._data)
     xp = _backend.array_namespace(data)
-    if ord == float("inf"):
-        out = abs_array.max(axis=dims, keepdims=keepdim)
-    elif ord == 0:
-        out = (abs_array != 0).sum(axis=dims, keepdims=keepdim).astype(data.dtype)
-    else:
-        out = (abs_array**ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
+    with _backend.warnings_off():
+        if ord == float("inf"):
+            out = abs_array.max(axis=dims, keepdims=keepdim)
+        elif ord == float("-inf"):
+            out = abs_array.min(axis=dims, keepdims=keepdim)
+        elif ord == 0:
+            out = (abs_array != 0).sum(axis=dims, keepdims=keepdim).astype(data.dtype)
+        else:
+            out = (abs_array**ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
     out = xp.asarray(out, dtype=data.dtype)
     return call(D.NORM, (input,), out, {"ord": ord, "dim": dims, "keepdim": keepdim})
 
@@ -799,17 +917,41 @@ def nonzero(input: Tensor, *, as_tuple=False):
     )
 
 
-def cumsum(input: Tensor, dim: int):
-    return wrap(np.cumsum(input._data, axis=input._wrap_dim(dim)))
+def cumsum(input: Tensor, dim: int, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    data = input._data
+    if data.dtype.kind in "biu":
+        data = data.astype(np.int64)  # integer sums widen to int64, as PyTorch's
+    axis = input._wrap_dim(dim) if input.ndim else 0
+    xp = _backend.array_namespace(data)
+    out = D.CUMSUM.forward(xp, data if data.ndim else data.reshape(1), axis)
+    return call(D.CUMSUM, (input,), out.reshape(data.shape), {"dim": axis})
+
+
+def flip(input: Tensor, dims):
+    """The tensor with the order of its entries reversed along ``dims`` (a copy, as in PyTorch)."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    axes = tuple(input._wrap_dim(d) for d in dims)
+    xp = _backend.array_namespace(input._data)
+    return call(
+        D.FLIP,
+        (input,),
+        xp.ascontiguousarray(D.FLIP.forward(xp, input._data, axes)),
+        {"dims": axes},
+    )
 
 
 # ---------------------------------------------------------------------------- linear algebra
 
 
-def _check_matmul_dtypes(a: Tensor, b: Tensor, names=("mat1", "mat2")) -> None:
+def _check_matmul_dtypes(a: Tensor, b: Tensor) -> None:
     if a.dtype is not b.dtype:
+        from .tensor import _CPP_TYPE_NAMES
+
         raise RuntimeError(
-            f"{names[0]} and {names[1]} must have the same dtype, but got {a.dtype.short_name} and {b.dtype.short_name}"
+            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPE_NAMES[a.dtype.name]} != "
+            f"{_CPP_TYPE_NAMES[b.dtype.name]}"
         )
 
 
@@ -818,7 +960,7 @@ def mm(input: Tensor, mat2: Tensor):
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    _check_matmul_dtypes(input, mat2, ("self", "mat2"))
+    _check_matmul_dtypes(input, mat2)
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
@@ -830,7 +972,7 @@ def mm(input: Tensor, mat2: Tensor):
 def mv(input: Tensor, vec: Tensor):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    _check_matmul_dtypes(input, vec, ("self", "vec"))
+    _check_matmul_dtypes(input, vec)
     if input.shape[1] != vec.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
@@ -857,6 +999,15 @@ def dot(input: Tensor, tensor: Tensor):
 
 
 def bmm(input: Tensor, mat2: Tensor):
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if mat2.shape[0] != input.shape[0] or mat2.shape[1] != input.shape[2]:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
     _check_matmul_dtypes(input, mat2)
     return call(D.BMM, (input, mat2), input._data @ mat2._data)
 
@@ -1023,7 +1174,7 @@ def cat(tensors, dim: int = 0, *, out=None):
             "sizes": tuple(t.shape[axis] if t.ndim == reference.ndim else 0 for t in tensors),
         },
     )
-    return result
+    return result if out is None else _into(out, result, "cat")
 
 
 concat = concatenate = cat
@@ -1329,12 +1480,12 @@ def squeeze(input: Tensor, dim=None):
 def narrow(input: Tensor, dim: int, start: int, length: int):
     axis = input._wrap_dim(dim)
     size = input.shape[axis]
-    if start < 0:
-        start += size
-    if start < 0 or start > size:
+    if start < -size or start > size:
         raise IndexError(
             f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
         )
+    if start < 0:
+        start += size
     if start + length > size or length < 0:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return _slice(input, axis, start, start + length, 1)
@@ -1699,7 +1850,12 @@ def _index_put(input: Tensor, index, value) -> None:
     value = _as_operand(value)
     record = check_inplace(input, (input, value))
     if isinstance(value, Tensor):
-        values = value._data.astype(input._data.dtype, copy=False)
+        if value.dtype is not input.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{input.dtype.short_name} for the destination and {value.dtype.short_name} for the source."
+            )
+        values = value._data
     else:
         values = value
     out = (
@@ -1727,21 +1883,55 @@ def _index_put(input: Tensor, index, value) -> None:
 # ---------------------------------------------------------------------------- in-place forms
 
 
+OUT_RESIZED = (
+    "An output with one or more elements was resized since it had shape [{old}], which does not match "
+    "the required output shape [{new}]. This behavior is deprecated, and in a future PyTorch release "
+    "outputs will not be resized unless they have zero elements. You can explicitly reuse an out tensor t "
+    "by resizing it, inplace, to zero elements with t.resize_(0)."
+)
+
+
+def _into(out: Tensor, result: Tensor, name: str = "out") -> Tensor:
+    """Write ``result`` into ``out`` (the ``out=`` argument), resizing it as PyTorch does."""
+    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic differentiation, but one "
+            "of the arguments requires grad."
+        )
+    if out._data.shape != result._data.shape:
+        if out._data.size:
+            warnings.warn(
+                OUT_RESIZED.format(
+                    old=", ".join(map(str, out._data.shape)),
+                    new=", ".join(map(str, result._data.shape)),
+                ),
+                UserWarning,
+                stacklevel=3,
+            )
+        from .tensor import UntypedStorage
+
+        xp = _backend.array_namespace(out._data)
+        out._data = xp.empty(result._data.shape, dtype=out._data.dtype)
+        out._storage = UntypedStorage(out._data)
+    from ._dispatch import write
+
+    write(out, result._data.astype(out._data.dtype, copy=False))
+    return out
+
+
 def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
     src = _as_operand(src)
     record = check_inplace(target, (target, src))
     if isinstance(src, Tensor):
-        if src._data.shape != target._data.shape:
-            try:
-                np.broadcast_shapes(src._data.shape, target._data.shape)
-                if np.broadcast_shapes(src._data.shape, target._data.shape) != target._data.shape:
-                    raise ValueError
-            except ValueError:
-                raise RuntimeError(
-                    f"The size of tensor a ({target.shape[-1] if target.ndim else 1}) must match the size of "
-                    f"tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
-                    f"{builtins.max(target.ndim - 1, 0)}"
-                ) from None
+        # the source must broadcast to the target's shape; PyTorch names the first clash
+        if (
+            src._data.shape != target._data.shape
+            and _broadcast_shape(target._data.shape, src._data.shape) != target._data.shape
+        ):
+            raise RuntimeError(
+                f"The size of tensor a ({target.shape[0]}) must match the size of tensor b "
+                f"({src.shape[-target.ndim] if src.ndim >= target.ndim else 1}) at non-singleton dimension 0"
+            )
         data = src._data
         if type(data) is not type(target._data):
             data = _backend.to_device(data, target.device)
@@ -1802,6 +1992,7 @@ def pow_(target: Tensor, exponent) -> Tensor:
     if isinstance(exponent, Tensor):
         return _inplace_binary(D.POW_TENSOR, target, exponent)
     record = check_inplace(target, (target,))
+    check_result_dtype(target, result_dtype(target, _as_operand(exponent)))
     if target.dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     out = D.POW.forward(None, target._data, exponent)
@@ -1811,6 +2002,14 @@ def pow_(target: Tensor, exponent) -> Tensor:
 def clamp_(target: Tensor, min=None, max=None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("tensorkit.clamp: At least one of 'min' or 'max' must not be None")
+    bounds_dtype = result_dtype(target, *(_as_operand(v) for v in (min, max) if v is not None))
+    if not dtypes.can_cast(bounds_dtype, target.dtype):
+        from .tensor import _CPP_TYPE_NAMES
+
+        raise RuntimeError(  # PyTorch names the target type in C++ here ("long int")
+            f"result type {bounds_dtype.short_name} can't be cast to the desired output type "
+            f"{_CPP_TYPE_NAMES[target.dtype.name]}"
+        )
     return _inplace_unary(D.CLAMP, target, {"min": min, "max": max})
 
 

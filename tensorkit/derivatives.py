@@ -158,7 +158,7 @@ POW_TENSOR = Op(
 POW_SCALAR_BASE = Op(
     "PowBackward2",
     lambda xp, exponent, base: base**exponent,
-    lambda m, g, s, needs: (g * s["result"] * m.log_scalar(s["self"]),),
+    lambda m, g, s, needs: (_pow_scalar_base_grad(m, g, s),),
     save={"exponent": ("exponent", ALWAYS)},
     inputs=("exponent",),
     params=("self",),
@@ -283,6 +283,38 @@ FLOOR_DIVIDE = Op(
 )
 
 
+# Piecewise-constant ops: the gradient is zero almost everywhere (PyTorch records them anyway).
+def _zero_grad(m, g, s, needs):
+    return (m.zeros_like(g),)
+
+
+FLOOR = Op("FloorBackward0", lambda xp, a: xp.floor(a), _zero_grad, inputs=("self",))
+CEIL = Op("CeilBackward0", lambda xp, a: xp.ceil(a), _zero_grad, inputs=("self",))
+ROUND = Op("RoundBackward0", lambda xp, a: xp.round(a), _zero_grad, inputs=("self",))
+TRUNC = Op("TruncBackward0", lambda xp, a: xp.trunc(a), _zero_grad, inputs=("self",))
+SIGN = Op("SignBackward0", lambda xp, a: xp.sign(a), _zero_grad, inputs=("self",))
+# div with rounding_mode: a step function of both inputs, so both gradients are zero
+DIV_ROUNDED = Op(
+    "DivBackward2",
+    None,
+    lambda m, g, s, needs: (m.zeros_like(g), m.zeros_like(g) if needs[1] else None),
+)
+# d(a mod b) = da - floor(a / b) db
+REMAINDER = Op(
+    "RemainderBackward1",
+    lambda xp, a, b: xp.remainder(a, b),
+    lambda m, g, s, needs: (g, -g * m.floor_divide(s["self"], s["other"]) if needs[1] else None),
+    save={"self": ("self", "other"), "other": ("other", "other")},
+)
+REMAINDER_SCALAR = Op(
+    "RemainderBackward0",
+    lambda xp, a, other: xp.remainder(a, other),
+    lambda m, g, s, needs: (g,),
+    inputs=("self",),
+    params=("other",),
+)
+
+
 def _sigmoid(xp, a):
     return 1 / (1 + xp.exp(-a))  # exp may overflow to inf for very negative a: 1/inf is the right 0
 
@@ -301,6 +333,23 @@ def _inside(x, low, high):
     if high is None:
         return x >= low
     return (x >= low) & (x <= high)
+
+
+def _log_scalar(value: float) -> float:
+    """log of a Python number as floating point gives it: -inf at 0, nan below (math.log raises)."""
+    import math
+
+    if value > 0:
+        return math.log(value)
+    return float("-inf") if value == 0 else float("nan")
+
+
+def _pow_scalar_base_grad(m, g, s):
+    """c^y log(c): 0 where c == 0 and y >= 0 (as PyTorch), nan for a negative base."""
+    base = s["self"]
+    if base == 0:
+        return m.where(s["exponent"] >= 0, m.zeros_like(g), g * s["result"] * float("-inf"))
+    return g * s["result"] * m.log_scalar(base)
 
 
 def _pow_scalar_grad(m, g, x, exponent):
@@ -339,6 +388,14 @@ def _not_implemented(name: str):
 
 
 # ---------------------------------------------------------------------------- reductions
+# d cumsum(x)_i = sum of the gradient from i onwards: a cumulative sum from the end
+CUMSUM = Op(
+    "CumsumBackward0",
+    lambda xp, a, dim: xp.cumsum(a, axis=dim),
+    lambda m, g, s, needs: (m.reverse_cumsum(g, s["dim"]),),
+    inputs=("self",),
+    params=("dim",),
+)
 # d sum(x) = broadcast of the gradient back to x's shape
 SUM = Op(
     "SumBackward0",
@@ -478,7 +535,10 @@ NORM = Op(
     "LinalgVectorNormBackward0",
     None,
     lambda m, g, s, needs: (
-        m.norm_grad(g, s["self"], s["result"], s["ord"], s["dim"], s["keepdim"]),
+        # ord 0 counts nonzeros: a step function with no gradient (PyTorch leaves .grad None)
+        None
+        if s["ord"] == 0
+        else m.norm_grad(g, s["self"], s["result"], s["ord"], s["dim"], s["keepdim"]),
     ),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
@@ -592,6 +652,14 @@ DOT = Op(
 
 
 # ---------------------------------------------------------------------------- copies and joins
+# flip: the gradient flips back
+FLIP = Op(
+    "FlipBackward0",
+    lambda xp, a, dims: xp.flip(a, dims),
+    lambda m, g, s, needs: (m.flip(g, s["dims"]),),
+    inputs=("self",),
+    params=("dims",),
+)
 CLONE = Op("CloneBackward0", lambda xp, a: a.copy(), lambda m, g, s, needs: (g,), inputs=("self",))
 TO_COPY = Op("ToCopyBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",))
 # cat: each input gets its slice of the gradient
@@ -870,9 +938,7 @@ class ArrayMath:
         return self.xp.log(x)
 
     def log_scalar(self, value):
-        import math
-
-        return math.log(value)
+        return _log_scalar(value)
 
     def exp(self, x):
         return self.xp.exp(x)
@@ -890,13 +956,25 @@ class ArrayMath:
         if type(b) is int and b == 0 and hasattr(a, "dtype") and self.xp.isfinite(a).all():
             # "a where condition, else 0": a multiply by the mask is an order of magnitude faster
             # than where() on an unpredictable mask, and equal when a has no inf or nan.
-            return a * condition.astype(a.dtype)
+            out = a * condition.astype(a.dtype)
+            out += 0  # a masked negative value is -0.0; PyTorch's where() gives 0.0 (it prints)
+            return out
         out = self.xp.where(condition, a, b)
         reference = a if hasattr(a, "dtype") else b
         return out.astype(reference.dtype, copy=False) if hasattr(reference, "dtype") else out
 
     def zeros_like(self, g):
         return self.xp.zeros_like(g)
+
+    def floor_divide(self, a, b):
+        return self.xp.floor_divide(a, b)
+
+    def flip(self, g, dims):
+        return self.xp.flip(g, dims)
+
+    def reverse_cumsum(self, g, dim):
+        xp = self.xp
+        return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
 
     # The activations' gradients on big arrays are memory-bound: one temporary, updated in place,
     # instead of the three that the plain expression allocates.
@@ -974,7 +1052,7 @@ class ArrayMath:
                 scale = xp.where(norm == 0, 0, x / norm)
             elif ord == 1:
                 scale = xp.sign(x)
-            elif ord == float("inf"):
+            elif ord in (float("inf"), float("-inf")):
                 mask = abs(x) == norm
                 scale = xp.sign(x) * mask / mask.sum(axis=dim, keepdims=True)
             else:

@@ -222,6 +222,32 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x: x.clamp(max=0.0), (2, 3), label="max-only"),
         _c(lambda t, x: x.clone().clamp_(-1.0, 1.0), (3, 3), label="inplace"),
     ),
+    # piecewise-constant ops: zero gradients (the "d" grid keeps inputs off the steps)
+    "FLOOR": (_c(lambda t, x: x.floor(), (2, 3)),),
+    "CEIL": (_c(lambda t, x: x.ceil(), (2, 3)),),
+    "ROUND": (_c(lambda t, x: x.round(), (2, 3)),),
+    "TRUNC": (_c(lambda t, x: x.trunc(), (2, 3)),),
+    "SIGN": (_c(lambda t, x: x.sign(), (2, 3)),),
+    "DIV_ROUNDED": (
+        _c(lambda t, x, y: t.div(x, y, rounding_mode="trunc"), (2, 3), (2, 3), kinds="dp"),
+        _c(
+            lambda t, x, y: t.div(x, y, rounding_mode="floor"),
+            (2, 3),
+            (3,),
+            kinds="dp",
+            label="floor",
+        ),
+    ),
+    "REMAINDER": (_c(lambda t, x, y: x.remainder(y), (2, 3), (2, 3), kinds="dp"),),
+    "REMAINDER_SCALAR": (_c(lambda t, x: x % 0.7, (2, 3)),),
+    "CUMSUM": (
+        _c(lambda t, x: x.cumsum(1), (2, 3)),
+        _c(lambda t, x: t.cumsum(x, 0), (3, 2), label="dim0"),
+    ),
+    "FLIP": (
+        _c(lambda t, x: x.flip(0), (2, 3)),
+        _c(lambda t, x: t.flip(x, (0, 1)) * x, (2, 3), label="both-dims"),
+    ),
     "CLAMP_TENSOR": (
         _c(lambda t, x, lo, hi: x.clamp(lo, hi), (2, 3), (2, 3), (3,)),
         _c(lambda t, x, lo: x.clamp(min=lo), (2, 3), (3,), label="min-only"),
