@@ -220,14 +220,18 @@ def _legacy_constructor(cls, dtype, args, kwargs):
     device = kwargs.pop("device", None)
     if kwargs:
         raise TypeError(f"new() got unexpected keyword arguments {sorted(kwargs)}")
+    from .tensor import Size
+
     if not args:
         result = empty(0, dtype=dtype, device=device)
+    elif len(args) == 1 and isinstance(args[0], Size):
+        result = empty(*args[0], dtype=dtype, device=device)  # a Size is a shape, not data
     elif len(args) == 1 and isinstance(args[0], (list, tuple, _ndarray)) and not _all_ints(args):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = tensor(args[0], dtype=dtype, device=device)
     elif len(args) == 1 and isinstance(args[0], Tensor):
-        result = args[0]
+        result = args[0]  # PyTorch hands back the very tensor (of the right type)
         if result.dtype is not dtype:
             raise TypeError(f"expected {dtype} (got {result.dtype})")
         return result
@@ -555,18 +559,18 @@ def randperm(
 
 
 def normal_(target: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    from . import derivatives
     from ._ops import _random_fill
 
     source = (generator or default_generator)._generator
     return _random_fill(
-        target, source.normal(mean, std, size=target._data.shape).astype(target._data.dtype)
+        derivatives.NORMAL, target, lambda shape: source.normal(mean, std, size=shape)
     )
 
 
 def uniform_(target: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
+    from . import derivatives
     from ._ops import _random_fill
 
     source = (generator or default_generator)._generator
-    return _random_fill(
-        target, source.uniform(a, b, size=target._data.shape).astype(target._data.dtype)
-    )
+    return _random_fill(derivatives.UNIFORM, target, lambda shape: source.uniform(a, b, size=shape))

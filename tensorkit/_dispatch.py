@@ -16,7 +16,14 @@ from ._backend import numpy as np
 from .autograd import grad_mode
 from .autograd.function import IN_CUSTOM_FUNCTION
 from .autograd.graph import SavedTensor
-from .tensor import DEFAULT, INFERENCE_MODE, MULTI_OUTPUT, NO_GRAD_MODE, Tensor
+from .tensor import (
+    DEFAULT,
+    INFERENCE_MODE,
+    MULTI_OUTPUT,
+    NO_GRAD_MODE,
+    NO_GRAD_MULTI_OUTPUT,
+    Tensor,
+)
 
 _ndarray = np.ndarray
 _state = grad_mode._state
@@ -30,6 +37,11 @@ NO_GRAD_VIEW_INPLACE = (
     "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
     "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
     "tracked) or both outside (if you want the inplace to be tracked)."
+)
+NO_GRAD_MULTI_OUTPUT_VIEW_INPLACE = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is "
+    "the output of a function that returns multiple views. Such functions do not allow the output views to "
+    "be modified inplace. You should replace the inplace operation by an out-of-place one."
 )
 MULTI_OUTPUT_VIEW_INPLACE = (
     "Output {nr} of {name} is a view and is being modified inplace. This view is the output of a function "
@@ -199,7 +211,8 @@ def call_view(op, tensor: Tensor, data, params: dict | None = None) -> Tensor:
 
 
 def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> tuple:
-    """Several views from one op (``split``, ``unbind``): they may not be modified in place."""
+    """Several views from one op (``split``, ``unbind``): they may not be modified in place in a
+    recorded op, whether or not this op was recorded (PyTorch's two messages tell which)."""
     views = tuple(tensor._make_view(data) for data in arrays)
     if needs_grad((tensor,)):
         node = make_node(op, (tensor,), params)
@@ -208,6 +221,9 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
             view._grad_fn = node
             view._output_nr = number
             view._view_creation = MULTI_OUTPUT
+    else:
+        for view in views:
+            view._view_creation = NO_GRAD_MULTI_OUTPUT
     return views
 
 
@@ -219,7 +235,7 @@ def check_inplace(target: Tensor, inputs: tuple) -> bool:
     record = needs_grad(inputs)
     if record:
         base = target._base
-        if base is not None and target._view_creation != DEFAULT and target.requires_grad:
+        if base is not None and target._view_creation != DEFAULT:
             _refuse_view_rebase(target)
         if base is not None and target.requires_grad and base.requires_grad and base.is_leaf:
             raise RuntimeError(VIEW_OF_LEAF_INPLACE)
@@ -280,6 +296,8 @@ def _refuse_view_rebase(view: Tensor) -> None:
     creation = view._view_creation
     if creation == NO_GRAD_MODE:
         raise RuntimeError(NO_GRAD_VIEW_INPLACE)
+    if creation == NO_GRAD_MULTI_OUTPUT:
+        raise RuntimeError(NO_GRAD_MULTI_OUTPUT_VIEW_INPLACE)
     if creation == MULTI_OUTPUT:
         fn = view._grad_fn
         name = fn.name() if fn is not None else "a function"
@@ -338,10 +356,11 @@ def commit_inplace(
             if target._base is not None and target.grad_fn is not None:
                 # For a gradient of a gradient, the result of an in-place op on a view is produced by
                 # the view's regenerated grad_fn (AsStridedBackward0 over CopySlices), not by ``node``
-                # (which CopySlices runs itself). Keep that node even if the view is a temporary
-                # (``y[0].tanh_()``): this links node -> AsStrided -> CopySlices -> node, a cycle
-                # that releasing the graph after backward breaks.
-                node.saved["result"].output.grad_fn_ref = target.grad_fn
+                # (which CopySlices runs itself). Remember how to rebuild that node, holding the
+                # CopySlices weakly: a strong link would close a cycle node -> CopySlices -> node.
+                from .autograd.engine import AsStridedRecipe
+
+                node.saved["result"].output.grad_fn_ref = AsStridedRecipe(target)
     return target
 
 

@@ -70,7 +70,8 @@ class dtype:
         return f"tensorkit.{self.name}"
 
     def __reduce__(self):
-        return self.name  # pickles as the module attribute of that name
+        # pickles as this module's attribute of that name (bool is bool_ here: a Python keyword clash)
+        return "bool_" if self.name == "bool" else self.name
 
 
 float16 = dtype("float16", np.float16, FLOATING, "HalfTensor", "Half")

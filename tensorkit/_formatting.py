@@ -24,11 +24,9 @@ from ._backend import numpy as np
 
 __all__ = ["PrintOptions", "format_tensor", "print_options"]
 
-# The dtype PyTorch leaves unnamed in a tensor's repr: the default floating-point dtype.
-DEFAULT_FLOAT_DTYPE = "float32"
-
-# Non-empty tensors of these dtypes print without a dtype suffix: their values already say it.
-_DTYPES_SHOWN_BY_THEIR_VALUES = frozenset({DEFAULT_FLOAT_DTYPE, "int64", "bool", "complex64"})
+# Non-empty tensors of these dtypes print without a dtype suffix: their values already say it
+# (with the default floating-point dtype, which the caller names: float32 unless it was changed).
+_DTYPES_SHOWN_BY_THEIR_VALUES = frozenset({"int64", "bool", "complex64"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +53,7 @@ def format_tensor(
     grad_fn_name: str | None = None,
     prefix: str = "tensor(",
     options: PrintOptions | None = None,
+    default_dtype_name: str = "float32",
 ) -> str:
     """The repr of a tensor holding ``values`` (a NumPy array of any shape, layout and strides).
 
@@ -77,14 +76,14 @@ def format_tensor(
         if values.ndim != 1:
             suffixes.append(f"size={tuple(values.shape)}")
         # Without elements nothing hints at the dtype, so only the default float goes unnamed.
-        if dtype_name != DEFAULT_FLOAT_DTYPE:
+        if dtype_name != default_dtype_name:
             suffixes.append(f"dtype=torch.{dtype_name}")
         body = "[]"
     else:
         if options.edgeitems == 0:
             # A summary keeps no elements then, so PyTorch states the shape (even unsummarised).
             suffixes.append(f"size={tuple(values.shape)}")
-        if dtype_name not in _DTYPES_SHOWN_BY_THEIR_VALUES:
+        if dtype_name not in _DTYPES_SHOWN_BY_THEIR_VALUES and dtype_name != default_dtype_name:
             suffixes.append(f"dtype=torch.{dtype_name}")
         body = _body(values, indent, options)
     if grad_fn_name is not None:

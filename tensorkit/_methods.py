@@ -146,6 +146,11 @@ _SAME_NAME = (
     "transpose_",
     "t_",
     "flip",
+    "floor_divide_",
+    "remainder_",
+    "bitwise_and_",
+    "bitwise_or_",
+    "bitwise_xor_",
 )
 for _name in _SAME_NAME:
     setattr(Tensor, _name, getattr(_ops, _name))
@@ -285,6 +290,7 @@ Tensor.__rtruediv__ = _binary_operator(lambda self, other: _ops.rdiv(self, other
 Tensor.__floordiv__ = _binary_operator(_ops.floor_divide)
 Tensor.__rfloordiv__ = _binary_operator(_reflected(_ops.floor_divide))
 Tensor.__mod__ = _binary_operator(_ops.remainder)
+Tensor.__rmod__ = _binary_operator(_reflected(_ops.remainder))
 Tensor.__pow__ = _binary_operator(_ops.pow)
 Tensor.__rpow__ = _binary_operator(_reflected(_ops.pow))
 Tensor.__matmul__ = lambda self, other: (
@@ -300,6 +306,9 @@ Tensor.__invert__ = lambda self: (
     _ops.logical_not(self) if self.dtype is dtypes.bool_ else _ops.bitwise_not(self)
 )
 Tensor.__and__ = _binary_operator(_ops.bitwise_and)
+Tensor.__rand__ = _binary_operator(_reflected(_ops.bitwise_and))
+Tensor.__ror__ = _binary_operator(_reflected(_ops.bitwise_or))
+Tensor.__rxor__ = _binary_operator(_reflected(_ops.bitwise_xor))
 Tensor.__or__ = _binary_operator(_ops.bitwise_or)
 Tensor.__xor__ = _binary_operator(_ops.bitwise_xor)
 Tensor.__eq__ = _binary_operator(_ops.eq)
@@ -324,3 +333,8 @@ Tensor.__isub__ = _inplace_operator(_ops.sub_)
 Tensor.__imul__ = _inplace_operator(_ops.mul_)
 Tensor.__itruediv__ = _inplace_operator(_ops.div_)
 Tensor.__ipow__ = _inplace_operator(_ops.pow_)
+Tensor.__ifloordiv__ = _inplace_operator(_ops.floor_divide_)
+Tensor.__imod__ = _inplace_operator(_ops.remainder_)
+Tensor.__iand__ = _inplace_operator(_ops.bitwise_and_)
+Tensor.__ior__ = _inplace_operator(_ops.bitwise_or_)
+Tensor.__ixor__ = _inplace_operator(_ops.bitwise_xor_)

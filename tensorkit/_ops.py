@@ -737,7 +737,8 @@ def _amax_amin(op, input: Tensor, dim, keepdim: bool, kind: str):
     if _reduced_count(input, dims) == 0:
         if whole:
             raise RuntimeError(
-                f"{kind}(): Expected reduction dim to be specified for input.numel() == 0."
+                f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
             )
         empty = next(axis for axis in dims if data.shape[axis] == 0)
         raise IndexError(f"{kind}(): Expected reduction dim {empty} to have non-zero size.")
@@ -2043,17 +2044,56 @@ def relu_(target: Tensor) -> Tensor:
     return _inplace_unary(D.RELU, target)
 
 
-def _random_fill(target: Tensor, values) -> Tensor:
+def _random_fill(op, target: Tensor, sample) -> Tensor:
+    """``normal_``/``uniform_``: refuse first (the generator must not advance for nothing), then
+    draw ``sample(shape)`` into the target; the old values get no gradient."""
     record = check_inplace(target, (target,))
-    from ._dispatch import write
-
-    if record:
-        return commit_inplace(D.ZERO, target, (target,), values, record)
-    write(target, values)
-    return target
+    values = sample(target._data.shape).astype(target._data.dtype)
+    return commit_inplace(op, target, (target,), values, record)
 
 
 def full_scalar_like(reference: Tensor, value) -> Tensor:
     """A 0-dim tensor of ``reference``'s dtype holding ``value`` (for formulas on tensors)."""
     xp = _backend.array_namespace(reference._data)
     return wrap(xp.asarray(value, dtype=reference._data.dtype))
+
+
+def floor_divide_(target: Tensor, other) -> Tensor:
+    _refuse_integer_division_by_zero(
+        target.dtype, other._data if isinstance(other, Tensor) else other
+    )
+    return _inplace_binary(D.FLOOR_DIVIDE, target, other)
+
+
+def remainder_(target: Tensor, other) -> Tensor:
+    _refuse_integer_division_by_zero(
+        target.dtype, other._data if isinstance(other, Tensor) else other
+    )
+    return _inplace_binary(D.REMAINDER, target, other)
+
+
+def _inplace_bitwise(name: str):
+    """``&=``, ``|=``, ``^=``: integer and bool tensors only, so there is nothing to record."""
+
+    def function(target: Tensor, other) -> Tensor:
+        other = _as_operand(other)
+        check_inplace(target, (target, other))
+        dtype = result_dtype(target, other)
+        if dtype.is_floating_point:
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{dtype.short_name}'")
+        check_result_dtype(target, dtype)
+        x, y = _arrays((target, other), dtype)
+        out = getattr(_backend.array_namespace(x), name)(x, y)
+        check_result_shape(target, out.shape)
+        from ._dispatch import write
+
+        write(target, out)
+        return target
+
+    function.__name__ = name + "_"
+    return function
+
+
+bitwise_and_ = _inplace_bitwise("bitwise_and")
+bitwise_or_ = _inplace_bitwise("bitwise_or")
+bitwise_xor_ = _inplace_bitwise("bitwise_xor")

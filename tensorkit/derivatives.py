@@ -652,6 +652,9 @@ DOT = Op(
 
 
 # ---------------------------------------------------------------------------- copies and joins
+# random fills: the new values do not depend on the old ones
+NORMAL = Op("NormalBackward0", None, _zero_grad, inputs=("self",))
+UNIFORM = Op("UniformBackward0", None, _zero_grad, inputs=("self",))
 # flip: the gradient flips back
 FLIP = Op(
     "FlipBackward0",

@@ -69,6 +69,7 @@ DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT, INFERENCE_MODE = (
     "multi_output",
     "inference",
 )
+NO_GRAD_MULTI_OUTPUT = "no_grad_multi_output"  # split/unbind outputs made without recording
 
 
 class VersionCounter:
@@ -615,7 +616,8 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            amount = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
         return bool(self.item())
 
     def __float__(self) -> float:
@@ -664,6 +666,7 @@ class Tensor:
             device=device,
             requires_grad=self.requires_grad and fn is None,
             grad_fn_name=type(fn).__name__ if fn is not None else None,
+            default_dtype_name=dtypes.get_default_dtype().name,
         )
 
     __str__ = __repr__

@@ -244,6 +244,10 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x: x.cumsum(1), (2, 3)),
         _c(lambda t, x: t.cumsum(x, 0), (3, 2), label="dim0"),
     ),
+    # random fills: the old values get no gradient (the drawn values are multiplied away, so the
+    # result is deterministic; the fill's node still sits on the path back to x)
+    "NORMAL": (_c(lambda t, x: x + (x * 1).normal_() * 0, (2, 3)),),
+    "UNIFORM": (_c(lambda t, x: x + (x * 1).uniform_() * 0, (2, 3)),),
     "FLIP": (
         _c(lambda t, x: x.flip(0), (2, 3)),
         _c(lambda t, x: t.flip(x, (0, 1)) * x, (2, 3), label="both-dims"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import sys
+import threading
 
 from .. import _backend
 from . import grad_mode
@@ -206,6 +207,8 @@ def _initial_grad(output, grad, index: int, create_graph: bool):
             f"Mismatch in dtype: grad_output[{index}] has a dtype of {grad.dtype} and output[{index}] has a "
             f"dtype of {output.dtype}."
         )
+    if grad.dtype is not output.dtype:  # PyTorch casts the given gradient to the output's dtype
+        grad = grad.to(output.dtype)
     return grad if create_graph else grad._data
 
 
@@ -359,19 +362,27 @@ def sum_to(array, shape: tuple):
     return array if array.shape == shape else array.reshape(shape)
 
 
+_grad_lock = threading.Lock()  # PyTorch locks AccumulateGrad too: backward may run in threads
+
+
 def _accumulate(variable, grad, create_graph: bool) -> None:
     if grad is None:
         return
+    # A leaf may adopt the gradient's buffer when nothing else can see it (PyTorch steals it
+    # likewise): it owns its memory, and its only references are the engine loop's variable,
+    # this parameter and getrefcount's argument (the loop drops every other one first). Otherwise
+    # .grad gets a copy, so it never aliases an array another node or a hook still holds.
+    unshared = getattr(grad, "base", 0) is None and sys.getrefcount(grad) <= 3
+    with _grad_lock:
+        _accumulate_locked(variable, grad, create_graph, unshared)
+
+
+def _accumulate_locked(variable, grad, create_graph: bool, unshared: bool) -> None:
     current = variable._grad
     if create_graph:
         variable._grad = grad if current is None else current + grad
         return
     if current is None:
-        # Adopt the gradient's buffer when nothing else can see it (PyTorch steals it likewise):
-        # it owns its memory, and its only references are the engine loop's variable, this
-        # parameter and getrefcount's argument. Otherwise copy, so .grad never aliases an array
-        # another node or a hook still holds (x + w hands the same array to both).
-        unshared = getattr(grad, "base", 0) is None and sys.getrefcount(grad) <= 3
         if not (unshared and grad.strides == variable._data.strides):
             grad = _copy_like(grad, variable._data)
         variable._grad = _wrap(grad)
@@ -414,6 +425,11 @@ def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
 
 def _retain(tensor, grad, create_graph: bool) -> None:
     """Fill a non-leaf's ``.grad`` (``retain_grad()``, or ``backward(inputs=[it])``)."""
+    with _grad_lock:
+        _retain_locked(tensor, grad, create_graph)
+
+
+def _retain_locked(tensor, grad, create_graph: bool) -> None:
     if tensor._grad is None:
         if create_graph:
             tensor._grad = grad
@@ -449,10 +465,16 @@ def _run_hook_dict(hooks: dict, grad, create_graph: bool):
 
 
 def _run_node_hooks(hooks: dict, grads, other):
+    """A node's hooks: ``hook(grad_inputs, grad_outputs)`` (post) or ``hook(grad_outputs)`` (pre)."""
     Tensor = _tensor_type()
-    wrapped = tuple(_wrap(g) if g is not None and not isinstance(g, Tensor) else g for g in grads)
+
+    def as_tensors(values):
+        return tuple(_wrap(g) if g is not None and not isinstance(g, Tensor) else g for g in values)
+
+    wrapped = as_tensors(grads)
+    extra = (as_tensors(other),) if other else ()
     for hook in list(hooks.values()):
-        result = hook(wrapped, *([other] if other else []))
+        result = hook(wrapped, *extra)
         if result is not None:
             wrapped = tuple(result)
     return [
@@ -537,6 +559,30 @@ def _restride_differentiably(grad, from_geometry, to_geometry):
     size = int(max(source.max(initial=0), target.max(initial=0))) + 1
     storage = tm.index_grad(_ops.reshape(grad, (-1,)), (source.reshape(-1),), (size,))
     return _ops._advanced_getitem(storage, (target,))
+
+
+class AsStridedRecipe:
+    """How to rebuild a view's AsStridedBackward0 later, holding its base's grad_fn only weakly."""
+
+    __slots__ = ("base_fn", "base_geometry", "base_meta", "base_nr", "view_geometry")
+
+    def __init__(self, view) -> None:
+        import weakref
+
+        base = view._base
+        self.base_fn = weakref.ref(base.grad_fn)
+        self.base_nr = base._output_nr
+        self.base_geometry = _geometry(base)
+        self.view_geometry = _geometry(view)
+        self.base_meta = (base._data.shape, base._data.dtype)
+
+    def __call__(self):
+        fn = self.base_fn()
+        if fn is None:
+            return None
+        node = AsStridedBackward0(((fn, self.base_nr),), self.base_geometry, self.view_geometry)
+        node._input_meta = (self.base_meta,)
+        return node
 
 
 def as_strided_node(base, view) -> Node:

@@ -290,7 +290,7 @@ def _unpack_for_user(saved: SavedTensor, node: Node):
 
     tensor = Tensor._make(output.data, output.storage, saved.version_counter)
     if output.requires_grad:
-        producer = output.grad_fn_ref
+        producer = output.grad_fn_ref() if output.grad_fn_ref is not None else None
         tensor._grad_fn = producer if producer is not None else node
         tensor._output_nr = 0 if producer is not None else output.output_nr
     return tensor

@@ -1,0 +1,211 @@
+# Golden cases: ops at their edges (rounding modes, integer wrap-around, empty reductions, out=,
+# in-place operators, piecewise-constant ops, hooks, messages). Each fact found by review.
+
+# %% case: div_rounding_modes
+import torch
+x = torch.tensor([7., -7.], requires_grad=True)
+t = torch.div(x, 2, rounding_mode="trunc")
+f = torch.div(x, 2, rounding_mode="floor")
+print(t, f)
+(t + f).sum().backward()
+print(x.grad)
+print(torch.div(torch.tensor([7, -7]), 2, rounding_mode="trunc"))
+print(torch.div(torch.tensor([7, -7]), 2, rounding_mode="floor"))
+try:
+    torch.div(x, 2, rounding_mode="bogus")
+except RuntimeError as e:
+    print(type(e).__name__, e)
+
+# %% case: integer_division_by_zero
+import torch
+for f in (lambda: torch.tensor([1, 2]) // torch.tensor([0, 1]), lambda: torch.tensor([1, 2]) % 0):
+    try:
+        f()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+
+# %% case: remainder_and_its_gradients
+import torch
+x = torch.tensor([7., -7., 2.5], requires_grad=True)
+y = torch.tensor([3., 2., 0.75], requires_grad=True)
+r = x.remainder(y)
+s = x % 3
+print(r, s)
+(r + s).sum().backward()
+print(x.grad, y.grad)
+
+# %% case: piecewise_constant_ops_record_nodes
+import torch
+x = torch.tensor([1.25, -0.75, 2.5], requires_grad=True)
+for name in ("floor", "ceil", "round", "trunc", "sign"):
+    y = getattr(x, name)()
+    y.sum().backward()
+    print(name, y, x.grad)
+    x.grad = None
+
+# %% case: cumsum_and_flip
+import torch
+x = torch.arange(1., 7.).reshape(2, 3).requires_grad_()
+c = x.cumsum(1)
+f = torch.flip(x, (0,))
+print(c, f)
+(c * f).sum().backward()
+print(x.grad)
+print(torch.tensor([1, 2, 3]).cumsum(0), torch.tensor([True, True]).cumsum(0))
+
+# %% case: python_ints_wrap_into_narrow_integer_dtypes
+import torch
+print(torch.tensor([1], dtype=torch.uint8) + 300)
+print(torch.tensor([1], dtype=torch.int8) * 200)
+print(torch.tensor([100], dtype=torch.int16) + 70000)
+
+# %% case: inplace_into_integer_targets_refused
+import torch
+for f in (lambda t: t.pow_(0.5), lambda t: t.clamp_(0.5)):
+    t = torch.tensor([1, 2, 3])
+    try:
+        f(t)
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+    print(t, t._version)
+
+# %% case: inplace_operators_keep_identity
+import torch
+t = torch.tensor([4, 6])
+view = t[:]
+t //= 2
+print(view, t._version)
+t %= 2
+print(view, t._version)
+m = torch.tensor([True, False])
+m &= torch.tensor([True, True])
+m |= torch.tensor([False, True])
+m ^= torch.tensor([True, False])
+print(m, m._version)
+print(7 % torch.tensor([3, 4]), True & torch.tensor([True, False]), 1 | torch.tensor([2]))
+
+# %% case: scalar_base_pow_gradients_at_zero_and_below
+import torch
+for base in (0., -2., 2.):
+    e = torch.tensor([1., 2.], requires_grad=True)
+    torch.pow(base, e).sum().backward()
+    print(base, e.grad)
+
+# %% case: norm_special_orders
+import torch
+for p in (0, float("inf"), float("-inf"), 1, 3):
+    z = torch.tensor([0., 3., -1.], requires_grad=True)
+    n = z.norm(p)
+    n.backward()
+    print(p, n, z.grad)
+print(torch.tensor([3., 4.]).norm(dtype=torch.float64))
+
+# %% case: masked_gradients_are_not_negative_zero
+import torch
+y = torch.tensor([-1., 2.], requires_grad=True)
+y.relu().backward(torch.tensor([-1., -1.]))
+print(y.grad)
+z = torch.tensor([-1., 0.5, 2.], requires_grad=True)
+z.clamp(0., 1.).backward(torch.tensor([-1., -1., -1.]))
+print(z.grad)
+
+# %% case: out_argument_resizes_with_a_warning
+import torch
+o = torch.zeros(3)
+r = torch.cat([torch.ones(1), torch.ones(2)], out=o)
+print(r is o, o, o._version)
+small = torch.zeros(1)
+torch.cat([torch.ones(1), torch.ones(2)], out=small)
+print(small)
+e = torch.empty(2)
+torch.ones(2, out=e)
+print(e)
+x = torch.ones(2, requires_grad=True)
+try:
+    torch.add(x, 1, out=torch.empty(2))
+except RuntimeError as err:
+    print(type(err).__name__, err)
+
+# %% case: empty_reductions
+import torch
+print(torch.zeros(0, 3).amax(1))
+for f in (lambda: torch.zeros(0, 3).max(0), lambda: torch.zeros(0, 3).amax(0), lambda: torch.zeros(0).amax()):
+    try:
+        f()
+    except (RuntimeError, IndexError) as e:
+        print(type(e).__name__, e)
+
+# %% case: degenerate_variance_warns_once_and_is_nan
+import torch
+print(torch.ones(1).std(), torch.ones(1).var(), torch.ones(2, 1).std(1))
+print(torch.zeros(0).mean())
+
+# %% case: messages_for_common_mistakes
+import torch
+for f in (
+    lambda: torch.mm(torch.ones(2, 2), torch.ones(2, 2, dtype=torch.float64)),
+    lambda: torch.bmm(torch.ones(2, 3), torch.ones(3, 2)),
+    lambda: torch.bmm(torch.ones(2, 2, 3), torch.ones(3, 3, 2)),
+    lambda: torch.ones(2, 3).copy_(torch.ones(4, 3)),
+    lambda: torch.tensor([True]) - 1,
+    lambda: torch.tensor([True]) - torch.tensor([1]),
+    lambda: torch.tensor([1]) - torch.tensor([True]),
+    lambda: torch.ones(2).narrow(0, -5, 1),
+    lambda: bool(torch.tensor([])),
+    lambda: torch.ones(3, dtype=torch.int64).__setitem__([0], torch.tensor(1.5)),
+):
+    try:
+        f()
+    except (RuntimeError, IndexError) as e:
+        print(type(e).__name__, e)
+try:
+    torch.ones(2).bitwise_not()
+except NotImplementedError as e:
+    print(type(e).__name__, e)
+
+# %% case: tensor_constructor_with_a_size
+import torch
+print(torch.Tensor(torch.Size([2, 3])).shape, torch.Tensor([2, 3]))
+
+# %% case: random_fills_record_their_nodes_and_refuse_leaves
+import torch
+x = torch.ones(2, requires_grad=True)
+y = x * 1
+print(type(y.normal_().grad_fn).__name__, type(y.uniform_().grad_fn).__name__)
+try:
+    x.normal_()
+except RuntimeError as e:
+    print(type(e).__name__, e)
+print(x)
+
+# %% case: node_hooks_see_tensors
+import torch
+m = torch.ones(2, requires_grad=True) * 1
+m.grad_fn.register_hook(lambda grad_inputs, grad_outputs: print(
+    type(grad_inputs[0]).__name__, type(grad_outputs[0]).__name__))
+m.sum().backward()
+
+# %% case: a_given_gradient_is_cast_to_the_output_dtype
+import torch
+leaf = torch.ones(2, requires_grad=True)
+(leaf * 1).backward(torch.ones(2, dtype=torch.float64))
+print(leaf.grad, leaf.grad.dtype)
+
+# %% case: multi_output_views_of_unrecorded_ops_refuse_recorded_inplace
+import torch
+w = torch.ones(2, requires_grad=True)
+for f in (lambda: torch.ones(4).split(2)[0].mul_(w), lambda: torch.ones(4).unbind(0)[0].mul_(w[0])):
+    try:
+        f()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+a = torch.ones(4)
+a.split(2)[0].mul_(2)
+print(a)
+
+# %% case: default_dtype_in_repr
+import torch
+torch.set_default_dtype(torch.float64)
+print(torch.tensor([1.5]), torch.tensor([1.5], dtype=torch.float32), torch.tensor([], dtype=torch.float32))
+torch.set_default_dtype(torch.float32)
+print(torch.tensor([1.5]), torch.tensor([1.5], dtype=torch.float64))
