@@ -1605,19 +1605,8 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1):
         data.strides[a] + data.strides[b],
     )
     view = _backend.window(_backend.span(data), start if length else 0, shape, strides)
-    positions = np.diagonal(np.arange(data.size).reshape(data.shape), offset, a, b).copy()
-    return call_view(
-        D.DIAGONAL,
-        input,
-        view,
-        {
-            "self_sym_sizes": data.shape,
-            "offset": offset,
-            "dim1": a,
-            "dim2": b,
-            "positions": positions,
-        },
-    )
+    params = {"self_sym_sizes": data.shape, "offset": offset, "dim1": a, "dim2": b}
+    return call_view(D.DIAGONAL, input, view, params)
 
 
 def unfold(input: Tensor, dimension: int, size: int, step: int):
@@ -1636,31 +1625,8 @@ def unfold(input: Tensor, dimension: int, size: int, step: int):
     strides = data.strides[:axis] + (stride * step,) + data.strides[axis + 1 :] + (stride,)
     xp = _backend.array_namespace(data)
     view = xp.lib.stride_tricks.as_strided(data, shape=shape, strides=strides)
-    positions = _unfold_positions(
-        np.arange(data.size, dtype=np.int64).reshape(data.shape), axis, size, step
-    )
-    return call_view(
-        D.UNFOLD,
-        input,
-        view,
-        {
-            "self_sym_sizes": data.shape,
-            "dimension": axis,
-            "size": size,
-            "step": step,
-            "positions": positions,
-        },
-    )
-
-
-def _unfold_positions(index, axis: int, size: int, step: int):
-    """The flat index of every element of ``index.unfold(axis, size, step)``."""
-    length = index.shape[axis] if index.ndim else 1
-    count = (length - size) // step + 1
-    shape = index.shape[:axis] + (count,) + index.shape[axis + 1 :] + (size,)
-    stride = index.strides[axis] if index.ndim else index.itemsize
-    strides = index.strides[:axis] + (stride * step,) + index.strides[axis + 1 :] + (stride,)
-    return np.lib.stride_tricks.as_strided(index, shape=shape, strides=strides).copy()
+    params = {"self_sym_sizes": data.shape, "dimension": axis, "size": size, "step": step}
+    return call_view(D.UNFOLD, input, view, params)
 
 
 def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:

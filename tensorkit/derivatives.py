@@ -869,17 +869,43 @@ UNBIND = Op(
 DIAGONAL = Op(
     "DiagonalBackward0",
     None,
-    lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
+    lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], _diagonal_positions(s)),),
     inputs=("self",),
-    params=("self_sym_sizes", "offset", "dim1", "dim2", "positions"),
+    params=("self_sym_sizes", "offset", "dim1", "dim2"),
 )
 UNFOLD = Op(
     "UnfoldBackward0",
     None,
-    lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], s["positions"]),),
+    lambda m, g, s, needs: (m.strided_grad(g, s["self_sym_sizes"], _unfold_positions(s)),),
     inputs=("self",),
-    params=("self_sym_sizes", "dimension", "size", "step", "positions"),
+    params=("self_sym_sizes", "dimension", "size", "step"),
 )
+
+
+# Where each element of a diagonal or unfold view sits in its input (flat indices), worked out
+# at backward time so that making the view stays O(1).
+def _flat_index(sizes):
+    np = _backend.numpy
+    return np.arange(_product(sizes), dtype=np.int64).reshape(sizes)
+
+
+def _diagonal_positions(s):
+    np = _backend.numpy
+    return np.diagonal(_flat_index(s["self_sym_sizes"]), s["offset"], s["dim1"], s["dim2"]).copy()
+
+
+def _unfold_positions(s):
+    np = _backend.numpy
+    index = _flat_index(s["self_sym_sizes"])
+    axis, size, step = s["dimension"], s["size"], s["step"]
+    length = index.shape[axis] if index.ndim else 1
+    count = (length - size) // step + 1
+    shape = index.shape[:axis] + (count,) + index.shape[axis + 1 :] + (size,)
+    stride = index.strides[axis] if index.ndim else index.itemsize
+    strides = index.strides[:axis] + (stride * step,) + index.strides[axis + 1 :] + (stride,)
+    return np.lib.stride_tricks.as_strided(index, shape=shape, strides=strides).copy()
+
+
 # in-place view ops change the tensor's own shape
 UNSQUEEZE_INPLACE = Op(
     "UnsqueezeBackward1",

@@ -136,6 +136,8 @@ def run_backward(
                 needs = tuple([fn is not None and fn in needed for fn, _ in next_functions])
             try:
                 input_grads = _apply(node, grads, needs, math, create_graph)
+                if grad_mode._state.anomaly and grad_mode._state.anomaly_check_nan:
+                    _refuse_nan(node, input_grads, create_graph)
             except Exception:
                 if grad_mode.is_anomaly_enabled():
                     _warn_anomaly(node)
@@ -293,6 +295,18 @@ def _apply(node, grads, needs, math, create_graph: bool):
             return (None,) * len(node.next_functions)
         return node.vjp(math, grad, saved, needs)
     return node.apply_grads(grads, needs, create_graph)
+
+
+def _refuse_nan(node, input_grads, create_graph: bool) -> None:
+    """Under ``detect_anomaly(check_nan=True)``: stop at the first node that produced nan."""
+    for position, grad in enumerate(input_grads):
+        if grad is None:
+            continue
+        array = grad._data if create_graph else grad
+        if bool(_backend.array_namespace(array).isnan(array).any()):
+            raise RuntimeError(
+                f"Function '{node.name()}' returned nan values in its {position}th output."
+            )
 
 
 def _warn_anomaly(node) -> None:

@@ -29,6 +29,7 @@ class _State(threading.local):
         self.grad_enabled = True
         self.inference = False
         self.anomaly = False
+        self.anomaly_check_nan = True
 
 
 _state = _State()
@@ -246,11 +247,12 @@ class inference_mode(_DecoratorContextManager):
 
 
 class detect_anomaly:
-    """Context manager that switches anomaly detection on; error hints then point at it."""
+    """Switch anomaly detection on: forward ops remember where they were made, a failing backward
+    names its node, and (``check_nan``) a backward that produces nan raises at once."""
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
-        self.prev = False
+        self.prev = (False, True)
 
     def __enter__(self) -> None:
         warnings.warn(
@@ -259,20 +261,22 @@ class detect_anomaly:
             UserWarning,
             stacklevel=2,
         )
-        self.prev = _state.anomaly
-        _state.anomaly = True
+        self.prev = (_state.anomaly, _state.anomaly_check_nan)
+        _state.anomaly, _state.anomaly_check_nan = True, self.check_nan
 
     def __exit__(self, *exc) -> None:
-        _state.anomaly = self.prev
+        _state.anomaly, _state.anomaly_check_nan = self.prev
 
 
 class set_detect_anomaly:
+    """Set anomaly detection on or off at once; as a context manager it restores the old state."""
+
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self.prev = _state.anomaly
-        _state.anomaly = bool(mode)
+        self.prev = (_state.anomaly, _state.anomaly_check_nan)
+        _state.anomaly, _state.anomaly_check_nan = bool(mode), check_nan
 
     def __enter__(self) -> None:
         pass
 
     def __exit__(self, *exc) -> None:
-        _state.anomaly = self.prev
+        _state.anomaly, _state.anomaly_check_nan = self.prev

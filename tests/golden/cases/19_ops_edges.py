@@ -209,3 +209,16 @@ torch.set_default_dtype(torch.float64)
 print(torch.tensor([1.5]), torch.tensor([1.5], dtype=torch.float32), torch.tensor([], dtype=torch.float32))
 torch.set_default_dtype(torch.float32)
 print(torch.tensor([1.5]), torch.tensor([1.5], dtype=torch.float64))
+
+# %% case: detect_anomaly_stops_at_the_first_nan
+import torch
+q = torch.tensor([-1.], requires_grad=True)
+loss = q.sqrt().sum()  # made outside anomaly mode: its forward traceback would name files
+with torch.autograd.detect_anomaly():
+    try:
+        loss.backward(retain_graph=True)
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+with torch.autograd.detect_anomaly(check_nan=False):
+    loss.backward()
+    print(q.grad)
