@@ -46,15 +46,11 @@ def _device(device) -> _backend.Device:
     return device
 
 
-def _finish(array, device, requires_grad: bool, dtype_requested: bool = True) -> Tensor:
+def _finish(array, device, requires_grad: bool) -> Tensor:
+    """A new tensor over host ``array``, moved to ``device``, requiring grad if asked."""
     if device is not None and _device(device).type != "cpu":
         array = _backend.to_device(array, _device(device))
-    tensor = Tensor._make(array)
-    if requires_grad:
-        if array.dtype.kind != "f":
-            raise RuntimeError(FACTORY_INTEGER_GRAD)
-        tensor._requires_grad = True
-    return tensor
+    return _finish_on_device(array, requires_grad)
 
 
 # ---------------------------------------------------------------------------- from data
@@ -103,10 +99,6 @@ def _check_ragged(data, depth: int = 0) -> tuple:
                 else (item.shape[0] if hasattr(item, "shape") and item.shape else None)
             )
             expected = first[0] if first else None
-            if got is None or expected is None:
-                raise ValueError(
-                    f"expected sequence of length {expected} at dim {depth + 1} (got {got})"
-                )
             raise ValueError(
                 f"expected sequence of length {expected} at dim {depth + 1} (got {got})"
             )

@@ -4,9 +4,9 @@ Three shapes of call, as in PyTorch:
 
 * ``call``: an out-of-place op gives new tensors with their own memory;
 * ``call_view``: a view op gives tensors that share the input's memory and version counter;
-* ``call_inplace``: an in-place op checks that the write is allowed, computes the out-of-place
-  result, writes it into the target's memory, bumps the version and rebases the target's
-  history (``CopySlices`` when the target is a view).
+* in place: ``check_inplace`` refuses a write PyTorch refuses (before anything changes), the
+  caller computes the out-of-place result, and ``commit_inplace`` writes it into the target's
+  memory, bumps the version and rebases the target's history (``CopySlices`` for a view).
 """
 
 from __future__ import annotations
@@ -384,9 +384,8 @@ def rebase_history(target: Tensor, node) -> None:
         base._grad_fn = copy_slices_node(base, target, node)
         base._output_nr = 0
         base._move_retained_grad(old_fn, old_nr)
-        target._view_version = (
-            -1
-        )  # the view's grad_fn is rebuilt (AsStridedBackward0) on next access
+        # The view's grad_fn is rebuilt (AsStridedBackward0) on its next access.
+        target._view_version = -1
         return
     old_fn, old_nr = target._grad_fn, target._output_nr
     target._grad_fn = node

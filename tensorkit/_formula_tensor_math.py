@@ -32,9 +32,8 @@ def log_scalar(value):
 
 
 def floor_divide(a, b):
-    return _ops.div(
-        a, b, rounding_mode="floor"
-    )  # differentiable (zero gradient), as PyTorch's formula
+    # rounding_mode="floor" rather than //: differentiable (zero gradient), as PyTorch's formula
+    return _ops.div(a, b, rounding_mode="floor")
 
 
 def reverse_cumsum(g, dim):

@@ -317,7 +317,6 @@ Tensor.__lt__ = _binary_operator(_ops.lt)
 Tensor.__le__ = _binary_operator(_ops.le)
 Tensor.__gt__ = _binary_operator(_ops.gt)
 Tensor.__ge__ = _binary_operator(_ops.ge)
-Tensor.__hash__ = lambda self: id(self)
 
 
 def _inplace_operator(function):

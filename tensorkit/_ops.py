@@ -2,8 +2,8 @@
 
 Every function here works out PyTorch's result dtype and shape, prepares the arrays, and hands
 the table entry from ``derivatives.py`` to ``_dispatch`` to run and record. Composite ops
-(``sub`` of a scalar on the left, ``matmul`` of batches, ``reshape`` of a non-contiguous
-tensor) are built from primitives, so their graphs show the same nodes PyTorch's do.
+(``2 / x``, ``matmul`` of batches, ``reshape`` of a non-contiguous tensor) are built from
+primitives, so their graphs show the same nodes PyTorch's do.
 """
 
 from __future__ import annotations
@@ -168,23 +168,6 @@ def _binary(op, a, b, params=None):
         _broadcast_shape(_shape_of(a), _shape_of(b))  # raises PyTorch's message
         raise
     return call(op, (a, b), out, params)
-
-
-def _float_dtype(tensor: Tensor) -> dtypes.dtype:
-    dtype = tensor.dtype
-    return dtype if dtype.is_floating_point else dtypes.get_default_dtype()
-
-
-def _unary_float(op, tensor: Tensor, params=None):
-    data = tensor._data
-    if data.dtype.kind != "f":
-        data = data.astype(dtypes.get_default_dtype().numpy)
-    xp = np if type(data) is _ndarray else _backend.array_namespace(data)
-    if params:
-        out = _backend.quiet(lambda: op.forward(xp, data, **params))
-    else:
-        out = _backend.quiet(op.forward, xp, data)
-    return call(op, (tensor,), out, params)
 
 
 def _unary(op, tensor: Tensor, params=None):
@@ -378,7 +361,7 @@ negative = neg
 
 
 def reciprocal(input: Tensor):
-    return _unary_float(D.RECIPROCAL, input)
+    return _reciprocal(input)
 
 
 def pow(input, exponent):
@@ -397,8 +380,7 @@ def pow(input, exponent):
     (x,) = _arrays((input,), dtype)
     if dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = D.POW.forward(None, x, exponent)
+    out = _backend.quiet(D.POW.forward, None, x, exponent)
     return call(D.POW, (input,), out, {"exponent": exponent})
 
 
@@ -430,6 +412,7 @@ sin = _float_unary(D.SIN)
 cos = _float_unary(D.COS)
 tanh = _float_unary(D.TANH, can_warn=False)
 sigmoid = _float_unary(D.SIGMOID)
+_reciprocal = _float_unary(D.RECIPROCAL)
 
 
 def abs(input: Tensor):
@@ -672,9 +655,7 @@ class _ValuesIndices(tuple):
         return f"tensorkit.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
-def _extreme(input: Tensor, dim, keepdim, other, kind: str):
-    if other is not None and isinstance(other, Tensor):
-        return maximum(input, other) if kind == "max" else minimum(input, other)
+def _extreme(input: Tensor, dim, keepdim, kind: str):
     data = input._data
     xp = _backend.array_namespace(data)
     if dim is None:
@@ -709,13 +690,13 @@ def _extreme(input: Tensor, dim, keepdim, other, kind: str):
 def max(input: Tensor, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         return maximum(input, dim)
-    return _with_out(_extreme(input, dim, keepdim, None, "max"), out, "max")
+    return _with_out(_extreme(input, dim, keepdim, "max"), out, "max")
 
 
 def min(input: Tensor, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         return minimum(input, dim)
-    return _with_out(_extreme(input, dim, keepdim, None, "min"), out, "min")
+    return _with_out(_extreme(input, dim, keepdim, "min"), out, "min")
 
 
 def _with_out(result, out, name: str):
@@ -1699,7 +1680,7 @@ def _is_advanced(item) -> bool:
     return isinstance(item, (list, tuple, Tensor, _ndarray))
 
 
-def _index_array(item, size_hint=None):
+def _index_array(item):
     if isinstance(item, Tensor):
         data = item._data
         if data.dtype.kind not in "biu":
@@ -1752,7 +1733,7 @@ def getitem(input: Tensor, index):
     return result
 
 
-def _numpy_index(input: Tensor, items) -> tuple:
+def _numpy_index(items) -> tuple:
     """The index as NumPy understands it: tensors and lists become integer or bool arrays."""
     return tuple(
         _index_array(item) if isinstance(item, (Tensor, list, _ndarray)) else item for item in items
@@ -1760,7 +1741,7 @@ def _numpy_index(input: Tensor, items) -> tuple:
 
 
 def _advanced_getitem(input: Tensor, items):
-    index = _numpy_index(input, items)
+    index = _numpy_index(items)
     try:
         data = input._data[index]
     except IndexError as error:
@@ -1789,7 +1770,7 @@ def _index_message(input: Tensor, index, error) -> str:
 def setitem(input: Tensor, index, value) -> None:
     items = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_advanced(item) for item in items):
-        return _index_put(input, _numpy_index(input, items), value)
+        return _index_put(input, _numpy_index(items), value)
     if index == () or (len(items) == 1 and items[0] is Ellipsis):
         _assign_whole(input, value)  # x[...] = v writes into x itself: fill_ or copy_
         return None
@@ -1825,9 +1806,8 @@ def _index_put(input: Tensor, index, value) -> None:
         values = value._data
     else:
         values = value
-    out = (
-        input._data.copy()
-    )  # written in full before anything is committed: nothing is half-applied
+    # Written in full before anything is committed: nothing is half-applied.
+    out = input._data.copy()
     try:
         selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
     except IndexError as error:
@@ -1905,18 +1885,9 @@ def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
         out = data.astype(target._data.dtype, copy=False)
     else:
         out = src
-    if not record:
-        _write_plain(target, out)
-        return target
     if not isinstance(src, Tensor):
         src = None
     return commit_inplace(D.COPY, target, (target, src), out, record)
-
-
-def _write_plain(target: Tensor, out) -> None:
-    from ._dispatch import write
-
-    write(target, out)
 
 
 def fill_(target: Tensor, value) -> Tensor:
@@ -1951,7 +1922,7 @@ def mul_(target: Tensor, other) -> Tensor:
 def div_(target: Tensor, other) -> Tensor:
     if target.dtype.category != dtypes.FLOATING:
         check_result_dtype(target, dtypes.get_default_dtype())
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with _backend.warnings_off():
         return _inplace_binary(D.DIV, target, other)
 
 
@@ -1982,7 +1953,7 @@ def clamp_(target: Tensor, min=None, max=None) -> Tensor:
 
 def _inplace_float_unary(op):
     def function(target: Tensor) -> Tensor:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with _backend.warnings_off():
             return _inplace_unary(op, target, float_only=True)
 
     return function

@@ -655,7 +655,7 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
-    def __repr__(self, *, tensor_contents=None) -> str:
+    def __repr__(self) -> str:
         from ._formatting import format_tensor
 
         device = None if self.device.type == "cpu" else str(self.device)
@@ -678,7 +678,7 @@ class Tensor:
 
         return _ops.to_dtype(self, _ops.parse_type(dtype))
 
-    # The op methods (add, sum, view, ...) are attached by _ops at import time.
+    # The op methods (add, sum, view, ...) and the operators are attached by _methods at import.
 
 
 def _copy_buffer(array):

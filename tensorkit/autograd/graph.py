@@ -208,9 +208,8 @@ class _SavedOutput:
             or (tensor._base is not None and tensor.requires_grad)
         )
         self.node_name = node_name
-        self.grad_fn_ref = (
-            None  # for the result of an in-place op on a view: the view's new grad_fn
-        )
+        # The result of an in-place op on a view: how to rebuild the view's new grad_fn.
+        self.grad_fn_ref = None
 
 
 def _strip_backward(name: str) -> str:
@@ -235,7 +234,7 @@ class FormulaNode(Node):
     __slots__ = ("saved",)
     _freed = False
     saves_tensors = True  # False for formulas that keep only sizes and dims: nothing to unpack
-    vjp = None  # set on each generated subclass: vjp(math, grad, saved) -> tuple of input grads
+    vjp = None  # set on each generated class: vjp(math, grad, saved, needs) -> a grad per input
 
     def __init__(self, next_functions: tuple, saved: dict, input_meta: tuple | None = None) -> None:
         self.next_functions = next_functions
@@ -269,12 +268,10 @@ class FormulaNode(Node):
         value = self.saved.get(key)
         if isinstance(value, SavedTensor):
             return _unpack_for_user(value, self)
-        from ..tensor import Tensor, _scalar_tensor
+        from ..tensor import _scalar_tensor
 
         if isinstance(value, (int, float, bool)) and key in type(self).scalar_tensors:
-            return _scalar_tensor(value)
-        if isinstance(value, Tensor):
-            return value
+            return _scalar_tensor(value)  # a Python number saved by x * 2 reads back as tensor(2)
         return value
 
 
