@@ -1054,6 +1054,7 @@ def outer(input: Tensor, vec2: Tensor):
 
 
 def clone(input: Tensor, *, memory_format=None):
+    """A copy in new memory, recorded as ``CloneBackward0``; a dense input keeps its strides."""
     data = input._data
     if memory_format is contiguous_format:
         strides = _layout.contiguous_strides(data.shape)
@@ -1063,6 +1064,13 @@ def clone(input: Tensor, *, memory_format=None):
 
 
 def contiguous(input: Tensor, memory_format=None):
+    """The tensor itself when already contiguous, else a contiguous copy (``CloneBackward0``).
+
+    >>> import tensorkit
+    >>> x = tensorkit.zeros(2, 3)
+    >>> x.contiguous() is x, x.t().contiguous().stride()
+    (True, (2, 1))
+    """
     if input._data.flags.c_contiguous:
         return input
     return clone(input, memory_format=contiguous_format)
@@ -1258,6 +1266,14 @@ VIEW_INCOMPATIBLE = (
 
 
 def view(input: Tensor, *shape):
+    """The same memory seen with another shape; refused when the strides don't allow it.
+
+    >>> import tensorkit
+    >>> x = tensorkit.arange(6.)
+    >>> v = x.view(2, 3)
+    >>> v.data_ptr() == x.data_ptr(), v._base is x, v.grad_fn
+    (True, True, None)
+    """
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
         if shape[0] is input.dtype:
             return call_view(D.ALIAS, input, input._data)
@@ -1279,6 +1295,13 @@ def _unsafe_view(input: Tensor, shape):
 
 
 def reshape(input: Tensor, *shape):
+    """Like ``view`` when the strides allow it (sharing memory); otherwise a copy.
+
+    >>> import tensorkit
+    >>> x = tensorkit.arange(6.).reshape(2, 3)
+    >>> x.reshape(6)._is_view(), x.t().reshape(6)._is_view()
+    (True, False)
+    """
     shape = _infer_shape(_size_args(shape), input._data.size)
     data = _view_array(input._data, shape)
     if data is not None:
@@ -1310,6 +1333,12 @@ def unflatten(input: Tensor, dim: int, sizes):
 
 
 def transpose(input: Tensor, dim0: int, dim1: int):
+    """A view with two dimensions swapped (their strides swap; no data moves).
+
+    >>> import tensorkit
+    >>> tensorkit.zeros(2, 3).transpose(0, 1).stride()
+    (1, 3)
+    """
     if input.ndim == 0:
         dim0 = input._wrap_dim(dim0)
         dim1 = input._wrap_dim(dim1)
@@ -1377,6 +1406,13 @@ def mT(input: Tensor):
 
 
 def expand(input: Tensor, *sizes):
+    """Size-1 dimensions repeated without copying: the new entries have stride 0.
+
+    >>> import tensorkit
+    >>> e = tensorkit.zeros(3, 1).expand(3, 4)
+    >>> e.stride(), e.data_ptr() == e._base.data_ptr()
+    ((1, 0), True)
+    """
     sizes = _size_args(sizes)
     if len(sizes) < input.ndim:
         raise RuntimeError(
@@ -1434,6 +1470,12 @@ def _unsqueezed_array(data, axis: int):
 
 
 def unsqueeze(input: Tensor, dim: int):
+    """A view with a new size-1 dimension at ``dim``.
+
+    >>> import tensorkit
+    >>> tensorkit.zeros(3).unsqueeze(0).shape
+    tensorkit.Size([1, 3])
+    """
     axis = input._wrap_dim(dim, input.ndim + 1)
     return call_view(D.UNSQUEEZE, input, _unsqueezed_array(input._data, axis), {"dim": axis})
 
@@ -1695,6 +1737,13 @@ def _index_array(item):
 
 
 def getitem(input: Tensor, index):
+    """``x[index]``: ints, slices, ``None`` and ``...`` give views; lists, tensors and masks copy.
+
+    >>> import tensorkit
+    >>> x = tensorkit.arange(6.)
+    >>> x[1:]._is_view(), x[[1, 2]]._is_view()
+    (True, False)
+    """
     items = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_advanced(item) for item in items):
         return _advanced_getitem(input, items)

@@ -319,15 +319,42 @@ class Tensor:
 
     # ------------------------------------------------------------------ memory
     def data_ptr(self) -> int:
+        """The address of the first element: equal for tensors that start at the same place.
+
+        >>> import tensorkit
+        >>> x = tensorkit.arange(4.)
+        >>> x.detach().data_ptr() == x.data_ptr(), x[1:].data_ptr() - x.data_ptr()
+        (True, 4)
+        """
         return _backend.data_address(self._data)
 
     def untyped_storage(self) -> UntypedStorage:
+        """The buffer this tensor is a window on, shared by all its views.
+
+        >>> import tensorkit
+        >>> x = tensorkit.arange(4.)
+        >>> x[2:].untyped_storage() is x.untyped_storage(), x.untyped_storage().nbytes()
+        (True, 16)
+        """
         return self._storage
 
     def storage_offset(self) -> int:
+        """How many elements into its storage this tensor starts.
+
+        >>> import tensorkit
+        >>> tensorkit.arange(12.).reshape(3, 4)[1:, 2].storage_offset()
+        6
+        """
         return (self.data_ptr() - self._storage.data_ptr()) // self._data.itemsize
 
     def stride(self, dim: int | None = None):
+        """How many elements to step in storage to move one place along each dimension.
+
+        >>> import tensorkit
+        >>> x = tensorkit.zeros(2, 3)
+        >>> x.stride(), x.t().stride(), x.expand(4, 2, 3).stride()
+        ((3, 1), (1, 3), (0, 3, 1))
+        """
         itemsize = self._data.itemsize
         strides = tuple(step // itemsize for step in self._data.strides)
         if dim is None:
@@ -335,6 +362,13 @@ class Tensor:
         return strides[self._wrap_dim(dim)]
 
     def is_contiguous(self, memory_format=None) -> bool:
+        """Whether the elements lie in storage in row-major order without gaps.
+
+        >>> import tensorkit
+        >>> x = tensorkit.zeros(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous(), x.t().contiguous().is_contiguous()
+        (True, False, True)
+        """
         return bool(self._data.flags.c_contiguous)
 
     def _is_view(self) -> bool:
@@ -342,6 +376,16 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        """How many in-place writes the shared data has had (shared with views and ``detach()``).
+
+        >>> import tensorkit
+        >>> x = tensorkit.zeros(3)
+        >>> v = x[1:]
+        >>> v.add_(1)
+        tensor([1., 1.])
+        >>> x._version, v._version, x.detach()._version, x.clone()._version
+        (1, 1, 1, 0)
+        """
         if self._is_inference:
             raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter.value
@@ -363,6 +407,14 @@ class Tensor:
     # ------------------------------------------------------------------ autograd state
     @property
     def grad_fn(self):
+        """The backward node that produced this tensor (None for a leaf).
+
+        >>> import tensorkit
+        >>> x = tensorkit.ones(2, requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn, y.grad_fn.next_functions[0][0].name()
+        (<SumBackward0 object at 0x...>, 'MulBackward0')
+        """
         if self._base is not None and self._view_version != self._version_counter.value:
             self._refresh_view_grad_fn()
         return self._grad_fn
@@ -427,6 +479,13 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
+        """Whether no recorded op produced this tensor (only leaves get ``.grad`` filled).
+
+        >>> import tensorkit
+        >>> x = tensorkit.ones(2, requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf, x[0].is_leaf, x.detach().is_leaf
+        (True, False, False, True)
+        """
         return self.grad_fn is None
 
     @property
@@ -466,6 +525,16 @@ class Tensor:
         return self._retains_grad
 
     def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward.
+
+        >>> import tensorkit
+        >>> x = tensorkit.ones(2, requires_grad=True)
+        >>> y = x * 3
+        >>> y.retain_grad()
+        >>> (y * y).sum().backward()
+        >>> y.grad
+        tensor([6., 6.])
+        """
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.is_leaf or self._retains_grad:
@@ -509,7 +578,18 @@ class Tensor:
 
     # ------------------------------------------------------------------ copies
     def detach(self) -> Tensor:
-        """A new tensor on the same memory and version counter, outside the graph."""
+        """A new tensor on the same memory and version counter, outside the graph.
+
+        Writes through it change the original, and autograd notices them:
+
+        >>> import tensorkit
+        >>> x = tensorkit.ones(3, requires_grad=True)
+        >>> d = x.detach()
+        >>> d.zero_()
+        tensor([0., 0., 0.])
+        >>> x, x._version
+        (tensor([0., 0., 0.], requires_grad=True), 1)
+        """
         out = Tensor._make(self._data, self._storage, self._version_counter)
         if self._is_inference:
             out._is_inference = True
@@ -543,6 +623,14 @@ class Tensor:
         self._storage = value._storage
 
     def clone(self, *, memory_format=None) -> Tensor:
+        """A copy in new memory that stays in the graph (``CloneBackward0``), with the same strides.
+
+        >>> import tensorkit
+        >>> x = tensorkit.ones(2, requires_grad=True)
+        >>> y = x.clone()
+        >>> y, y.data_ptr() == x.data_ptr()
+        (tensor([1., 1.], grad_fn=<CloneBackward0>), False)
+        """
         from . import _ops
 
         return _ops.clone(self, memory_format=memory_format)
@@ -584,7 +672,16 @@ class Tensor:
 
     # ------------------------------------------------------------------ NumPy bridge and Python values
     def numpy(self, *, force: bool = False):
-        """The tensor's values as a NumPy array that shares memory with it (on the CPU)."""
+        """The tensor's values as a NumPy array that shares memory with it (on the CPU).
+
+        NumPy-side writes show in the tensor but do not bump its version:
+
+        >>> import tensorkit
+        >>> x = tensorkit.zeros(2)
+        >>> x.numpy()[0] = 5
+        >>> x, x._version
+        (tensor([5., 0.]), 0)
+        """
         if self.requires_grad and not force:
             raise RuntimeError(NUMPY_REQUIRES_GRAD)
         if self.device.type != "cpu":
