@@ -108,7 +108,8 @@ def measure(
 
     Each callable is warmed up ``warmup`` times, then the number of calls per sample is chosen so
     that one sample lasts about ``min_time``. The samples are interleaved (round r times every
-    callable once) so that a slow patch of a shared machine hits all implementations alike. The
+    callable once, in a rotating order) so that a slow patch of a shared machine, or another
+    library's threads still spinning after its turn, hits all implementations alike. The
     garbage collector stays enabled (a cost users pay); with ``collect`` it also runs before each
     round, so that one implementation's garbage is not collected on another's time.
     """
@@ -119,12 +120,16 @@ def measure(
             t_one = _time_calls(fn, 1)
         numbers[name] = max(1, min(max_number, int(min_time / max(t_one, 1e-9))))
     samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
     gc.collect()
-    for _ in range(repeat):
+    for round_number in range(repeat):
         if collect:
             gc.collect()
-        for name, fn in fns.items():
-            samples[name].append(_time_calls(fn, numbers[name]))
+        # Rotate who goes first: PyTorch's BLAS threads keep spinning for a while after its
+        # work, and whoever always ran right after it would pay for that on every sample.
+        start = round_number % len(names)
+        for name in names[start:] + names[:start]:
+            samples[name].append(_time_calls(fns[name], numbers[name]))
     return {
         name: Timing(min(s), statistics.median(s), repeat, numbers[name], s)
         for name, s in samples.items()

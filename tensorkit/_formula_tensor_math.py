@@ -66,6 +66,10 @@ def where(condition, a, b):
     return _ops.where(condition, a, b)
 
 
+def mul(g, other):
+    return g * other
+
+
 def tanh_grad(g, result):
     return g * (1 - result * result)
 

@@ -185,11 +185,17 @@ def _inplace_binary(op, target: Tensor, other, params=None):
     if isinstance(other, Tensor):
         _check_same_device(target, other)
     record = check_inplace(target, (target, other))
-    dtype = result_dtype(target, other)
-    check_result_dtype(target, dtype)
-    if isinstance(other, Tensor):
-        check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
-    x, y = _arrays((target, other), dtype)
+    if type(other) is Tensor and other._data.dtype == target._data.dtype:
+        # The common case (p -= lr * p.grad): same dtype, so no promotion and nothing to cast.
+        x, y = target._data, other._data
+        if y.shape != x.shape:
+            check_result_shape(target, _broadcast_shape(x.shape, y.shape))
+    else:
+        dtype = result_dtype(target, other)
+        check_result_dtype(target, dtype)
+        if isinstance(other, Tensor):
+            check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
+        x, y = _arrays((target, other), dtype)
     xp = _backend.array_namespace(x)
     if (
         not record

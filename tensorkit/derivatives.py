@@ -15,6 +15,8 @@ Broadcasting needs no care here: the engine sums each gradient back to its input
 
 from __future__ import annotations
 
+import math as _math
+
 from . import _backend
 from .autograd.graph import node_class
 
@@ -92,8 +94,8 @@ MUL = Op(
     "MulBackward0",
     lambda xp, a, b: a * b,
     lambda m, g, s, needs: (
-        g * s["other"] if needs[0] else None,
-        g * s["self"] if needs[1] else None,
+        m.mul(g, s["other"]) if needs[0] else None,
+        m.mul(g, s["self"]) if needs[1] else None,
     ),
     save={"self": ("self", "other"), "other": ("other", "self")},
     scalars=("other", "self"),
@@ -982,10 +984,11 @@ class ArrayMath:
         return self.xp.sign(x)
 
     def where(self, condition, a, b):
-        if type(b) is int and b == 0 and hasattr(a, "dtype") and self.xp.isfinite(a).all():
+        if type(b) is int and b == 0 and hasattr(a, "dtype") and _math.isfinite(a.sum()):
             # "a where condition, else 0": a multiply by the mask is an order of magnitude faster
-            # than where() on an unpredictable mask, and equal when a has no inf or nan.
-            out = a * condition.astype(a.dtype)
+            # than where() on an unpredictable mask, and equal when a has no inf or nan (a finite
+            # sum says so without a temporary; an overflowing one only takes the slow path).
+            out = self.xp.multiply(a, condition)
             out += 0  # a masked negative value is -0.0; PyTorch's where() gives 0.0 (it prints)
             return out
         out = self.xp.where(condition, a, b)
@@ -994,6 +997,18 @@ class ArrayMath:
 
     def zeros_like(self, g):
         return self.xp.zeros_like(g)
+
+    def mul(self, g, other):
+        """``g * other``; a broadcast gradient times a number stays broadcast.
+
+        ``x.sum().backward()`` starts from one value broadcast over x's shape (stride 0). Scaling
+        that by a Python number (``x * 2``) need not write out a full array: the next formula
+        reads the broadcast as cheaply, and on big tensors that saves a whole pass over memory.
+        """
+        if type(other) in (int, float) and g.ndim and not any(g.strides):
+            value = g[(0,) * g.ndim] * other
+            return self.xp.broadcast_to(self.xp.asarray(value, dtype=g.dtype), g.shape)
+        return g * other
 
     def floor_divide(self, a, b):
         return self.xp.floor_divide(a, b)
