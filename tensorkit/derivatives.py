@@ -957,6 +957,9 @@ def _without(shape, dim):
 
 
 # ---------------------------------------------------------------------------- formula math
+_LAZY_BROADCAST_MIN = 1 << 16  # elements: below this a plain multiply is cheaper
+
+
 class ArrayMath:
     """The math the formulas use, on raw NumPy/CuPy arrays (ordinary backward)."""
 
@@ -999,13 +1002,14 @@ class ArrayMath:
         return self.xp.zeros_like(g)
 
     def mul(self, g, other):
-        """``g * other``; a broadcast gradient times a number stays broadcast.
+        """``g * other``; a big broadcast gradient times a number stays broadcast.
 
         ``x.sum().backward()`` starts from one value broadcast over x's shape (stride 0). Scaling
         that by a Python number (``x * 2``) need not write out a full array: the next formula
         reads the broadcast as cheaply, and on big tensors that saves a whole pass over memory.
+        On small ones making the broadcast view costs more than the multiply, so they don't.
         """
-        if type(other) in (int, float) and g.ndim and not any(g.strides):
+        if g.size >= _LAZY_BROADCAST_MIN and type(other) in (int, float) and not any(g.strides):
             value = g[(0,) * g.ndim] * other
             return self.xp.broadcast_to(self.xp.asarray(value, dtype=g.dtype), g.shape)
         return g * other

@@ -211,3 +211,17 @@ def test_a_gradient_of_the_wrong_shape_from_a_custom_backward_is_refused():
         "expected shape compatible with [2]"
     )
     assert x.grad is None
+
+
+def test_a_big_broadcast_gradient_scaled_by_a_number_gives_the_right_writable_grad():
+    # Past the size where the scaled gradient is kept broadcast (a memory-saving path).
+    values = np.linspace(-1.0, 1.0, 300 * 300, dtype=np.float32).reshape(300, 300)
+    x = tensorkit.tensor(values, requires_grad=True)
+    ((x * 2).tanh() * 3).sum().backward()
+    expected = 3 * 2 * (1 - np.tanh(2 * values) ** 2)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-5, atol=1e-6)
+    w = tensorkit.ones(300, 300, requires_grad=True)
+    (w * 2).sum().backward()  # the gradient reaching the leaf is itself a broadcast
+    w.grad.add_(1)  # .grad owns ordinary, writable memory
+    assert w.grad.numpy().min() == w.grad.numpy().max() == 3.0
+    assert w.grad.stride() == (300, 1)
