@@ -193,7 +193,7 @@ def call(op, inputs: tuple, out, params: dict | None = None):
                     result._grad_fn = node
                     result._output_nr = number
         return results
-    result = wrap(out)
+    result = Tensor._make(out) if type(out) is _ndarray else wrap(out)
     if recording is not None:
         node = make_node(op, inputs, params, *recording)
         result._grad_fn = node

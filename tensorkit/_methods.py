@@ -10,6 +10,7 @@ import numbers
 
 from . import _creation, _ops
 from . import _dtype as dtypes
+from . import derivatives as _derivatives
 from ._backend import Device
 from ._backend import numpy as _np
 from .tensor import Tensor
@@ -279,12 +280,23 @@ def _binary_operator(function):
     return operator
 
 
-Tensor.__add__ = _binary_operator(_ops.add)
-Tensor.__radd__ = _binary_operator(lambda self, other: _ops.add(self, other))
+def _table_operator(op, params=None):
+    """``+``/``*``: straight to the table entry (the hottest path in the library)."""
+
+    def operator(self, other):
+        if type(other) not in _FAST_OPERANDS and not isinstance(other, _OPERAND_TYPES):
+            return NotImplemented
+        return _ops._binary(op, self, other, params)
+
+    return operator
+
+
+Tensor.__add__ = _table_operator(_derivatives.ADD, _ops._ALPHA_ONE)
+Tensor.__radd__ = _table_operator(_derivatives.ADD, _ops._ALPHA_ONE)
 Tensor.__sub__ = _binary_operator(_ops.sub)
 Tensor.__rsub__ = _binary_operator(lambda self, other: _ops.rsub(self, other))
-Tensor.__mul__ = _binary_operator(_ops.mul)
-Tensor.__rmul__ = _binary_operator(lambda self, other: _ops.mul(self, other))
+Tensor.__mul__ = _table_operator(_derivatives.MUL)
+Tensor.__rmul__ = _table_operator(_derivatives.MUL)
 Tensor.__truediv__ = _binary_operator(_ops.div)
 Tensor.__rtruediv__ = _binary_operator(lambda self, other: _ops.rdiv(self, other))
 Tensor.__floordiv__ = _binary_operator(_ops.floor_divide)

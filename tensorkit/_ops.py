@@ -156,11 +156,23 @@ _INT64 = np.dtype(np.int64)
 
 
 def _binary(op, a, b, params=None):
-    arrays = _fast_operands(a, b)
-    if arrays is None:
-        a, b, x, y, _ = _binary_prepare(a, b)
+    # The common cases inline (this runs for every binary op): two tensors of one dtype, or a
+    # tensor and a Python float; everything else goes through full promotion.
+    if (
+        type(a) is Tensor
+        and type(b) is Tensor
+        and a._data.dtype == b._data.dtype
+        and (type(a._data) is type(b._data))
+    ):
+        x, y = a._data, b._data
+    elif type(a) is Tensor and type(b) is float and a._data.dtype.kind == "f":
+        x, y = a._data, b
     else:
-        x, y = arrays
+        arrays = _fast_operands(a, b)
+        if arrays is None:
+            a, b, x, y, _ = _binary_prepare(a, b)
+        else:
+            x, y = arrays
     xp = np if type(x) is _ndarray or type(y) is _ndarray else _backend.array_namespace(x)
     try:
         out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)

@@ -91,6 +91,7 @@ def run_backward(
             heapq.heappush(ready, (-fn._sequence_nr, fn))  # sequence numbers are unique: no ties
 
     math = derivatives.TENSOR_MATH if create_graph else derivatives.array_math(roots[0][2])
+    check_nan = grad_mode._state.anomaly and grad_mode._state.anomaly_check_nan
     with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
         while ready:
             node = heapq.heappop(ready)[1]
@@ -135,8 +136,16 @@ def run_backward(
             else:
                 needs = tuple([fn is not None and fn in needed for fn, _ in next_functions])
             try:
-                input_grads = _apply(node, grads, needs, math, create_graph)
-                if grad_mode._state.anomaly and grad_mode._state.anomaly_check_nan:
+                if (
+                    node.saves_tensors
+                    or node.vjp is None
+                    or node.output_count != 1
+                    or grads[0] is None
+                ):
+                    input_grads = _apply(node, grads, needs, math, create_graph)
+                else:  # the common case inline: a table formula with nothing saved to unpack
+                    input_grads = node.vjp(math, grads[0], node.saved, needs)
+                if check_nan:
                     _refuse_nan(node, input_grads, create_graph)
             except Exception:
                 if grad_mode.is_anomaly_enabled():
@@ -144,7 +153,7 @@ def run_backward(
                 raise
             if node._post_hooks:
                 input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
-            if not retain_graph:
+            if not retain_graph and node.saves_tensors:
                 node._release()
 
             meta = node._input_meta

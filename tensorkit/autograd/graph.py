@@ -69,6 +69,8 @@ class Node:
 
     __slots__ = ("__dict__", "__weakref__", "_input_meta", "_sequence_nr", "next_functions")
     output_count = 1  # how many outputs the forward op had (split and unbind set their own)
+    saves_tensors = True  # whether backward must unpack saved values and free them after
+    vjp = None  # a table formula (FormulaNode); other nodes implement apply_grads
     # Hooks are rare: they default at class level and are set on the instance only when used.
     _pre_hooks = None
     _post_hooks = None
