@@ -245,14 +245,31 @@ def _inplace_constant(op, target: Tensor, value):
 _ALPHA_ONE = {"alpha": 1}
 
 
+def _check_alpha(input, other, alpha) -> None:
+    if (
+        isinstance(alpha, float)
+        and builtins.all(
+            isinstance(v, Tensor) and not v.dtype.is_floating_point
+            for v in (input, other)
+            if isinstance(v, Tensor)
+        )
+        and builtins.any(isinstance(v, Tensor) for v in (input, other))
+    ):
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+
+
 def add(input, other, *, alpha=1, out=None):
+    if alpha != 1:
+        _check_alpha(input, other, alpha)
     if out is not None:
         return _into(out, add(input, other, alpha=alpha), "add")
     return _binary(D.ADD, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
 
 
 def sub(input, other, *, alpha=1, out=None):
-    bools = [isinstance(v, Tensor) and v.dtype is dtypes.bool_ for v in (input, other)]
+    bools = [_is_bool(v) for v in (input, other)]
     if builtins.all(bools):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
@@ -268,10 +285,16 @@ def sub(input, other, *, alpha=1, out=None):
     return _binary(D.SUB, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
 
 
+def _is_bool(value) -> bool:
+    return isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, Tensor) and value.dtype is dtypes.bool_
+    )
+
+
 def rsub(input: Tensor, other, *, alpha=1):
     """``other - alpha * input``; a scalar ``other`` gives PyTorch's ``RsubBackward1``."""
-    if isinstance(other, Tensor):
-        return sub(other, input, alpha=alpha)
+    if isinstance(other, Tensor) or _is_bool(input) or _is_bool(other):
+        return sub(other, input, alpha=alpha)  # sub refuses bools with PyTorch's messages
     other = _as_operand(other)
     dtype = result_dtype(input, other)
     (x,) = _arrays((input,), dtype)
@@ -322,7 +345,7 @@ def _div_rounded(input, other, rounding_mode):
             f"'{rounding_mode}'"
         )
     a, b, x, y, dtype = _binary_prepare(input, other)
-    _refuse_integer_division_by_zero(dtype, y)
+    _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     if dtype.is_floating_point:
         quotient = _backend.quiet(xp.true_divide, x, y)
@@ -342,16 +365,25 @@ def rdiv(input: Tensor, other):
     return mul(reciprocal(input), other)
 
 
+def _check_broadcast(x, y) -> None:
+    """Refuse shapes that don't broadcast with PyTorch's message (NumPy's would be a ValueError)."""
+    x_shape, y_shape = getattr(x, "shape", ()), getattr(y, "shape", ())
+    if x_shape != y_shape:
+        _broadcast_shape(x_shape, y_shape)
+
+
 def floor_divide(input, other):
     a, b, x, y, dtype = _binary_prepare(input, other)
-    _refuse_integer_division_by_zero(dtype, y)
+    _check_broadcast(x, y)
+    _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     return call(D.FLOOR_DIVIDE, (a, b), _backend.quiet(D.FLOOR_DIVIDE.forward, xp, x, y))
 
 
 def remainder(input, other):
     a, b, x, y, dtype = _binary_prepare(input, other)
-    _refuse_integer_division_by_zero(dtype, y)
+    _check_broadcast(x, y)
+    _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     if isinstance(b, Tensor):
         return call(D.REMAINDER, (a, b), _backend.quiet(D.REMAINDER.forward, xp, x, y))
@@ -359,10 +391,10 @@ def remainder(input, other):
     return call(D.REMAINDER_SCALAR, (a,), out, {"other": b})
 
 
-def _refuse_integer_division_by_zero(dtype: dtypes.dtype, divisor) -> None:
-    if dtype.category != dtypes.FLOATING and not bool(
-        _backend.array_namespace(divisor).all(divisor)
-    ):
+def _refuse_integer_division_by_zero(dtype: dtypes.dtype, divisor, dividend=None) -> None:
+    if dtype.category == dtypes.FLOATING or getattr(dividend, "size", 1) == 0:
+        return  # floats give inf/nan; an empty tensor divides nothing
+    if not bool(_backend.array_namespace(divisor).all(divisor)):
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -388,9 +420,9 @@ def pow(input, exponent):
         exponent = _as_operand(exponent)
         dtype = result_dtype(base, exponent)
         (y,) = _arrays((exponent,), dtype)
-        return call(
-            D.POW_SCALAR_BASE, (exponent,), D.POW_SCALAR_BASE.forward(None, y, base), {"self": base}
-        )
+        xp = _backend.array_namespace(y)
+        out = _backend.quiet(D.POW_SCALAR_BASE.forward, xp, y, base)
+        return call(D.POW_SCALAR_BASE, (exponent,), out, {"self": base})
     if isinstance(exponent, (Tensor, _ndarray)):
         return _binary(D.POW_TENSOR, input, exponent)
     exponent = _as_operand(exponent)
@@ -498,6 +530,7 @@ def where(condition: Tensor, input=None, other=None):
 def _compare(ufunc_name: str):
     def compare(input, other):
         _, _, x, y, _ = _binary_prepare(input, other)
+        _check_broadcast(x, y)
         xp = _backend.array_namespace(x if not isinstance(x, (int, float, bool)) else y)
         return wrap(getattr(xp, ufunc_name)(x, y))
 

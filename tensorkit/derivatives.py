@@ -135,7 +135,7 @@ POW = Op(
 # d(x^y) = y x^(y-1) dx + x^y log(x) dy     (0 where y == 0, and for dy where x == 0 <= y, as PyTorch)
 POW_TENSOR = Op(
     "PowBackward1",
-    lambda xp, a, b: a**b,
+    lambda xp, a, b: _power(xp, a, b),
     lambda m, g, s, needs: (
         m.where(
             s["exponent"] == 0,
@@ -159,7 +159,7 @@ POW_TENSOR = Op(
 # d(c^y) = c^y log(c) dy     (c a Python number)
 POW_SCALAR_BASE = Op(
     "PowBackward2",
-    lambda xp, exponent, base: base**exponent,
+    lambda xp, exponent, base: _power(xp, base, exponent),
     lambda m, g, s, needs: (_pow_scalar_base_grad(m, g, s),),
     save={"exponent": ("exponent", ALWAYS)},
     inputs=("exponent",),
@@ -335,6 +335,19 @@ def _inside(x, low, high):
     if high is None:
         return x >= low
     return (x >= low) & (x <= high)
+
+
+def _power(xp, base, exponent):
+    """``base ** exponent``; integers to negative powers give C's integer results as in PyTorch
+    (1 for base 1, +-1 for base -1, else 0), where NumPy refuses them."""
+    integers = getattr(exponent, "dtype", None) is not None and exponent.dtype.kind in "iu"
+    if not integers or not bool((exponent < 0).any()):
+        return base**exponent
+    negative = exponent < 0
+    plain = base ** xp.where(negative, 0, exponent)
+    odd = exponent % 2 != 0
+    special = xp.where(base == 1, 1, xp.where(base == -1, xp.where(odd, -1, 1), 0))
+    return xp.where(negative, special, plain).astype(plain.dtype)
 
 
 def _log_scalar(value: float) -> float:
