@@ -222,3 +222,35 @@ with torch.autograd.detect_anomaly():
 with torch.autograd.detect_anomaly(check_nan=False):
     loss.backward()
     print(q.grad)
+
+# %% case: subtraction_with_python_bools_refused
+import torch
+for f in (lambda: torch.tensor([1.0]) - True, lambda: 2 - torch.tensor([True]), lambda: torch.tensor([True]) - True):
+    try:
+        f()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+
+# %% case: integer_tensors_to_negative_tensor_powers
+import torch
+print(torch.tensor([2]) ** torch.tensor([-1, 0, 2]))
+print(torch.tensor([-1, 1, -2]) ** torch.tensor([-1, -1, -1]))
+print(2 ** torch.tensor([-1, 2]), 2.0 ** torch.tensor([-1., 2.]))
+
+# %% case: shapes_that_do_not_broadcast_in_division_and_comparison
+import torch
+for f in (lambda: torch.ones(3) // torch.ones(2, 2), lambda: torch.ones(3) < torch.ones(2, 2),
+          lambda: torch.ones(3) % torch.ones(2, 2)):
+    try:
+        f()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+
+# %% case: float_alpha_with_integer_tensors
+import torch
+try:
+    torch.add(torch.tensor([1]), torch.tensor([1]), alpha=0.5)
+except RuntimeError as e:
+    print(type(e).__name__, e)
+print(torch.add(torch.ones(2), torch.ones(2), alpha=0.5))
+print(torch.zeros(0, dtype=torch.int64) // 0)
