@@ -21,6 +21,7 @@ from . import _backend
 from .autograd.graph import node_class
 
 ALWAYS = None  # "save this whatever inputs need grad"
+_SAVED_ARRAY_PARAMS = frozenset(("indices", "condition"))
 
 
 class Op:
@@ -57,7 +58,11 @@ class Op:
         self.saves_result = result
         names = tuple(self.save) + (("result",) if result else ()) + tuple(params)
         self.node_class = node_class(node, vjp, saved_names=names, scalar_tensors=scalars)
-        self.node_class.saves_tensors = bool(self.save_items) or result
+        # Index arrays and masks passed as params are tensors PyTorch saves (and frees after
+        # backward, so a second backward through them is refused): count them as saved too.
+        arrays = tuple(name for name in params if name in _SAVED_ARRAY_PARAMS)
+        self.node_class.freed_params = frozenset(arrays)
+        self.node_class.saves_tensors = bool(self.save_items) or result or bool(arrays)
 
 
 def _both(saved_self, saved_other):

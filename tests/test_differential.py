@@ -1177,15 +1177,6 @@ def step_view(draw: Draw, pool, result: str):
         # KNOWN: splitting a dim of size 0 gives no pieces; PyTorch gives one empty piece for
         # split (torch.zeros(0).split(2)) and n for chunk (torch.zeros(0).chunk(3)).
         return None
-    if name in ("unbind", "split", "chunk") and x.requires_grad and valid and size <= 1:
-        # KNOWN: backward through split/chunk/unbind when there is one piece fails:
-        # a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True);
-        # a.split(3, dim=0)[0].sum().backward() raises "Function SplitBackward0 returned an
-        # invalid gradient at index 0 - got [2] but expected shape compatible with [2, 2]"
-        # (on a 1-d tensor: ValueError "zero-dimensional arrays cannot be concatenated");
-        # a.unbind(0) of a (1, 2) tensor: "Function UnbindBackward0 returned an invalid
-        # gradient ...". The same split of a tensor with more than one piece works.
-        return None
     if name == "select" and valid and size == 0:
         # KNOWN: torch.zeros(0).select(0, 0) says "index 0 is out of bounds for dimension 0
         # with size 0"; PyTorch: "select(): index 0 out of range for tensor of size [0] at
@@ -1201,13 +1192,9 @@ def step_view(draw: Draw, pool, result: str):
                 return None
             return f"{result} = {x_expr}.split({sizes}, dim={dim})"
         pieces = draw.integer(1, 3)
-        if x.requires_grad and pieces >= size:
-            return None  # KNOWN: one piece, see above
         return f"{result} = {x_expr}.split({pieces}, dim={dim})"
     if name == "chunk":
         pieces = draw.integer(1, 4)
-        if x.requires_grad and (pieces == 1 or size == 1):
-            return None  # KNOWN: one piece, see above
         return f"{result} = torch.chunk({x_expr}, {pieces}, dim={dim})"
     if name == "unbind":
         return f"{result} = {x_expr}.unbind({dim})"
@@ -1624,14 +1611,6 @@ def step_inplace(draw: Draw, pool, env):
         target_tensor = destination(target, x, env)
         if not inplace_ok(method, target_tensor, operand, operand_tensor):
             return None
-        if (
-            method in ("mul_", "div_")
-            and operand_tensor is not None
-            and operand_tensor.requires_grad
-            and target_tensor._is_view()
-            and not target_tensor.requires_grad
-        ):
-            return None  # KNOWN: in-place mul_ of a view by a tensor requiring grad, below
         return f"{target} {operator} {operand}"
     if choice == "metadata":
         if x_expr.endswith("]"):
@@ -1704,18 +1683,6 @@ def step_inplace(draw: Draw, pool, env):
         # match the broadcast shape [2, 2]".
         return None
     statement = template.format(x=x_expr, y=y_expr, s=s)
-    if (
-        method in ("mul_", "div_")
-        and operand_tensor is not None
-        and operand_tensor.requires_grad
-        and target._is_view()
-        and not target.requires_grad
-    ):
-        # KNOWN: multiplying a view of a tensor that does not require grad in place by one
-        # that does breaks backward: w = torch.tensor([2.0], requires_grad=True);
-        # b = torch.ones(2); b[0:1].mul_(w); b.sum().backward() raises TypeError
-        # ("unsupported operand type(s) for *: 'float' and 'NoneType"); PyTorch: w.grad 1.
-        return None
     if draw.chance(20) and "[" in x_expr.split(".")[0] and pool_member(x_expr, pool):
         # KNOWN: an in-place change under no_grad to an output of split/chunk/unbind: PyTorch
         # then raises on reading its grad_fn or is_leaf ("Output 0 of Split is a view and its

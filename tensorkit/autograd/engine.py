@@ -140,6 +140,7 @@ def run_backward(
                     node.saves_tensors
                     or node.vjp is None
                     or node.output_count != 1
+                    or node.multi_output
                     or grads[0] is None
                 ):
                     input_grads = _apply(node, grads, needs, math, create_graph)
@@ -299,7 +300,7 @@ def _apply(node, grads, needs, math, create_graph: bool):
                         )
                 unpacked[key] = value
             saved = unpacked
-        grad = grads[0] if node.output_count == 1 else grads
+        grad = grads[0] if node.output_count == 1 and not node.multi_output else grads
         if grad is None:
             return (None,) * len(node.next_functions)
         return node.vjp(math, grad, saved, needs)
@@ -649,7 +650,7 @@ class CopySlices(Node):
         storage = xp.zeros(size, dtype=array.dtype)
         storage[base_positions.reshape(-1)] = array.reshape(-1)
         window = storage[view_positions]
-        fn_needs = (True,) + tuple(needs[1:])
+        fn_needs = tuple(needs)  # the window's own gradient only matters if the base wants one
         fn_grads = _apply(self.fn, [window], fn_needs, derivatives.array_math(window), False)
         own = fn_grads[0]
         if own is None:
@@ -675,9 +676,7 @@ class CopySlices(Node):
         size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
         storage = tm.index_grad(_ops.reshape(grad, (-1,)), (base_positions.reshape(-1),), (size,))
         window = _ops._advanced_getitem(storage, (view_positions,))
-        fn_grads = _apply(
-            self.fn, [window], (True,) + tuple(needs[1:]), derivatives.TENSOR_MATH, True
-        )
+        fn_grads = _apply(self.fn, [window], tuple(needs), derivatives.TENSOR_MATH, True)
         outside = np.ones(size, dtype=grad._data.dtype)
         outside[view_positions.reshape(-1)] = 0
         storage = storage * _wrap(outside)

@@ -69,6 +69,7 @@ class Node:
 
     __slots__ = ("__dict__", "__weakref__", "_input_meta", "_sequence_nr", "next_functions")
     output_count = 1  # how many outputs the forward op had (split and unbind set their own)
+    multi_output = False  # a tuple of gradients even with one output (split into one piece)
     saves_tensors = True  # whether backward must unpack saved values and free them after
     vjp = None  # a table formula (FormulaNode); other nodes implement apply_grads
     # Hooks are rare: they default at class level and are set on the instance only when used.
@@ -236,6 +237,7 @@ class FormulaNode(Node):
     __slots__ = ("saved",)
     _freed = False
     saves_tensors = True  # False for formulas that keep only sizes and dims: nothing to unpack
+    freed_params = frozenset()  # params that are saved tensors in PyTorch (indices, masks)
     vjp = None  # set on each generated class: vjp(math, grad, saved, needs) -> a grad per input
 
     def __init__(self, next_functions: tuple, saved: dict, input_meta: tuple | None = None) -> None:
@@ -245,13 +247,14 @@ class FormulaNode(Node):
         self.saved = saved
 
     def _release(self) -> None:
-        # Only saved tensors are freed (a Python scalar counts: PyTorch wraps it in a tensor);
-        # a node that saved only sizes and dims can run backward again, as in PyTorch.
+        # Only saved tensors are freed (a Python scalar counts: PyTorch wraps it in a tensor, and
+        # so do index arrays and masks); a node that saved only sizes and dims can run backward
+        # again, as in PyTorch.
         if not self.saves_tensors:
             return
-        scalars = type(self).scalar_tensors
+        counted = type(self).scalar_tensors | type(self).freed_params
         for key, value in self.saved.items():
-            if isinstance(value, SavedTensor) or (key in scalars and value is not None):
+            if isinstance(value, SavedTensor) or (key in counted and value is not None):
                 self._freed = True
                 self.saved = _FREED_DICT
                 return
