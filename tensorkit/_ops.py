@@ -1850,7 +1850,22 @@ def _advanced_getitem(input: Tensor, items):
     data = xp.ascontiguousarray(data)  # PyTorch lays an indexing result out contiguously
     if np.shares_memory(data, input._data):
         data = data.copy()
-    return call(D.INDEX, (input,), data, {"indices": index, "self_sym_sizes": input._data.shape})
+    params = {"indices": index, "self_sym_sizes": input._data.shape, **_index_guards(items)}
+    return call(D.INDEX, (input,), data, params)
+
+
+def _index_guards(items) -> dict:
+    """The index tensors, saved with their versions: the gradient depends on where they point,
+    so changing one in place before backward gets PyTorch's error, not a wrong gradient."""
+    from .autograd.graph import SavedTensor
+
+    if not grad_mode.is_grad_enabled():
+        return {}
+    return {
+        f"index_tensor_{n}": SavedTensor(item)
+        for n, item in enumerate(items)
+        if isinstance(item, Tensor)
+    }
 
 
 def _index_message(input: Tensor, index, error) -> str:
@@ -1870,7 +1885,7 @@ def _index_message(input: Tensor, index, error) -> str:
 def setitem(input: Tensor, index, value) -> None:
     items = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_advanced(item) for item in items):
-        return _index_put(input, _numpy_index(items), value)
+        return _index_put(input, _numpy_index(items), value, items)
     if index == () or (len(items) == 1 and items[0] is Ellipsis):
         _assign_whole(input, value)  # x[...] = v writes into x itself: fill_ or copy_
         return None
@@ -1894,7 +1909,7 @@ def _assign_whole(input: Tensor, value) -> None:
     )
 
 
-def _index_put(input: Tensor, index, value) -> None:
+def _index_put(input: Tensor, index, value, items=()) -> None:
     value = _as_operand(value)
     record = check_inplace(input, (input, value))
     if isinstance(value, Tensor):
@@ -1924,7 +1939,8 @@ def _index_put(input: Tensor, index, value) -> None:
     if value is not None and not isinstance(value, Tensor):
         value = None
     inputs = (input, value)
-    commit_inplace(D.INDEX_PUT, input, inputs, out, record, {"indices": index, "accumulate": False})
+    params = {"indices": index, "accumulate": False, **(_index_guards(items) if record else {})}
+    commit_inplace(D.INDEX_PUT, input, inputs, out, record, params)
 
 
 # ---------------------------------------------------------------------------- in-place forms

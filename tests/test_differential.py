@@ -1747,19 +1747,6 @@ def inplace_ok(method: str, x, operand, operand_tensor) -> bool:
     return True
 
 
-# KNOWN: these nodes save only index tensors (or none), and a second backward through them does
-# not raise "Trying to backward through the graph a second time ..." as PyTorch does:
-# x = torch.tensor([2.0], requires_grad=True); y = x[torch.tensor([0])];
-# y.sum().backward(); y.sum().backward()  # PyTorch raises, tensorkit accumulates again
-NOT_FREED = {
-    "IndexBackward0",
-    "IndexPutBackward0",
-    "MaxBackward0",
-    "MinBackward0",
-    "WhereBackward0",
-}
-
-
 # KNOWN: gradients where an input is NaN differ: for a = torch.tensor([nan, 1.0],
 # requires_grad=True), torch.maximum(a, a), a.relu(), a.max() give a.grad[0] == 0 where PyTorch
 # gives 2, 1, 1; a.amax(0) gives 0 where PyTorch gives nan; a.abs() gives nan where PyTorch
@@ -1796,8 +1783,6 @@ def step_backward(draw: Draw, pool, env, program=None):
     x_expr, x = pick(draw, pool, where=lambda t: is_float(t) and t.requires_grad)
     nodes = graph_nodes(x)
     names = {type(node).__name__ for node in nodes}
-    if program is not None and program.backwards and names & NOT_FREED:
-        return None
     ran_before = program is not None and any(id(node) in program.executed for node in nodes)
     if ran_before and program.changed_after_backward:
         # KNOWN: a second backward through a graph whose saved tensor was changed in place

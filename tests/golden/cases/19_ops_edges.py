@@ -254,3 +254,22 @@ except RuntimeError as e:
     print(type(e).__name__, e)
 print(torch.add(torch.ones(2), torch.ones(2), alpha=0.5))
 print(torch.zeros(0, dtype=torch.int64) // 0)
+
+# %% case: index_tensors_are_saved_with_their_versions
+import torch
+a = torch.tensor([1., 2., 3.], requires_grad=True)
+d = torch.tensor([[1]])
+t = a[d]
+d.add_(1)
+try:
+    t.sum().backward()
+except RuntimeError as e:
+    print(type(e).__name__, e)
+y = a * 1
+i = torch.tensor([0])
+y[i] = 5.
+i.add_(1)
+try:
+    y.sum().backward()
+except RuntimeError as e:
+    print(type(e).__name__, e)
