@@ -10,8 +10,6 @@ from . import _ops
 from ._dispatch import wrap
 from .tensor import Tensor
 
-is_array = False
-
 
 def _tensor(value, like: Tensor):
     if isinstance(value, Tensor):

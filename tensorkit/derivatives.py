@@ -534,7 +534,7 @@ VAR = Op(
         m.unsqueeze_dims(g, s["dim"], s["keepdim"])
         * 2
         * _centered(m, s)
-        / (_count(s, "self") - s["correction"]),
+        / (_count(s) - s["correction"]),
     ),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
@@ -585,7 +585,7 @@ LOG_SOFTMAX = Op(
 )
 
 
-def _count(s, source: str = "") -> int:
+def _count(s) -> int:
     sizes = s["self_sym_sizes"] if "self_sym_sizes" in s else s["self"].shape
     dims = s["dim"]
     if dims is None:
@@ -608,7 +608,7 @@ def _std_grad(m, g, s):
     """(x - mean) / ((n - correction) std), and 0 where std is 0 (a constant input), as PyTorch."""
     std = m.unsqueeze_dims(s["result"], s["dim"], s["keepdim"])
     g = m.unsqueeze_dims(g, s["dim"], s["keepdim"])
-    grad = g / std * _centered(m, s) / (_count(s, "self") - s["correction"])
+    grad = g / std * _centered(m, s) / (_count(s) - s["correction"])
     return m.where(std == 0, m.zeros_like(grad), grad)
 
 
