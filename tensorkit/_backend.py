@@ -7,6 +7,9 @@ first asked for, so ``import tensorkit`` costs one NumPy import and nothing else
 
 from __future__ import annotations
 
+import functools
+import types
+
 import numpy
 
 __all__ = ["Device", "array_namespace", "cupy_module", "device", "namespace_for", "numpy"]
@@ -156,27 +159,69 @@ def window(flat, byte_offset: int, shape, strides):
     return xp.lib.stride_tricks.as_strided(start, shape=shape, strides=strides)
 
 
-# NumPy warns on log(0), exp overflow and the like; PyTorch does not, so ops compute with those
-# warnings off. ``numpy.errstate`` costs about a microsecond per op (a sizeable share of a
-# small op), so set the same context variable it sets, prepared once, where NumPy has it.
+# NumPy warns on log(0), exp overflow, 0 * inf, a float32 sum that overflows, a cast of nan to
+# an integer and the like; PyTorch never does, so tensorkit computes with those warnings off.
+# ``numpy.errstate`` costs about a microsecond (a sizeable share of a small op), so ``hush()``
+# sets the context variable it sets, prepared once, where NumPy has it; ``unhush(token)`` undoes
+# it. Both are C calls.
 try:
     from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
 
-    _QUIET = _make_extobj(all="ignore")
+    hush = functools.partial(_extobj_contextvar.set, _make_extobj(all="ignore"))
+    unhush = _extobj_contextvar.reset
 except ImportError:  # another NumPy layout: the public, slower way
-    _extobj_contextvar = None
+
+    def hush():
+        state = numpy.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def unhush(state) -> None:
+        state.__exit__(None, None, None)
 
 
 def quiet(function, *args):
     """``function(*args)`` with NumPy's floating-point warnings switched off."""
-    if _extobj_contextvar is None:
-        with numpy.errstate(all="ignore"):
-            return function(*args)
-    token = _extobj_contextvar.set(_QUIET)
+    token = hush()
     try:
         return function(*args)
     finally:
-        _extobj_contextvar.reset(token)
+        unhush(token)
+
+
+def quietly(function):
+    """``function`` with NumPy's floating-point warnings off while it runs: what every public op
+    and factory is wrapped in (``_ops``, ``_creation``). The hottest ops hush themselves inline
+    and carry ``_quiet = True`` so they are not wrapped twice."""
+
+    @functools.wraps(function)
+    def quiet_function(*args, **kwargs):
+        token = hush()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            unhush(token)
+
+    quiet_function._quiet = True
+    return quiet_function
+
+
+def quiet_public_functions(namespace: dict) -> None:
+    """Wrap, in place, every public function a module defines (``namespace`` is its globals())
+    with ``quietly``; an alias gets the same wrapper as the name it aliases."""
+    module = namespace["__name__"]
+    wrapped: dict[int, object] = {}
+    for name, value in list(namespace.items()):
+        if (
+            name.startswith("_")
+            or not isinstance(value, types.FunctionType)
+            or value.__module__ != module
+            or getattr(value, "_quiet", False)
+        ):
+            continue
+        if id(value) not in wrapped:
+            wrapped[id(value)] = quietly(value)
+        namespace[name] = wrapped[id(value)]
 
 
 def warnings_off():

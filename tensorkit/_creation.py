@@ -284,6 +284,7 @@ def _namespace(device):
 
 def _filled(shape, value, dtype, device, requires_grad) -> Tensor:
     dtype = dtype if dtype is not None else dtypes.get_default_dtype()
+    value = dtypes.checked_scalar(value, dtype)
     xp = _namespace(device)
     if xp is np:
         array = np.full(shape, value, dtype=dtype.numpy)
@@ -566,3 +567,7 @@ def uniform_(target: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) 
 
     source = (generator or default_generator)._generator
     return _random_fill(derivatives.UNIFORM, target, lambda shape: source.uniform(a, b, size=shape))
+
+
+# A factory may cast (tensor([1e40], dtype=float32)): NumPy's warnings off, as in PyTorch.
+_backend.quiet_public_functions(globals())

@@ -15,7 +15,7 @@ from . import _dtype as dtypes
 from ._backend import numpy as np
 from .autograd import grad_mode
 from .autograd.function import IN_CUSTOM_FUNCTION
-from .autograd.graph import SavedTensor
+from .autograd.graph import SavedTensor, _sequence
 from .tensor import (
     DEFAULT,
     INFERENCE_MODE,
@@ -23,10 +23,12 @@ from .tensor import (
     NO_GRAD_MODE,
     NO_GRAD_MULTI_OUTPUT,
     Tensor,
+    _new_tensor,
 )
 
 _ndarray = np.ndarray
 _state = grad_mode._state
+_new = object.__new__
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = (
@@ -129,10 +131,16 @@ def make_node(op, inputs, params, edges=None, meta=None):
         )
     node = op.node_class(edges, saved, meta)
     if _state.anomaly:
-        import traceback
-
-        node.metadata["traceback_"] = "".join(traceback.format_stack()[:-3])
+        _note_traceback(node, frames=4)
     return node
+
+
+def _note_traceback(node, frames: int) -> None:
+    """Under anomaly detection: remember where the forward op ran (the stack without its last
+    ``frames`` frames, which are tensorkit's own), for backward's warning."""
+    import traceback
+
+    node.metadata["traceback_"] = "".join(traceback.format_stack()[:-frames])
 
 
 def save_result(node, key: str, result: Tensor) -> None:
@@ -182,24 +190,99 @@ _NOTHING_SAVED: dict = {}
 
 
 def call(op, inputs: tuple, out, params: dict | None = None):
-    """Wrap ``out`` (one array or a tuple of arrays) as new tensors, recording ``op`` if needed."""
-    recording = _edges_if_recording(inputs)
+    """Wrap ``out`` (one array or a tuple of arrays) as new tensors, recording ``op`` if needed.
+
+    The hot path of every out-of-place op, so the common case is written out in one function:
+    the result tensor, the edges to the inputs' nodes, and the node with what it saves.
+    """
     if type(out) is tuple:
-        results = tuple(wrap(array) for array in out)
-        if recording is not None:
-            node = make_node(op, inputs, params, *recording)
-            for number, result in enumerate(results):
-                if result._data.dtype.kind == "f":
-                    result._grad_fn = node
-                    result._output_nr = number
-        return results
-    result = Tensor._make(out) if type(out) is _ndarray else wrap(out)
+        return _call_multi(op, inputs, out, params)
+    if type(out) is not _ndarray:
+        out = np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
+    result = _new_tensor(out)
+    if not _state.grad_enabled:
+        return result
+    # The edges (``edge()`` inlined) and each differentiable input's (shape, dtype).
+    edges = []
+    meta = []
+    recording = False
+    for tensor in inputs:
+        if type(tensor) is Tensor or isinstance(tensor, Tensor):
+            if tensor._base is None:
+                fn = tensor._grad_fn
+                if fn is not None:
+                    current = (fn, tensor._output_nr)
+                elif tensor._requires_grad:
+                    current = (tensor._accumulate_node(), 0)
+                else:
+                    current = _NO_EDGE
+            else:
+                current = edge(tensor)
+            if current[0] is not None:
+                if tensor._is_inference:
+                    raise RuntimeError(INFERENCE_SAVED)
+                recording = True
+                data = tensor._data
+                meta.append((data.shape, data.dtype))
+            else:
+                meta.append(None)
+            edges.append(current)
+        else:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+    if not recording:
+        return result
+    edges = tuple(edges)
+    # What the formula saves (``make_node`` inlined): inputs as SavedTensors, with their version.
+    items = op.save_items
+    if items:
+        saved = dict(params) if params else {}
+        for key, source, wanted_by in items:
+            if wanted_by is not None and edges[wanted_by][0] is None:
+                saved[key] = None
+                continue
+            value = inputs[source]
+            if isinstance(value, Tensor):
+                if value._is_inference:
+                    raise RuntimeError(INFERENCE_SAVED)
+                entry = _new(SavedTensor)
+                entry.tensor = value
+                entry.output = None
+                counter = entry.version_counter = value._version_counter
+                entry.saved_version = counter.value
+                saved[key] = entry
+            else:
+                saved[key] = value
+    elif op.saves_result:
+        saved = dict(params) if params else {}
+    else:
+        saved = params or _NOTHING_SAVED  # nothing will be added: the params dict can be shared
+    node = _new(op.node_class)
+    node.next_functions = edges
+    node._sequence_nr = next(_sequence)
+    node._input_meta = tuple(meta)
+    node.saved = saved
+    if _state.anomaly:
+        _note_traceback(
+            node, frames=3
+        )  # from the op's caller up: not _note_traceback, call, _binary
+    result._grad_fn = node
+    if op.saves_result:
+        save_result(node, "result", result)
+    return result
+
+
+def _call_multi(op, inputs: tuple, out: tuple, params: dict | None):
+    """``call`` for an op with several results (``max(dim)``, ``sort``): one node for all."""
+    recording = _edges_if_recording(inputs)
+    results = tuple(wrap(array) for array in out)
     if recording is not None:
         node = make_node(op, inputs, params, *recording)
-        result._grad_fn = node
-        if op.saves_result:
-            save_result(node, "result", result)
-    return result
+        for number, result in enumerate(results):
+            if result._data.dtype.kind == "f":
+                result._grad_fn = node
+                result._output_nr = number
+    return results
 
 
 def call_view(op, tensor: Tensor, data, params: dict | None = None) -> Tensor:

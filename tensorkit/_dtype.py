@@ -9,6 +9,8 @@ stays float32.
 
 from __future__ import annotations
 
+import math
+
 from ._backend import numpy as np
 
 __all__ = [
@@ -151,3 +153,47 @@ def _combine_categories(higher: dtype | None, lower: dtype | None) -> dtype | No
 def result_type(dimensioned: dtype | None, zero_dim: dtype | None, scalar: dtype | None) -> dtype:
     """Combine the promoted dtype of each tier: dimensioned tensors, 0-dim tensors, Python scalars."""
     return _combine_categories(dimensioned, _combine_categories(zero_dim, scalar))
+
+
+# The C++ element types PyTorch names when a Python number does not fit one.
+_ELEMENT_TYPE_NAMES = {
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "int8": "int8_t",
+    "int16": "int16_t",
+    "int32": "int",
+    "int64": "int64_t",
+    "uint8": "uint8_t",
+}
+
+
+def checked_scalar(value, target: dtype):
+    """``value`` (a Python number) as PyTorch converts it to one element of ``target``: a number
+    out of the type's range is refused (``full``, ``fill_``, ``clamp``, ``x[i] = v``), where an
+    op's arithmetic would overflow to inf silently. inf and nan fit any floating type; an
+    unsigned type takes negative numbers down to minus its maximum (they wrap)."""
+    if isinstance(value, (bool, np.bool_)) or target.category == BOOL:
+        return value
+    if isinstance(value, int) and value >= 2**64:
+        raise OverflowError("int too big to convert")
+    if isinstance(value, int) and value < -(2**63):
+        raise OverflowError("can't convert negative int to unsigned")
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    kind = target.numpy.kind
+    if math.isnan(value):
+        fits = kind == "f"
+    elif kind == "f":
+        fits = math.isinf(value) or abs(value) <= float(np.finfo(target.numpy).max)
+    else:
+        info = np.iinfo(target.numpy)
+        low = -int(info.max) if kind == "u" else int(info.min)
+        fits = low <= value <= int(info.max)
+        if fits and kind == "u" and value < 0:
+            return int(value) % (int(info.max) + 1)  # -1 is 255 in uint8
+    if not fits:
+        raise RuntimeError(
+            f"value cannot be converted to type {_ELEMENT_TYPE_NAMES[target.name]} without overflow"
+        )
+    return value

@@ -173,13 +173,23 @@ def _binary(op, a, b, params=None):
             a, b, x, y, _ = _binary_prepare(a, b)
         else:
             x, y = arrays
-    xp = np if type(x) is _ndarray or type(y) is _ndarray else _backend.array_namespace(x)
+    token = _hush()
     try:
-        out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
+        if type(x) is _ndarray and op.numpy_ufunc is not None and params in _UFUNC_PARAMS:
+            out = op.numpy_ufunc(x, y)  # add, sub, mul, div on NumPy: the ufunc itself
+        else:
+            xp = np if type(x) is _ndarray or type(y) is _ndarray else _backend.array_namespace(x)
+            out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
     except ValueError:
         _broadcast_shape(_shape_of(a), _shape_of(b))  # raises PyTorch's message
         raise
+    finally:
+        _unhush(token)
     return call(op, (a, b), out, params)
+
+
+_binary._quiet = True
+_hush, _unhush = _backend.hush, _backend.unhush
 
 
 def _unary(op, tensor: Tensor, params=None):
@@ -243,6 +253,7 @@ def _inplace_constant(op, target: Tensor, value):
 # ---------------------------------------------------------------------------- arithmetic
 
 _ALPHA_ONE = {"alpha": 1}
+_UFUNC_PARAMS = (None, _ALPHA_ONE)  # params under which a table op is its bare NumPy ufunc
 
 
 def _check_alpha(input, other, alpha) -> None:
@@ -447,11 +458,12 @@ def _float_unary(op, can_warn: bool = True):
     def function(input: Tensor):
         data = input._data
         if data.dtype.kind != "f":
-            data = data.astype(default_dtype().numpy)
+            data = _backend.quiet(data.astype, default_dtype().numpy)
         xp = np if type(data) is _ndarray else _backend.array_namespace(data)
         out = _backend.quiet(forward, xp, data) if can_warn else forward(xp, data)
         return call(op, (input,), out)
 
+    function._quiet = True  # hushes itself where it must
     return function
 
 
@@ -489,6 +501,9 @@ def clamp(input: Tensor, min=None, max=None):
         xp = _backend.array_namespace(x)
         return call(D.CLAMP_TENSOR, (input, low, high), D.CLAMP_TENSOR.forward(xp, x, lo, hi))
     dtype = result_dtype(input, min if min is not None else max)
+    for bound in (min, max):
+        if bound is not None:
+            dtypes.checked_scalar(bound, dtype)
     (x,) = _arrays((input,), dtype)
     return call(
         D.CLAMP,
@@ -519,6 +534,9 @@ def where(condition: Tensor, input=None, other=None):
         )
     a, b = _as_operand(input), _as_operand(other)
     dtype = result_dtype(a, b)
+    for value in (a, b):
+        if not isinstance(value, Tensor):
+            dtypes.checked_scalar(value, dtype)
     x, y = _arrays((a, b), dtype)
     xp = _backend.array_namespace(condition._data)
     out = xp.where(condition._data, x, y)
@@ -1883,6 +1901,8 @@ def _index_message(input: Tensor, index, error) -> str:
 
 
 def setitem(input: Tensor, index, value) -> None:
+    if not isinstance(value, (Tensor, _ndarray)):
+        dtypes.checked_scalar(value, input.dtype)
     items = index if isinstance(index, tuple) else (index,)
     if builtins.any(_is_advanced(item) for item in items):
         return _index_put(input, _numpy_index(items), value, items)
@@ -2016,7 +2036,7 @@ def fill_(target: Tensor, value) -> Tensor:
             target, (target, value)
         )  # FillBackward3: the value gets the summed gradient
         return commit_inplace(D.FILL_TENSOR, target, (target, value), value.item(), record)
-    return _inplace_constant(D.FILL, target, value)
+    return _inplace_constant(D.FILL, target, dtypes.checked_scalar(value, target.dtype))
 
 
 def zero_(target: Tensor) -> Tensor:
@@ -2064,6 +2084,9 @@ def clamp_(target: Tensor, min=None, max=None) -> Tensor:
             f"result type {bounds_dtype.short_name} can't be cast to the desired output type "
             f"{_CPP_TYPE_NAMES[target.dtype.name]}"
         )
+    for bound in (min, max):
+        if bound is not None and not isinstance(bound, Tensor):
+            dtypes.checked_scalar(bound, target.dtype)
     return _inplace_unary(D.CLAMP, target, {"min": min, "max": max})
 
 
@@ -2150,3 +2173,7 @@ def _inplace_bitwise(name: str):
 bitwise_and_ = _inplace_bitwise("bitwise_and")
 bitwise_or_ = _inplace_bitwise("bitwise_or")
 bitwise_xor_ = _inplace_bitwise("bitwise_xor")
+
+
+# Every public op computes with NumPy's floating-point warnings off, as PyTorch never warns.
+_backend.quiet_public_functions(globals())

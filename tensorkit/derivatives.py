@@ -27,7 +27,16 @@ _SAVED_ARRAY_PARAMS = frozenset(("indices", "condition"))
 class Op:
     """One table entry."""
 
-    __slots__ = ("forward", "name", "node_class", "save", "save_items", "saves_result", "ufunc")
+    __slots__ = (
+        "forward",
+        "name",
+        "node_class",
+        "numpy_ufunc",
+        "save",
+        "save_items",
+        "saves_result",
+        "ufunc",
+    )
 
     def __init__(
         self,
@@ -45,6 +54,8 @@ class Op:
         self.name = node
         self.forward = forward
         self.ufunc = ufunc  # the array function that can write the result in place (out=)
+        # The forward itself on NumPy arrays (with alpha=1 for add and sub), one call less.
+        self.numpy_ufunc = getattr(_backend.numpy, ufunc) if ufunc else None
         # save: {saved name: (input it comes from, input whose gradient needs it)}
         self.save = {}
         for key, (source, wanted_by) in (save or {}).items():

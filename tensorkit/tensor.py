@@ -804,3 +804,22 @@ def _rebuild_tensor(array, requires_grad: bool) -> Tensor:
 
 def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
+
+
+def _new_tensor(data) -> Tensor:
+    """``Tensor._make(data)``, the fast way: a tensor owning ``data`` with a new storage and
+    version counter (what every out-of-place op returns)."""
+    self = _new(Tensor)
+    self._data = data
+    self._storage = UntypedStorage(data)
+    self._version_counter = VersionCounter()
+    self._requires_grad = False
+    self._grad_fn = None
+    self._output_nr = 0
+    self._base = None
+    if grad_mode._state.inference:
+        self._is_inference = True
+    return self
+
+
+_new = object.__new__

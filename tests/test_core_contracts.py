@@ -1642,3 +1642,113 @@ def test_gradient_values_at_edge_cases(t):
         == "ClampBackward0"
     )
     assert type(t.ones(2, requires_grad=True).amax().grad_fn).__name__ == "AmaxBackward0"
+
+
+# Each op on values where NumPy would warn (overflow, 0 * inf, inf - inf, nan cast to an integer).
+_EXTREME_VALUE_OPS = {
+    "mul overflow": lambda t, big, special: big * big,
+    "add overflow": lambda t, big, special: big + big,
+    "scalar add overflow": lambda t, big, special: big + 3e38,
+    "inf - inf": lambda t, big, special: special - special,
+    "inf * 0": lambda t, big, special: special * 0,
+    "div by zero": lambda t, big, special: big / 0.0,
+    "floor_divide by zero": lambda t, big, special: big // 0.0,
+    "remainder by zero": lambda t, big, special: big % 0.0,
+    "sum overflow": lambda t, big, special: big.sum(),
+    "sum(dim) overflow": lambda t, big, special: big.view(1, 2).sum(1),
+    "mean overflow": lambda t, big, special: big.mean(),
+    "prod overflow": lambda t, big, special: big.prod(),
+    "var overflow": lambda t, big, special: big.var(),
+    "std(dim) overflow": lambda t, big, special: big.view(1, 2).std(1),
+    "cumsum overflow": lambda t, big, special: big.cumsum(0),
+    "matmul overflow": lambda t, big, special: big @ big,
+    "mm overflow": lambda t, big, special: big.view(1, 2) @ big.view(2, 1),
+    "softmax of inf": lambda t, big, special: special.softmax(0),
+    "log_softmax of inf": lambda t, big, special: special.log_softmax(0),
+    "exp overflow": lambda t, big, special: big.exp(),
+    "sigmoid of -big": lambda t, big, special: (-big).sigmoid(),
+    "log of 0": lambda t, big, special: t.zeros(2).log(),
+    "sqrt of -1": lambda t, big, special: (-t.ones(2)).sqrt(),
+    "nan to long": lambda t, big, special: special.log_softmax(0).long(),
+    "big to half": lambda t, big, special: big.half(),
+    "big to float16 with to()": lambda t, big, special: big.to(t.float16),
+    "tensor() of 1e40 as float32": lambda t, big, special: t.tensor([1e40], dtype=t.float32),
+    "tensor() of 1e40 as float16": lambda t, big, special: t.tensor([1e40], dtype=t.float16),
+    "backward through an overflow": lambda t, big, special: (
+        (big.clone().requires_grad_() * big).sum().backward()
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_EXTREME_VALUE_OPS))
+def test_no_numpy_warnings_at_extreme_values(t, name):
+    """PyTorch computes overflow, 0 * inf or a nan cast silently; NumPy would warn for each."""
+    big = t.tensor([3e38, 3e38])
+    special = t.tensor([float("inf"), 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _EXTREME_VALUE_OPS[name](t, big, special)
+
+
+def test_a_none_gradient_still_counts_as_delivered(t):
+    """A node that receives None from one consumer and a gradient from another still runs."""
+
+    class DropsGradient(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return None
+
+    x = t.ones(3, requires_grad=True)
+    a = x * 2  # two consumers: the Function (which returns None) and the product below
+    (DropsGradient.apply(a) + a * 3).sum().backward()
+    assert vals(x.grad) == [6.0, 6.0, 6.0]
+
+    y = t.ones(2, requires_grad=True)
+    DropsGradient.apply(y * 2).sum().backward()  # only None reaches the leaf: no .grad at all
+    assert y.grad is None
+
+
+@pytest.mark.parametrize(
+    ("make", "error_type", "text"),
+    [
+        (lambda t: t.full((2,), 1e40), RuntimeError, "type float without"),
+        (lambda t: t.full((2,), 65519.0, dtype=t.float16), RuntimeError, "type c10::Half without"),
+        (lambda t: t.full((2,), 2**31, dtype=t.int32), RuntimeError, "type int without"),
+        (lambda t: t.full((2,), float("nan"), dtype=t.int32), RuntimeError, "type int without"),
+        (lambda t: t.full((2,), 300, dtype=t.uint8), RuntimeError, "type uint8_t without"),
+        (lambda t: t.full((2,), 2**63), RuntimeError, "type int64_t without"),
+        (lambda t: t.full((2,), 2**64), OverflowError, "int too big to convert"),
+        (lambda t: t.full((2,), -(2**63) - 1), OverflowError, "can't convert negative int"),
+        (lambda t: t.full_like(t.zeros(2), 1e40), RuntimeError, "type float without"),
+        (lambda t: t.zeros(2).new_full((2,), 1e40), RuntimeError, "type float without"),
+        (lambda t: t.zeros(2, dtype=t.int64).fill_(1e30), RuntimeError, "type int64_t without"),
+        (lambda t: t.zeros(2).clamp(max=1e40), RuntimeError, "type float without"),
+        (lambda t: t.zeros(2, dtype=t.int32).clamp(max=1e40), RuntimeError, "type float without"),
+        (lambda t: t.zeros(2).clamp_(min=-1e40), RuntimeError, "type float without"),
+        (lambda t: t.where(t.ones(2) > 0, t.zeros(2), 1e40), RuntimeError, "type float without"),
+    ],
+)
+def test_a_python_number_that_does_not_fit_the_element_type_is_refused(t, make, error_type, text):
+    with pytest.raises(error_type) as info:
+        make(t)
+    assert text in str(info.value)
+
+
+def test_a_number_that_does_not_fit_leaves_the_tensor_unchanged(t):
+    x = t.zeros(2)
+    for write in (lambda: x.fill_(1e40), lambda: x.__setitem__(0, 1e40), lambda: x.clamp_(1e40)):
+        with pytest.raises(RuntimeError, match="value cannot be converted to type float"):
+            write()
+    assert vals(x) == [0.0, 0.0] and x._version == 0
+
+
+def test_numbers_that_fit_are_taken_as_pytorch_takes_them(t):
+    assert vals(t.full((2,), -1, dtype=t.uint8)) == [255, 255]  # an unsigned type wraps
+    assert vals(t.full((2,), float("inf"), dtype=t.float16)) == [float("inf")] * 2
+    assert vals(t.full((2,), 1e40, dtype=t.bool)) == [True, True]
+    assert vals(t.zeros(2) + 1e40) == [float("inf")] * 2  # arithmetic overflows silently
+    assert vals(t.full((1,), 2**64 - 1, dtype=t.float32)) == [float(2**64)]

@@ -19,7 +19,7 @@ import threading
 
 from .. import _backend
 from . import grad_mode
-from .graph import BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
+from .graph import _FREED_DICT, BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
 
 __all__ = ["as_strided_node", "copy_slices_node", "run_backward"]
 
@@ -92,9 +92,11 @@ def run_backward(
 
     math = derivatives.TENSOR_MATH if create_graph else derivatives.array_math(roots[0][2])
     check_nan = grad_mode._state.anomaly and grad_mode._state.anomaly_check_nan
+    release = not retain_graph
+    heappush, heappop = heapq.heappush, heapq.heappop
     with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
         while ready:
-            node = heapq.heappop(ready)[1]
+            node = heappop(ready)[1]
             grads = buffers.pop(node)
             if type(node) is AccumulateGrad:
                 # A leaf: its hooks see the gradient first, then it is accumulated or captured.
@@ -102,6 +104,8 @@ def run_backward(
                 grad = grads[0]
                 # The buffer lets go, so the leaf can adopt an otherwise unshared gradient.
                 grads = None
+                if grad is None:  # every gradient that reached it was None
+                    continue
                 if variable._leaf_hooks:
                     grad = _run_hook_dict(variable._leaf_hooks, grad, create_graph)
                 positions = captures.get((node, 0)) if captures else None
@@ -128,23 +132,53 @@ def run_backward(
             if node._pre_hooks:
                 grads = _run_node_hooks(node._pre_hooks, grads, ())
 
-            if needed is not None and node not in needed:
-                continue
             next_functions = node.next_functions
-            if needed is None:
-                needs = tuple([fn is not None for fn, _ in next_functions])
-            else:
+            meta = node._input_meta
+            if needed is not None:
+                if node not in needed:
+                    continue
                 needs = tuple([fn is not None and fn in needed for fn, _ in next_functions])
+            elif meta is not None and node.vjp is not None:
+                needs = meta  # a table node's metadata is None exactly where no gradient flows
+            else:
+                needs = tuple([fn is not None for fn, _ in next_functions])
             try:
                 if (
-                    node.saves_tensors
-                    or node.vjp is None
+                    node.vjp is None
                     or node.output_count != 1
                     or node.multi_output
+                    or create_graph
                     or grads[0] is None
                 ):
-                    input_grads = _apply(node, grads, needs, math, create_graph)
-                else:  # the common case inline: a table formula with nothing saved to unpack
+                    if all(grad is None for grad in grads) and node.vjp is None:
+                        input_grads = (None,) * len(next_functions)
+                    else:
+                        input_grads = _apply(node, grads, needs, math, create_graph)
+                    if release and node.saves_tensors:
+                        node._release()
+                elif node.saves_tensors:
+                    # The common case inline: a table formula on arrays; unpack what it saved.
+                    if node._freed:
+                        raise RuntimeError(BACKWARD_TWICE)
+                    saved = {}
+                    holds_tensor = False
+                    for key, value in node.saved.items():
+                        if type(value) is SavedTensor:
+                            if value.version_counter.value != value.saved_version:
+                                value.check_version()  # raises "modified by an inplace operation"
+                            holds_tensor = True
+                            tensor = value.tensor
+                            value = tensor._data if tensor is not None else value.output.data
+                        saved[key] = value
+                    input_grads = node.vjp(math, grads[0], saved, needs)
+                    saved = None
+                    if release:
+                        if holds_tensor:
+                            node._freed = True
+                            node.saved = _FREED_DICT
+                        else:
+                            node._release()  # it may still have saved a scalar PyTorch frees
+                else:  # a table formula with nothing saved to unpack
                     input_grads = node.vjp(math, grads[0], node.saved, needs)
                 if check_nan:
                     _refuse_nan(node, input_grads, create_graph)
@@ -154,30 +188,31 @@ def run_backward(
                 raise
             if node._post_hooks:
                 input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
-            if not retain_graph and node.saves_tensors:
-                node._release()
 
-            meta = node._input_meta
-            for position, ((next_fn, nr), grad) in enumerate(zip(next_functions, input_grads)):
-                if next_fn is None or grad is None or not needs[position]:
+            if meta is None:
+                meta = _no_meta(len(next_functions))
+            for position, ((next_fn, nr), grad, expected, wanted) in enumerate(
+                zip(next_functions, input_grads, meta, needs)
+            ):
+                if next_fn is None or not wanted:
                     continue
-                if meta is not None:
-                    expected = meta[position]
-                    if expected is not None and (
-                        create_graph or grad.shape != expected[0] or grad.dtype != expected[1]
-                    ):
-                        grad = _validate(grad, expected, create_graph, node, position)
+                if (
+                    grad is not None
+                    and expected is not None
+                    and (create_graph or grad.shape != expected[0] or grad.dtype != expected[1])
+                ):
+                    grad = _validate(grad, expected, create_graph, node, position)
                 buffer = buffers.get(next_fn)
                 if buffer is None:
                     buffer = buffers[next_fn] = [None] * next_fn.output_count
                     buffer[nr] = grad
-                else:
+                elif grad is not None:
                     current = buffer[nr]
                     buffer[nr] = grad if current is None else current + grad
                 remaining = dependencies[next_fn] - 1
                 dependencies[next_fn] = remaining
                 if remaining == 0:
-                    heapq.heappush(ready, (-next_fn._sequence_nr, next_fn))
+                    heappush(ready, (-next_fn._sequence_nr, next_fn))
             # Drop this iteration's references, so a leaf can adopt a gradient nothing else holds.
             input_grads = grad = grads = buffer = current = None
 
@@ -195,6 +230,17 @@ def run_backward(
                 )
         results.append(grad)
     return tuple(results)
+
+
+def _no_meta(count: int) -> tuple:
+    """Metadata for a node that records none: no input's gradient is checked."""
+    meta = _NO_META.get(count)
+    if meta is None:
+        meta = _NO_META[count] = (None,) * count
+    return meta
+
+
+_NO_META: dict = {}
 
 
 def _initial_grad(output, grad, index: int, create_graph: bool):
