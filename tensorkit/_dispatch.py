@@ -15,7 +15,7 @@ from . import _dtype as dtypes
 from ._backend import numpy as np
 from .autograd import grad_mode
 from .autograd.function import IN_CUSTOM_FUNCTION
-from .autograd.graph import SavedTensor, _sequence
+from .autograd.graph import SavedTensor, _SavedOutput, _sequence
 from .tensor import (
     DEFAULT,
     INFERENCE_MODE,
@@ -23,7 +23,8 @@ from .tensor import (
     NO_GRAD_MODE,
     NO_GRAD_MULTI_OUTPUT,
     Tensor,
-    _new_tensor,
+    UntypedStorage,
+    VersionCounter,
 )
 
 _ndarray = np.ndarray
@@ -144,7 +145,28 @@ def _note_traceback(node, frames: int) -> None:
 
 
 def save_result(node, key: str, result: Tensor) -> None:
-    node.saved[key] = SavedTensor(result, is_output=True, node_name=node.name())
+    """Save ``result``, an output of ``node``, for its formula (``SavedTensor(result,
+    is_output=True)`` written out: exp, tanh and sigmoid do this on every call)."""
+    node_type = type(node)
+    name = _node_names.get(node_type)
+    if name is None:
+        name = _node_names[node_type] = node.name()
+    output = _new(_SavedOutput)
+    output.data = result._data
+    output.storage = result._storage
+    output.output_nr = result._output_nr
+    output.requires_grad = True  # it has this node as its grad_fn
+    output.node_name = name
+    output.grad_fn_ref = None
+    entry = _new(SavedTensor)
+    entry.tensor = None
+    entry.output = output
+    counter = entry.version_counter = result._version_counter
+    entry.saved_version = counter.value
+    node.saved[key] = entry
+
+
+_node_names: dict[type, str] = {}  # a table node's name depends on its class only
 
 
 def _edges_if_recording(inputs):
@@ -199,7 +221,16 @@ def call(op, inputs: tuple, out, params: dict | None = None):
         return _call_multi(op, inputs, out, params)
     if type(out) is not _ndarray:
         out = np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
-    result = _new_tensor(out)
+    result = _new(Tensor)  # Tensor._make(out), written out: one call less on every op
+    result._data = out
+    result._storage = UntypedStorage(out)
+    result._version_counter = VersionCounter()
+    result._requires_grad = False
+    result._grad_fn = None
+    result._output_nr = 0
+    result._base = None
+    if _state.inference:
+        result._is_inference = True
     if not _state.grad_enabled:
         return result
     # The edges (``edge()`` inlined) and each differentiable input's (shape, dtype).

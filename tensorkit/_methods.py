@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import numbers
 
-from . import _creation, _ops
+from . import _backend, _creation, _dispatch, _ops
 from . import _dtype as dtypes
 from . import derivatives as _derivatives
 from ._backend import Device
 from ._backend import numpy as _np
 from .tensor import Tensor
+
+_ndarray = _np.ndarray
 
 # Methods that are exactly the function of the same name with the tensor first.
 _SAME_NAME = (
@@ -281,12 +283,35 @@ def _binary_operator(function):
 
 
 def _table_operator(op, params=None):
-    """``+``/``*``: straight to the table entry (the hottest path in the library)."""
+    """``+``/``*``: the hottest path in the library. Two NumPy tensors of one dtype, or a float
+    tensor and a Python float, go straight to the ufunc; anything else to ``_ops._binary``."""
+    ufunc = op.numpy_ufunc
+    binary = _ops._binary
+    call = _dispatch.call
+    hush, unhush = _backend.hush, _backend.unhush
 
     def operator(self, other):
-        if type(other) not in _FAST_OPERANDS and not isinstance(other, _OPERAND_TYPES):
+        kind = type(other)
+        x = self._data
+        if kind is Tensor:
+            y = other._data
+            if x.dtype != y.dtype or type(x) is not _ndarray or type(y) is not _ndarray:
+                return binary(op, self, other, params)
+        elif kind is float and x.dtype.kind == "f" and type(x) is _ndarray:
+            y = other
+        elif kind in _FAST_OPERANDS or isinstance(other, _OPERAND_TYPES):
+            return binary(op, self, other, params)
+        else:
             return NotImplemented
-        return _ops._binary(op, self, other, params)
+        token = hush()
+        try:
+            out = ufunc(x, y)
+        except ValueError:
+            binary(op, self, other, params)  # raises PyTorch's message for the shapes
+            raise
+        finally:
+            unhush(token)
+        return call(op, (self, other), out, params)
 
     return operator
 

@@ -453,10 +453,18 @@ def _float_unary(op, can_warn: bool = True):
     """A float op of one tensor (integers compute in the default dtype). ``can_warn``: whether
     NumPy may warn for some input (log(0), exp overflow, sin(inf)); PyTorch never does."""
     forward = op.forward
+    ufunc = op.numpy_ufunc
     default_dtype = dtypes.get_default_dtype
 
     def function(input: Tensor):
         data = input._data
+        if ufunc is not None and type(data) is _ndarray and data.dtype.kind == "f":
+            token = _hush()  # the common case: a float NumPy tensor, straight to the ufunc
+            try:
+                out = ufunc(data)
+            finally:
+                _unhush(token)
+            return call(op, (input,), out)
         if data.dtype.kind != "f":
             data = _backend.quiet(data.astype, default_dtype().numpy)
         xp = np if type(data) is _ndarray else _backend.array_namespace(data)

@@ -15,8 +15,6 @@ Broadcasting needs no care here: the engine sums each gradient back to its input
 
 from __future__ import annotations
 
-import math as _math
-
 from . import _backend
 from .autograd.graph import node_class
 
@@ -53,8 +51,9 @@ class Op:
     ):
         self.name = node
         self.forward = forward
-        self.ufunc = ufunc  # the array function that can write the result in place (out=)
-        # The forward itself on NumPy arrays (with alpha=1 for add and sub), one call less.
+        # The ufunc that is the forward itself (with alpha=1 for add and sub): called directly on
+        # NumPy arrays, one call less, and able to write an in-place result (out=).
+        self.ufunc = ufunc
         self.numpy_ufunc = getattr(_backend.numpy, ufunc) if ufunc else None
         # save: {saved name: (input it comes from, input whose gradient needs it)}
         self.save = {}
@@ -196,6 +195,7 @@ EXP = Op(
     lambda xp, a: xp.exp(a),
     lambda m, g, s, needs: (g * s["result"],),
     inputs=("self",),
+    ufunc="exp",
     result=True,
 )
 # d log(x) = dx / x
@@ -205,6 +205,7 @@ LOG = Op(
     lambda m, g, s, needs: (g / s["self"],),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
+    ufunc="log",
 )
 # d sqrt(x) = dx / (2 sqrt(x))
 SQRT = Op(
@@ -212,6 +213,7 @@ SQRT = Op(
     lambda xp, a: xp.sqrt(a),
     lambda m, g, s, needs: (g / (2 * s["result"]),),
     inputs=("self",),
+    ufunc="sqrt",
     result=True,
 )
 # d sin(x) = cos(x) dx
@@ -221,6 +223,7 @@ SIN = Op(
     lambda m, g, s, needs: (g * m.cos(s["self"]),),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
+    ufunc="sin",
 )
 # d cos(x) = -sin(x) dx
 COS = Op(
@@ -229,6 +232,7 @@ COS = Op(
     lambda m, g, s, needs: (-g * m.sin(s["self"]),),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
+    ufunc="cos",
 )
 # d tanh(x) = (1 - tanh(x)^2) dx          (m.tanh_grad: that product, in one temporary on arrays)
 TANH = Op(
@@ -236,6 +240,7 @@ TANH = Op(
     lambda xp, a: xp.tanh(a),
     lambda m, g, s, needs: (m.tanh_grad(g, s["result"]),),
     inputs=("self",),
+    ufunc="tanh",
     result=True,
 )
 # d sigmoid(x) = s (1 - s) dx  (computed as 1/(1+exp(-x)), stable for large |x| in floating point)
@@ -334,7 +339,13 @@ REMAINDER_SCALAR = Op(
 
 
 def _sigmoid(xp, a):
-    return 1 / (1 + xp.exp(-a))  # exp may overflow to inf for very negative a: 1/inf is the right 0
+    # exp may overflow to inf for very negative a: 1/inf is the right 0
+    if a.ndim == 0:
+        return 1 / (1 + xp.exp(-a))
+    out = xp.negative(a)  # one temporary, updated in place: 1 / (1 + exp(-a))
+    xp.exp(out, out=out)
+    out += 1
+    return xp.reciprocal(out, out=out)
 
 
 def _clamp(xp, a, low, high):
@@ -989,6 +1000,9 @@ def _without(shape, dim):
 _LAZY_BROADCAST_MIN = 1 << 16  # elements: below this a plain multiply is cheaper
 
 
+_UNSIGNED_OF_SIZE = {2: "uint16", 4: "uint32", 8: "uint64"}
+
+
 class ArrayMath:
     """The math the formulas use, on raw NumPy/CuPy arrays (ordinary backward)."""
 
@@ -1016,13 +1030,23 @@ class ArrayMath:
         return self.xp.sign(x)
 
     def where(self, condition, a, b):
-        if type(b) is int and b == 0 and hasattr(a, "dtype") and _math.isfinite(a.sum()):
-            # "a where condition, else 0": a multiply by the mask is an order of magnitude faster
-            # than where() on an unpredictable mask, and equal when a has no inf or nan (a finite
-            # sum says so without a temporary; an overflowing one only takes the slow path).
-            out = self.xp.multiply(a, condition)
-            out += 0  # a masked negative value is -0.0; PyTorch's where() gives 0.0 (it prints)
-            return out
+        if (
+            type(b) is int
+            and b == 0
+            and getattr(a, "ndim", 0)
+            and a.dtype.kind == "f"
+            and condition.shape == a.shape
+            and condition.dtype.kind == "b"
+        ):
+            # "a where condition, else 0" (every mask-shaped gradient: relu, clamp, max...).
+            # where() on an unpredictable mask is an order of magnitude slower than this: a's
+            # bits ANDed with a mask of all ones or all zeros. Bit for bit what where() gives,
+            # nan and inf masked out included, and never a -0.0 (which a multiply would give).
+            xp = self.xp
+            bits = a.view(_UNSIGNED_OF_SIZE[a.itemsize])
+            mask = condition.astype(bits.dtype)
+            xp.negative(mask, out=mask)  # True -> all ones, False -> 0
+            return xp.bitwise_and(bits, mask, out=mask).view(a.dtype)
         out = self.xp.where(condition, a, b)
         reference = a if hasattr(a, "dtype") else b
         return out.astype(reference.dtype, copy=False) if hasattr(reference, "dtype") else out

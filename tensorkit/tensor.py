@@ -439,9 +439,7 @@ class Tensor:
         reference = old_fn._retain_grad_hooks.pop(old_nr, None)
         new_fn = self._grad_fn
         if reference is not None and new_fn is not None:
-            if new_fn._retain_grad_hooks is None:
-                new_fn._retain_grad_hooks = {}
-            new_fn._retain_grad_hooks[self._output_nr] = reference
+            new_fn._retained_grads()[self._output_nr] = reference
 
     @property
     def requires_grad(self) -> bool:
@@ -539,10 +537,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.is_leaf or self._retains_grad:
             return
-        fn = self.grad_fn
-        if fn._retain_grad_hooks is None:
-            fn._retain_grad_hooks = {}
-        fn._retain_grad_hooks[self._output_nr] = weakref.ref(self)
+        self.grad_fn._retained_grads()[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
     @property
@@ -804,22 +799,3 @@ def _rebuild_tensor(array, requires_grad: bool) -> Tensor:
 
 def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
-
-
-def _new_tensor(data) -> Tensor:
-    """``Tensor._make(data)``, the fast way: a tensor owning ``data`` with a new storage and
-    version counter (what every out-of-place op returns)."""
-    self = _new(Tensor)
-    self._data = data
-    self._storage = UntypedStorage(data)
-    self._version_counter = VersionCounter()
-    self._requires_grad = False
-    self._grad_fn = None
-    self._output_nr = 0
-    self._base = None
-    if grad_mode._state.inference:
-        self._is_inference = True
-    return self
-
-
-_new = object.__new__

@@ -95,8 +95,15 @@ def run_backward(
     release = not retain_graph
     heappush, heappop = heapq.heappush, heapq.heappop
     with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
-        while ready:
-            node = heappop(ready)[1]
+        # A node that becomes ready while no other one waits runs next without the heap (a
+        # chain of ops, the common shape of a graph, never touches it).
+        following = None
+        while ready or following is not None:
+            if following is not None:
+                node = following
+                following = None
+            else:
+                node = heappop(ready)[1]
             grads = buffers.pop(node)
             if type(node) is AccumulateGrad:
                 # A leaf: its hooks see the gradient first, then it is accumulated or captured.
@@ -127,10 +134,12 @@ def run_backward(
                         else:
                             for position in positions:
                                 captured[position] = grad if create_graph else _wrap(grad)
-            if node._tensor_pre_hooks or node._retain_grad_hooks:
-                grads = _run_tensor_hooks(node, grads, create_graph)
-            if node._pre_hooks:
-                grads = _run_node_hooks(node._pre_hooks, grads, ())
+            hooked = node._hooked
+            if hooked:
+                if node._tensor_pre_hooks or node._retain_grad_hooks:
+                    grads = _run_tensor_hooks(node, grads, create_graph)
+                if node._pre_hooks:
+                    grads = _run_node_hooks(node._pre_hooks, grads, ())
 
             next_functions = node.next_functions
             meta = node._input_meta
@@ -186,7 +195,7 @@ def run_backward(
                 if grad_mode.is_anomaly_enabled():
                     _warn_anomaly(node)
                 raise
-            if node._post_hooks:
+            if hooked and node._post_hooks:
                 input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
 
             if meta is None:
@@ -199,7 +208,11 @@ def run_backward(
                 if (
                     grad is not None
                     and expected is not None
-                    and (create_graph or grad.shape != expected[0] or grad.dtype != expected[1])
+                    and (
+                        create_graph
+                        or grad.shape != expected[0]
+                        or (grad.dtype is not expected[1] and grad.dtype != expected[1])
+                    )
                 ):
                     grad = _validate(grad, expected, create_graph, node, position)
                 buffer = buffers.get(next_fn)
@@ -212,7 +225,13 @@ def run_backward(
                 remaining = dependencies[next_fn] - 1
                 dependencies[next_fn] = remaining
                 if remaining == 0:
-                    heappush(ready, (-next_fn._sequence_nr, next_fn))
+                    if following is None and not ready:
+                        following = next_fn
+                    else:
+                        if following is not None:
+                            heappush(ready, (-following._sequence_nr, following))
+                            following = None
+                        heappush(ready, (-next_fn._sequence_nr, next_fn))
             # Drop this iteration's references, so a leaf can adopt a gradient nothing else holds.
             input_grads = grad = grads = buffer = current = None
 
@@ -272,22 +291,20 @@ def _initial_grad(output, grad, index: int, create_graph: bool):
 
 def _count_dependencies(roots) -> dict:
     """How many edges lead into each node reachable from ``roots`` (an explicit stack, no recursion)."""
-    dependencies = {}
-    seen = set()
-    stack = []
-    for root in roots:
-        if root not in seen:
-            seen.add(root)
-            stack.append(root)
+    dependencies: dict = {}
+    stack = list(dict.fromkeys(roots))
+    roots = set(stack)
     while stack:
-        node = stack.pop()
-        for next_fn, _ in node.next_functions:
+        for next_fn, _ in stack.pop().next_functions:
             if next_fn is None:
                 continue
-            dependencies[next_fn] = dependencies.get(next_fn, 0) + 1
-            if next_fn not in seen:
-                seen.add(next_fn)
-                stack.append(next_fn)
+            count = dependencies.get(next_fn)
+            if count is None:  # first seen: walk on from it (roots are on the stack already)
+                dependencies[next_fn] = 1
+                if next_fn not in roots:
+                    stack.append(next_fn)
+            else:
+                dependencies[next_fn] = count + 1
     return dependencies
 
 

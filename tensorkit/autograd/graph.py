@@ -77,6 +77,7 @@ class Node:
     _post_hooks = None
     _tensor_pre_hooks = None  # output_nr -> _HookDict of tensor hooks (non-leaf tensors)
     _retain_grad_hooks = None  # output_nr -> weakref to the tensor that retains its grad
+    _hooked = False  # whether any of the four above was ever set: the engine's one check
 
     def __init__(self, next_functions: tuple = ()) -> None:
         self.next_functions = next_functions
@@ -105,6 +106,7 @@ class Node:
     def register_hook(self, hook) -> RemovableHandle:
         if self._post_hooks is None:
             self._post_hooks = _HookDict()
+            self._hooked = True
         handle = RemovableHandle(self._post_hooks)
         self._post_hooks[handle.id] = hook
         return handle
@@ -112,6 +114,7 @@ class Node:
     def register_prehook(self, hook) -> RemovableHandle:
         if self._pre_hooks is None:
             self._pre_hooks = _HookDict()
+            self._hooked = True
         handle = RemovableHandle(self._pre_hooks)
         self._pre_hooks[handle.id] = hook
         return handle
@@ -119,10 +122,18 @@ class Node:
     def _register_tensor_hook(self, output_nr: int, hook) -> RemovableHandle:
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
+            self._hooked = True
         hooks = self._tensor_pre_hooks.setdefault(output_nr, _HookDict())
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         return handle
+
+    def _retained_grads(self) -> dict:
+        """output_nr -> weakref to the tensor whose ``retain_grad()`` this node fills."""
+        if self._retain_grad_hooks is None:
+            self._retain_grad_hooks = {}
+            self._hooked = True
+        return self._retain_grad_hooks
 
     def __call__(self, *grad_outputs):
         return self.apply(grad_outputs)
