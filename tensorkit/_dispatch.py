@@ -23,7 +23,6 @@ from .tensor import (
     NO_GRAD_MODE,
     NO_GRAD_MULTI_OUTPUT,
     Tensor,
-    UntypedStorage,
     VersionCounter,
 )
 
@@ -223,7 +222,7 @@ def call(op, inputs: tuple, out, params: dict | None = None):
         out = np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
     result = _new(Tensor)  # Tensor._make(out), written out: one call less on every op
     result._data = out
-    result._storage = UntypedStorage(out)
+    result._storage_obj = None  # made on first use
     result._version_counter = VersionCounter()
     result._requires_grad = False
     result._grad_fn = None

@@ -1746,6 +1746,7 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
         from ._dispatch import make_node
 
         node = make_node(op, (target,), params)
+    _ = target._storage  # the storage spans the memory as it was: make it before the new window
     target._data = data
     target._version_counter.value += 1
     if node is not None:

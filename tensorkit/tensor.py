@@ -172,7 +172,7 @@ class Tensor:
         "_grad_fn",
         "_output_nr",
         "_requires_grad",
-        "_storage",
+        "_storage_obj",
         "_version_counter",
     )
     _grad = None
@@ -217,7 +217,7 @@ class Tensor:
         """A tensor over ``data``; a new storage and version counter unless given."""
         self = object.__new__(cls)
         self._data = data
-        self._storage = storage if storage is not None else UntypedStorage(data)
+        self._storage_obj = storage  # None: made on first use from data, the whole buffer
         self._version_counter = version_counter if version_counter is not None else VersionCounter()
         self._requires_grad = False
         self._grad_fn = None
@@ -226,6 +226,19 @@ class Tensor:
         if grad_mode._state.inference:
             self._is_inference = True
         return self
+
+    @property
+    def _storage(self) -> UntypedStorage:
+        """The buffer's storage object, shared by every view. A tensor that owns its memory (the
+        result of an op) makes it only when first asked: most results never are."""
+        storage = self._storage_obj
+        if storage is None:
+            storage = self._storage_obj = UntypedStorage(self._data)
+        return storage
+
+    @_storage.setter
+    def _storage(self, storage: UntypedStorage) -> None:
+        self._storage_obj = storage
 
     def _make_view(self, data) -> Tensor:
         """A view of this tensor over ``data`` (which must share this tensor's memory)."""
