@@ -199,6 +199,8 @@ def _edges_if_recording(inputs):
                 meta.append((data.shape, data.dtype))
             else:
                 meta.append(None)
+                if tensor._base is not None and tensor.requires_grad:
+                    recording = True  # a view taken before its base required grad: see call
             edges.append(current)
         else:
             edges.append(_NO_EDGE)
@@ -256,6 +258,10 @@ def call(op, inputs: tuple, out, params: dict | None = None):
                 meta.append((data.shape, data.dtype))
             else:
                 meta.append(None)
+                if tensor._base is not None and tensor.requires_grad:
+                    # A view taken before its base's requires_grad_() requires grad but has no
+                    # edge: the result is recorded (and requires grad), its gradient goes nowhere.
+                    recording = True
             edges.append(current)
         else:
             edges.append(_NO_EDGE)
@@ -345,13 +351,18 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
 
 
 def check_inplace(target: Tensor, inputs: tuple) -> bool:
-    """Refuse an in-place write that PyTorch refuses; return whether it must be recorded."""
-    record = needs_grad(inputs)
+    """Refuse an in-place write that PyTorch refuses; return whether it must be recorded.
+
+    A write into an integer or bool tensor is never recorded: its values have no gradient, so it
+    stays a tensor that does not require grad whatever was written into it."""
+    record = target._data.dtype.kind == "f" and needs_grad(inputs)
     if record:
         base = target._base
         if base is not None and target._view_creation != DEFAULT:
             _refuse_view_rebase(target)
-        if base is not None and target.requires_grad and base.requires_grad and base.is_leaf:
+        # PyTorch asks only whether the base is a leaf: after base.detach_() or
+        # base.requires_grad_(False) a view that requires grad is still refused.
+        if base is not None and target.requires_grad and base.is_leaf:
             raise RuntimeError(VIEW_OF_LEAF_INPLACE)
         if target._requires_grad and target.is_leaf:
             raise RuntimeError(LEAF_INPLACE)
@@ -404,6 +415,66 @@ def _partially_overlap(target, other) -> bool:
     if first is None or second is None:
         return False
     return first[0] < second[1] and second[0] < first[1]
+
+
+def refuse_view_rebase(view: Tensor, indirect: bool) -> None:
+    """PyTorch's error for a view that may not be rebased: written in place (``indirect``
+    False), or used after its base or another view of it was (``indirect`` True)."""
+    if not indirect:
+        _refuse_view_rebase(view)
+        return
+    creation = view._view_creation
+    fn = view._grad_fn
+    modified = "its base or another view of its base has been"
+    if creation in (INFERENCE_MODE, NO_GRAD_MODE, NO_GRAD_MULTI_OUTPUT) or fn is None:
+        prefix = (
+            f"Output {view._output_nr} of {_short_name(fn)} is a view of a view which was created in"
+            if fn is not None
+            else "A view was created in"
+        )
+        if creation == INFERENCE_MODE:
+            message = f"{prefix} inference mode and {modified} modified inplace in normal mode."
+        else:
+            message = (
+                f"{prefix} no_grad mode and {modified} modified inplace with grad mode enabled."
+            )
+    else:
+        message = f"Output {view._output_nr} of {_short_name(fn)} is a view and {modified} modified inplace."
+    if creation == MULTI_OUTPUT:
+        message += (
+            " This view is the output of a function that returns multiple views. Such functions do "
+            "not allow the output views to be modified inplace. You should replace the inplace "
+            "operation by an out-of-place one."
+        )
+    elif creation == INFERENCE_MODE:
+        message += (
+            " Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+            "clarify your code by moving both the view and the inplace either both inside the "
+            "inference_mode block (if you don't want the inplace to be tracked) or both outside (if "
+            "you want the inplace to be tracked)."
+        )
+    elif creation == IN_CUSTOM_FUNCTION:
+        message += (
+            " This view was created inside a custom Function (or because an input was returned "
+            "as-is) and the autograd logic to handle view+inplace would override the custom "
+            "backward associated with the custom Function, leading to incorrect gradients. This "
+            "behavior is forbidden. You can fix this by cloning the output of the custom Function."
+        )
+    else:
+        message += (
+            " Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+            "clarify your code by moving both the view and the inplace either both inside the "
+            "no_grad block (if you don't want the inplace to be tracked) or both outside (if you "
+            "want the inplace to be tracked)."
+        )
+    raise RuntimeError(message)
+
+
+def _short_name(fn) -> str:
+    """A node's name as PyTorch's view messages give it: SplitBackward0 -> Split."""
+    name = fn.name()
+    head, _, _ = name.rpartition("Backward")
+    return head or name
 
 
 def _refuse_view_rebase(view: Tensor) -> None:

@@ -759,6 +759,14 @@ def _extreme(input: Tensor, dim, keepdim, kind: str):
     op = D.MAX_DIM if kind == "max" else D.MIN_DIM
     params = {"indices": indices, "dim": axis, "keepdim": keepdim, "self_sym_sizes": data.shape}
     values_tensor, indices_tensor = call(op, (input,), (values, indices.astype(xp.int64)), params)
+    node = values_tensor._grad_fn
+    if node is not None:
+        # The node keeps the indices it returned (output 1) with their version: changing them in
+        # place before backward gets PyTorch's error, as for any saved tensor. They have no
+        # grad_fn, so the node may hold the tensor itself (no cycle), as PyTorch does.
+        from .autograd.graph import SavedTensor
+
+        node.saved["indices"] = SavedTensor(indices_tensor)
     result = _ValuesIndices((values_tensor, indices_tensor))
     result._name = kind
     return result

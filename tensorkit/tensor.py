@@ -18,6 +18,7 @@ from . import _dtype as dtypes
 from ._backend import numpy as np
 from .autograd import grad_mode
 from .autograd.graph import AccumulateGrad, RemovableHandle, _HookDict
+from .autograd.graph import _sequence as _node_sequence
 
 __all__ = ["Size", "Tensor", "UntypedStorage", "VersionCounter"]
 
@@ -183,6 +184,7 @@ class Tensor:
     _retains_grad = False
     _is_inference = False
     _is_param = False
+    _detached_at = -1  # when detach_() took this tensor's grad_fn (a node sequence number)
     _INTERNAL = frozenset(
         (
             "_grad",
@@ -193,6 +195,7 @@ class Tensor:
             "_retains_grad",
             "_is_inference",
             "_is_param",
+            "_detached_at",
         )
     )
 
@@ -436,10 +439,15 @@ class Tensor:
         """After an in-place change, a view's grad_fn is rebuilt as AsStridedBackward0 of its base."""
         from .autograd.engine import as_strided_node
 
-        self._view_version = self._version_counter.value
         base = self._base
-        if self._view_creation != DEFAULT or not (base._grad_fn is not None or base._requires_grad):
-            return
+        if self._grad_fn is None and not (base._grad_fn is not None or base._requires_grad):
+            self._view_version = self._version_counter.value
+            return  # nothing to differentiate through
+        if self._view_creation != DEFAULT:
+            from ._dispatch import refuse_view_rebase
+
+            refuse_view_rebase(self, indirect=True)  # on every use, as PyTorch
+        self._view_version = self._version_counter.value
         old_fn, old_nr = self._grad_fn, self._output_nr
         self._grad_fn = as_strided_node(base, self)
         self._output_nr = 0
@@ -456,7 +464,7 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
-        if self._requires_grad or self.grad_fn is not None:
+        if self._requires_grad or self._grad_fn is not None:
             return True
         base = self._base
         return base is not None and base.requires_grad
@@ -606,6 +614,10 @@ class Tensor:
     def detach_(self) -> Tensor:
         if self._base is not None:
             raise RuntimeError(DETACH_VIEW_INPLACE)
+        if self._grad_fn is not None:
+            # Nodes made before now that saved this tensor may no longer use it (PyTorch's
+            # "saved tensor that has been detached in-place"): they are older than this mark.
+            self._detached_at = next(_node_sequence)
         self._grad_fn = None
         self._output_nr = 0
         self._requires_grad = False
@@ -764,13 +776,17 @@ class Tensor:
         from ._formatting import format_tensor
 
         device = None if self.device.type == "cpu" else str(self.device)
-        fn = self.grad_fn
+        try:
+            fn = self.grad_fn
+            fn_name = type(fn).__name__ if fn is not None else None
+        except RuntimeError:  # a multi-output or no-grad view whose base changed in place
+            fn, fn_name = True, "Invalid"
         return format_tensor(
             _backend.to_host(self._data),
             dtype_name=self.dtype.name,
             device=device,
             requires_grad=self.requires_grad and fn is None,
-            grad_fn_name=type(fn).__name__ if fn is not None else None,
+            grad_fn_name=fn_name,
             default_dtype_name=dtypes.get_default_dtype().name,
         )
 

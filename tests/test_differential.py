@@ -557,14 +557,13 @@ def shares_memory(first, second) -> bool:
     )
 
 
-def near_multi_output_view(pool, x_expr: str, x) -> bool:
-    """Whether another output of split/chunk/unbind (a tuple member) shares memory with x."""
-    return any("[" in expr and expr != x_expr and may_share(tensor, x) for expr, tensor in pool)
-
-
 def graph_nodes(tensor) -> list:
     """The nodes of the backward graph of a PyTorch tensor."""
-    nodes, stack, seen = [], [tensor.grad_fn], set()
+    try:
+        root = tensor.grad_fn
+    except RuntimeError:  # a view whose base changed in place may not be used: no graph
+        return []
+    nodes, stack, seen = [], [root], set()
     while stack:
         node = stack.pop()
         if node is None or id(node) in seen:
@@ -1354,10 +1353,6 @@ def step_setitem(draw: Draw, pool, env):
         value_expr, value = draw.choice(fits)
     else:
         value_expr = scalar(draw)
-    if near_multi_output_view(pool, x_expr, x):
-        return None  # KNOWN: see near_multi_output_view in step_inplace
-    if is_int(x) and any(tensor.requires_grad for _, tensor in pool):
-        return None  # KNOWN: saved integer tensors are not version-checked, see step_inplace
     if advanced and index in dict(pool) and may_share(dict(pool)[index], x):
         return None  # KNOWN: overlap checks, see below
     if value is not None:
@@ -1366,12 +1361,6 @@ def step_setitem(draw: Draw, pool, env):
             # c[c] = 0 ("unsupported operation: some elements of the input tensor and the
             # written-to tensor refer to a single memory location ..."), tensorkit writes; and
             # tensorkit refuses a[None, :] = a, which PyTorch allows.
-            return None
-        if not is_float(x) and value.requires_grad:
-            # KNOWN: writing a tensor that requires grad into an integer tensor makes it
-            # require grad (a = torch.tensor([1, 2]); a[...] = b or a.copy_(b) with b float
-            # and requiring grad: a.requires_grad is True, grad_fn CopyBackwards); in PyTorch
-            # a stays a leaf that does not require grad.
             return None
         if advanced and value.dtype != x.dtype:
             # KNOWN: x[mask] = torch.tensor([7]) on a float x raises "Index put requires the
@@ -1581,19 +1570,6 @@ def step_inplace(draw: Draw, pool, env):
     fits = [e for e in pool if broadcasts_to(tuple(e[1].shape), shape)]
     y_expr, y = draw.choice(fits) if fits and draw.chance(85) else partner(draw, pool, shape)
     s = scalar(draw)
-    if is_int(x) and any(tensor.requires_grad for _, tensor in pool):
-        # KNOWN: integer tensors saved for backward (indices: a[d], max(dim).indices) are not
-        # version-checked: d = torch.tensor([[1]]); t = a[d]; d.add_(d); t.sum().backward()
-        # uses the changed indices (IndexError, or a wrong gradient); PyTorch raises "one of the
-        # variables needed for gradient computation has been modified by an inplace operation:
-        # [torch.LongTensor [1, 1]] is at version 1; expected version 0 instead."
-        return None
-    if near_multi_output_view(pool, x_expr, x):
-        # KNOWN: after an in-place change to the base of split/chunk/unbind outputs (or to
-        # another of them), PyTorch raises on any use of the other outputs, reading grad_fn
-        # included ("Output 0 of Unbind is a view and its base or another view of its base
-        # has been modified inplace ..."); tensorkit goes on.
-        return None
     if choice == "augmented":
         operator = draw.choice(AUGMENTED)
         operand, operand_tensor = draw.choice([(y_expr, y), (s, None)])
@@ -1634,23 +1610,8 @@ def step_inplace(draw: Draw, pool, env):
             return None
         return statement
     if choice == "requires_grad":
-        if any(expr != x_expr and may_share(tensor, x) for expr, tensor in pool):
-            # KNOWN: a view taken before its base's requires_grad_() says requires_grad=True
-            # but ops on it record nothing: a = torch.zeros(2, 2); v = a.t();
-            # a.requires_grad_(); (v * 2).requires_grad is False (PyTorch: True, MulBackward0).
-            return None
         return f"{x_expr}.requires_grad_()"
     if choice == "detach_":
-        if x.requires_grad and not x.is_leaf:
-            # KNOWN: detach_() on a tensor saved for backward: PyTorch's backward then raises
-            # "Trying to use a saved tensor that has been detached in-place, i.e. with
-            # .detach_()..."; tensorkit computes the gradient (a = torch.tensor([1.0, 2.0],
-            # requires_grad=True); t = a.cumsum(0); n = t.norm(); t.detach_(); n.backward()).
-            return None
-        if x.is_leaf and x.requires_grad:
-            # KNOWN: a.detach_() on a leaf that requires grad, then backward through a graph
-            # built from a before: PyTorch leaves a.grad None, tensorkit accumulates into it.
-            return None
         return f"{x_expr}.detach_()"
     template = draw.choice(INPLACE)
     method = template.split(".")[1].split("(")[0]
@@ -1683,11 +1644,6 @@ def step_inplace(draw: Draw, pool, env):
         # match the broadcast shape [2, 2]".
         return None
     statement = template.format(x=x_expr, y=y_expr, s=s)
-    if draw.chance(20) and "[" in x_expr.split(".")[0] and pool_member(x_expr, pool):
-        # KNOWN: an in-place change under no_grad to an output of split/chunk/unbind: PyTorch
-        # then raises on reading its grad_fn or is_leaf ("Output 0 of Split is a view and its
-        # base or another view of its base has been modified inplace ..."); tensorkit not.
-        return None
     if draw.chance(20):
         statement = f"with torch.no_grad(): {statement}"
     return statement
@@ -1700,11 +1656,6 @@ def destination(expr: str, x, env):
     except Exception:
         return x
     return found if isinstance(found, real_torch.Tensor) else x
-
-
-def pool_member(expr: str, pool) -> bool:
-    """Whether ``expr`` starts with a tuple member of the pool (an output of split & co)."""
-    return any("[" in name and expr.startswith(name) for name, _ in pool)
 
 
 def inplace_ok(method: str, x, operand, operand_tensor) -> bool:

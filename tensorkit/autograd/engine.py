@@ -19,7 +19,15 @@ import threading
 
 from .. import _backend
 from . import grad_mode
-from .graph import _FREED_DICT, BACKWARD_TWICE, AccumulateGrad, FormulaNode, Node, SavedTensor
+from .graph import (
+    _FREED_DICT,
+    BACKWARD_TWICE,
+    DETACHED_IN_PLACE,
+    AccumulateGrad,
+    FormulaNode,
+    Node,
+    SavedTensor,
+)
 
 __all__ = ["as_strided_node", "copy_slices_node", "run_backward"]
 
@@ -177,6 +185,8 @@ def run_backward(
                                 value.check_version()  # raises "modified by an inplace operation"
                             holds_tensor = True
                             tensor = value.tensor
+                            if tensor is not None and tensor._detached_at > node._sequence_nr:
+                                raise RuntimeError(DETACHED_IN_PLACE)
                             value = tensor._data if tensor is not None else value.output.data
                         saved[key] = value
                     input_grads = node.vjp(math, grads[0], saved, needs)
@@ -353,6 +363,7 @@ def _apply(node, grads, needs, math, create_graph: bool):
                 if type(value) is SavedTensor:
                     if value.version_counter.value != value.saved_version:
                         value.check_version()  # raises PyTorch's "modified by an inplace operation"
+                    value.check_not_detached(node)
                     if create_graph:
                         from .graph import _unpack_for_user
 
@@ -453,7 +464,7 @@ _grad_lock = threading.Lock()  # PyTorch locks AccumulateGrad too: backward may 
 
 
 def _accumulate(variable, grad, create_graph: bool) -> None:
-    if grad is None:
+    if grad is None or not variable._requires_grad:  # detach_() since the graph was built
         return
     # A leaf may adopt the gradient's buffer when nothing else can see it (PyTorch steals it
     # likewise): it owns its memory, and its only references are the engine loop's variable,

@@ -27,6 +27,11 @@ BACKWARD_TWICE = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
+DETACHED_IN_PLACE = (
+    "Trying to use a saved tensor that has been detached in-place, i.e. with .detach_()."
+    "This is not supported, please use out-of-place `.detach()` instead"
+)
+
 ANOMALY_HINT = (
     "enable anomaly detection to find the operation that failed to compute its gradient, with "
     "tensorkit.autograd.set_detect_anomaly(True, check_nan=False)."
@@ -182,6 +187,12 @@ class SavedTensor:
     def is_output(self) -> bool:
         return self.output is not None
 
+    def check_not_detached(self, node) -> None:
+        """Refuse an input that had a grad_fn when ``node`` saved it and lost it to detach_()."""
+        tensor = self.tensor
+        if tensor is not None and tensor._detached_at > node._sequence_nr:
+            raise RuntimeError(DETACHED_IN_PLACE)
+
     def check_version(self) -> None:
         current = self.version_counter.value
         if current == self.saved_version:
@@ -193,9 +204,9 @@ class SavedTensor:
         array = self.tensor._data if output is None else output.data
         shape = ", ".join(str(size) for size in array.shape)
         clause = ""
-        if output is not None:
+        if output is not None and output.requires_grad:
             clause = f", which is output {output.output_nr} of {_strip_backward(output.node_name)},"
-        elif self.tensor.grad_fn is not None:
+        elif output is None and self.tensor.grad_fn is not None:
             fn = self.tensor.grad_fn
             clause = f", which is output {self.tensor._output_nr} of {_strip_backward(fn.name())},"
         hint = ANOMALY_HINT_ACTIVE if is_anomaly_enabled() else ANOMALY_HINT

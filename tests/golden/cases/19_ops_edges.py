@@ -273,3 +273,106 @@ try:
     y.sum().backward()
 except RuntimeError as e:
     print(type(e).__name__, e)
+
+# %% case: max_dim_indices_changed_in_place_before_backward
+import torch
+a = torch.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+values, indices = a.max(dim=1)
+print(values.grad_fn._saved_indices is indices, indices._version)
+indices.zero_()
+try:
+    values.sum().backward()
+except RuntimeError as e:
+    print(type(e).__name__, str(e).split(" Hint:")[0])
+print(a.grad)
+
+# %% case: detach_in_place_of_a_saved_tensor
+import torch
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+t = a.cumsum(0)
+n = t.norm()
+t.detach_()
+print(t.requires_grad, t.is_leaf, t.grad_fn)
+try:
+    n.backward()
+except RuntimeError as e:
+    print(type(e).__name__, e)
+u = a.cumsum(0)
+u.detach_()
+m = u.norm()  # detached before it was saved: a leaf that does not require grad
+print(m.requires_grad)
+
+# %% case: detach_in_place_of_a_leaf_after_its_graph_was_built
+import torch
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+y = (a * 2).sum()
+v = a[:]
+a.detach_()
+y.backward()
+print(a.grad, a.requires_grad, a.is_leaf, v.requires_grad)
+try:
+    v.add_(1)
+except RuntimeError as e:
+    print(type(e).__name__, e)
+print(a._version)
+
+# %% case: a_view_taken_before_its_base_required_grad
+import torch
+a = torch.zeros(2, 2)
+v = a.t()
+a.requires_grad_()
+print(v.requires_grad, v.is_leaf, v.grad_fn)
+r = v * 2
+print(r.requires_grad, type(r.grad_fn).__name__, r.grad_fn.next_functions)
+r.sum().backward()
+print(a.grad, v.grad)
+
+# %% case: outputs_of_split_after_their_base_changed_in_place
+import torch
+x = torch.zeros(4, requires_grad=True)
+a = x.clone()
+p, q = a.split(2)
+a.add_(1)
+print(p.requires_grad)
+print(q)
+for use in (lambda: q.grad_fn, lambda: q.is_leaf, lambda: q * 2, lambda: q.sum()):
+    try:
+        use()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+b = x.clone()
+r, s = b.unbind(0)[:2]
+b.mul_(2)
+try:
+    s + 1
+except RuntimeError as e:
+    print(type(e).__name__, e)
+
+# %% case: views_made_under_no_grad_after_their_base_changed_in_place
+import torch
+x = torch.zeros(4, requires_grad=True)
+a = x.clone()
+with torch.no_grad():
+    v = a[:2]
+    p, q = a.split(2)
+a.add_(1)
+for use in (lambda: v.grad_fn, lambda: v * 2, lambda: q.grad_fn):
+    try:
+        use()
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+c = torch.zeros(4)
+m, n = c.split(2)
+c.add_(1)
+print(n.grad_fn, (n * 2).requires_grad)
+
+# %% case: writing_a_tensor_that_requires_grad_into_an_integer_tensor
+import torch
+b = torch.tensor([1.5, 2.5], requires_grad=True)
+a = torch.tensor([1, 2])
+a.copy_(b)
+print(a, a.requires_grad, a.grad_fn, a._version)
+a[...] = b
+print(a, a.requires_grad, a._version)
+a[0] = b[1]
+print(a, a.requires_grad, a.grad_fn, a._version)
