@@ -103,6 +103,9 @@ def run_backward(
     release = not retain_graph
     heappush, heappop = heapq.heappush, heapq.heappop
     with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
+        if inputs is None and not create_graph and not check_nan:
+            _run_plain(ready, buffers, dependencies, math, release)
+            return None
         # A node that becomes ready while no other one waits runs next without the heap (a
         # chain of ops, the common shape of a graph, never touches it).
         following = None
@@ -259,6 +262,148 @@ def run_backward(
                 )
         results.append(grad)
     return tuple(results)
+
+
+def _run_plain(ready: list, buffers: dict, dependencies: dict, math, release: bool) -> None:
+    """The loop of an ordinary ``backward()``: no ``inputs``, no ``create_graph``, no nan check.
+
+    The same schedule as ``run_backward``'s own loop, written for speed, since every training
+    step runs it: a node that becomes ready while no other waits is handed its gradients
+    directly (no heap, no buffer), and a table formula's saved arrays are unpacked inline. Any
+    other node (hooks, custom Functions, several outputs) takes ``_general_step``.
+    """
+    heappush, heappop = heapq.heappush, heapq.heappop
+    following = following_grads = None
+    while True:
+        if following is not None:
+            node, grads = following, following_grads
+            following = following_grads = None
+        elif ready:
+            node = heappop(ready)[1]
+            grads = buffers.pop(node)
+        else:
+            return
+        if type(node) is AccumulateGrad:
+            variable = node.variable
+            grad = grads[0]
+            grads = None  # so the leaf can adopt a gradient nothing else holds
+            if grad is not None:
+                if variable._leaf_hooks:
+                    grad = _run_hook_dict(variable._leaf_hooks, grad, False)
+                _accumulate(variable, grad, False)
+                grad = None
+            continue
+        next_functions = node.next_functions
+        meta = node._input_meta  # for a table node: None exactly where no gradient flows
+        vjp = node.vjp
+        if (
+            node._hooked
+            or vjp is None
+            or meta is None
+            or node.output_count != 1
+            or node.multi_output
+            or grads[0] is None
+        ):
+            input_grads, meta = _general_step(node, grads, math, release)
+        else:
+            try:
+                if node.saves_tensors:
+                    if node._freed:
+                        raise RuntimeError(BACKWARD_TWICE)
+                    saved = {}
+                    holds_tensor = False
+                    for key, value in node.saved.items():
+                        if type(value) is SavedTensor:
+                            if value.version_counter.value != value.saved_version:
+                                value.check_version()  # raises "modified by an inplace operation"
+                            holds_tensor = True
+                            tensor = value.tensor
+                            if tensor is None:
+                                value = value.output.data
+                            elif tensor._detached_at > node._sequence_nr:
+                                raise RuntimeError(DETACHED_IN_PLACE)
+                            else:
+                                value = tensor._data
+                        saved[key] = value
+                    input_grads = vjp(math, grads[0], saved, meta)
+                    saved = tensor = None
+                    if release:
+                        if holds_tensor:
+                            node._freed = True
+                            node.saved = _FREED_DICT
+                        else:
+                            node._release()  # it may still have saved a scalar PyTorch frees
+                else:
+                    input_grads = vjp(math, grads[0], node.saved, meta)
+            except Exception:
+                if grad_mode.is_anomaly_enabled():
+                    _warn_anomaly(node)
+                raise
+        for position, ((next_fn, nr), grad, expected) in enumerate(
+            zip(next_functions, input_grads, meta)
+        ):
+            if next_fn is None:
+                continue
+            if (
+                grad is not None
+                and expected is not None
+                and (
+                    grad.shape != expected[0]
+                    or (grad.dtype is not expected[1] and grad.dtype != expected[1])
+                )
+            ):
+                grad = _validate(grad, expected, False, node, position)
+            remaining = dependencies[next_fn] - 1
+            dependencies[next_fn] = remaining
+            buffer = buffers.get(next_fn)
+            if buffer is None:
+                buffer = [None] * next_fn.output_count
+                buffer[nr] = grad
+                if remaining == 0 and following is None and not ready:
+                    following, following_grads = next_fn, buffer  # straight to it
+                    continue
+                buffers[next_fn] = buffer
+            elif grad is not None:
+                current = buffer[nr]
+                buffer[nr] = grad if current is None else current + grad
+            if remaining == 0:
+                if following is not None:  # two ready at once: both go through the heap
+                    buffers[following] = following_grads
+                    heappush(ready, (-following._sequence_nr, following))
+                    following = following_grads = None
+                heappush(ready, (-next_fn._sequence_nr, next_fn))
+        input_grads = grad = grads = buffer = current = None
+
+
+def _general_step(node, grads, math, release: bool) -> tuple:
+    """One node of ``_run_plain`` off its fast path: hooks, custom Functions, CopySlices,
+    several outputs, all-None gradients. Returns the input gradients and the metadata to check
+    them against."""
+    if node._hooked:
+        if node._tensor_pre_hooks or node._retain_grad_hooks:
+            grads = _run_tensor_hooks(node, grads, False)
+        if node._pre_hooks:
+            grads = _run_node_hooks(node._pre_hooks, grads, ())
+    next_functions = node.next_functions
+    meta = node._input_meta
+    if meta is not None and node.vjp is not None:
+        needs = meta
+    else:
+        needs = tuple([fn is not None for fn, _ in next_functions])
+    try:
+        if node.vjp is None and all(grad is None for grad in grads):
+            input_grads = (None,) * len(next_functions)
+        else:
+            input_grads = _apply(node, grads, needs, math, False)
+        if release and node.saves_tensors:
+            node._release()
+    except Exception:
+        if grad_mode.is_anomaly_enabled():
+            _warn_anomaly(node)
+        raise
+    if node._hooked and node._post_hooks:
+        input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
+    return input_grads, meta if meta is not None else _no_meta(len(next_functions))
 
 
 def _no_meta(count: int) -> tuple:
