@@ -54,6 +54,14 @@ def sign(x):
     return _ops.sign(x)
 
 
+def isnan(x):
+    return _ops.isnan(x)
+
+
+def sqrt(x):
+    return _ops.sqrt(x)
+
+
 def where(condition, a, b):
     condition = _tensor(condition, None)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
@@ -227,11 +235,18 @@ def join_pieces(grads, sizes, dim, split_sizes):
     return _ops.cat(pieces, dim)
 
 
-def prod_grad(g, x, dim, keepdim):
-    """The product of the other entries, as a differentiable expression: replace each entry by 1
-    in turn (an n-by-n construction, fine at the sizes higher-order gradients are taken)."""
+def prod_grad(g, x, result, dim, keepdim):
+    """The product of the other entries, as a differentiable expression: result / x where no
+    entry is 0 (PyTorch's rule), else each entry replaced by 1 in turn (an n-by-n construction,
+    fine at the sizes higher-order gradients are taken)."""
     from ._creation import eye
 
+    if x.ndim == 0:
+        return g
+    if not bool((x == 0).any()):
+        if dim is None:
+            return g * (result / x)
+        return unsqueeze_dims(g, dim, keepdim) * (unsqueeze_dims(result, dim, keepdim) / x)
     if dim is None:
         flat = _ops.reshape(x, (-1,))
         n = flat.shape[0]

@@ -441,7 +441,7 @@ def pow(input, exponent):
     (x,) = _arrays((input,), dtype)
     if dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    out = _backend.quiet(D.POW.forward, None, x, exponent)
+    out = _backend.quiet(D.POW.forward, _backend.array_namespace(x), x, exponent)
     return call(D.POW, (input,), out, {"exponent": exponent})
 
 
@@ -2086,7 +2086,7 @@ def pow_(target: Tensor, exponent) -> Tensor:
     check_result_dtype(target, result_dtype(target, _as_operand(exponent)))
     if target.dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    out = D.POW.forward(None, target._data, exponent)
+    out = D.POW.forward(_backend.array_namespace(target._data), target._data, exponent)
     return commit_inplace(D.POW, target, (target,), out, record, {"exponent": exponent})
 
 

@@ -141,7 +141,7 @@ RECIPROCAL = Op(
 # d(x^p) = p x^(p-1) dx      (p a Python number)
 POW = Op(
     "PowBackward0",
-    lambda xp, a, exponent: a**exponent,
+    lambda xp, a, exponent: 1 / xp.sqrt(a) if exponent == -0.5 else a**exponent,
     lambda m, g, s, needs: (_pow_scalar_grad(m, g, s["self"], s["exponent"]),),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
@@ -255,7 +255,8 @@ SIGMOID = Op(
 RELU = Op(
     "ReluBackward0",
     lambda xp, a: xp.maximum(a, 0),
-    lambda m, g, s, needs: (m.where(s["result"] > 0, g, 0),),
+    # PyTorch's threshold_backward: zero where result <= 0, so a nan input passes its gradient
+    lambda m, g, s, needs: (m.where(s["result"] <= 0, 0, g),),
     inputs=("self",),
     result=True,
 )
@@ -395,9 +396,12 @@ def _pow_scalar_base_grad(m, g, s):
 
 
 def _pow_scalar_grad(m, g, x, exponent):
+    """g * (p x^(p-1)), in PyTorch's order. PyTorch computes x^-0.5 as 1/sqrt(x) (rsqrt), which
+    differs from pow at -inf and -0.0; NumPy's own shortcuts (0.5, 2, -1) agree with PyTorch's."""
     if exponent == 0:
         return g * 0
-    return g * exponent * x ** (exponent - 1)
+    power = 1 / m.sqrt(x) if exponent == 0.5 else x ** (exponent - 1)
+    return g * (exponent * power)
 
 
 def _clamp_tensor_grads(m, g, x, low, high, needs):
@@ -418,11 +422,11 @@ def _clamp_tensor_grads(m, g, x, low, high, needs):
 
 
 def _pick_larger(m, g, larger, smaller):
-    half = g / 2
-    return (
-        m.where(larger > smaller, g, m.where(larger == smaller, half, 0)),
-        m.where(smaller > larger, g, m.where(larger == smaller, half, 0)),
-    )
+    """maximum(larger, smaller)'s gradients (minimum's with the inputs swapped), as PyTorch:
+    half each where they tie, nothing to the one that lost, and the whole gradient to both
+    where a nan makes the comparison undecided."""
+    split = m.where(larger == smaller, g / 2, g)
+    return m.where(larger < smaller, 0, split), m.where(larger > smaller, 0, split)
 
 
 def _not_implemented(name: str):
@@ -529,11 +533,12 @@ MIN_DIM = Op(
 )
 MAX_DIM.node_class.output_count = 2
 MIN_DIM.node_class.output_count = 2
-# d prod(x)_i = product of the other entries (exclusive products, so zeros are handled)
+# d prod(x)_i = product of the other entries: result / x_i when no entry is 0 (PyTorch's rule,
+# nan and inf included), else exclusive products; zeros when a whole prod() has two zeros
 PROD = Op(
     "ProdBackward0",
     lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
-    lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
+    lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["result"], s["dim"], s["keepdim"]),),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
     params=("dim", "keepdim"),
@@ -542,7 +547,7 @@ PROD = Op(
 PROD_DIM = Op(
     "ProdBackward1",
     lambda xp, a, dim=None, keepdim=False: a.prod(axis=dim, keepdims=keepdim),
-    lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["dim"], s["keepdim"]),),
+    lambda m, g, s, needs: (m.prod_grad(g, s["self"], s["result"], s["dim"], s["keepdim"]),),
     save={"self": ("self", ALWAYS)},
     inputs=("self",),
     params=("dim", "keepdim"),
@@ -635,15 +640,19 @@ def _std_grad(m, g, s):
 
 
 def _evenly_along(m, g, x, extreme, dim, keepdim):
+    """amax/amin: the gradient split among the entries equal to the extreme. PyTorch scales by
+    the mask, so a slice whose extreme is nan (no entry equals it) gets nan everywhere."""
     extreme = m.unsqueeze_dims(extreme, dim, keepdim)
     g = m.unsqueeze_dims(g, dim, keepdim)
     mask = x == extreme
     count = mask.sum(dim, keepdims=True) if m.is_array else mask.sum(dim, keepdim=True)
-    return m.where(mask, g / count, 0)
+    return (g / count) * mask
 
 
 def _evenly_to(m, g, x, extreme):
-    mask = x == extreme
+    """max()/min() of a whole tensor: the gradient split among the entries equal to the
+    extreme, or among the nan entries when the extreme is nan (PyTorch's rule)."""
+    mask = m.isnan(x) if bool(m.isnan(extreme)) else (x == extreme)
     return m.where(mask, g / mask.sum(), 0)
 
 
@@ -1003,6 +1012,16 @@ _LAZY_BROADCAST_MIN = 1 << 16  # elements: below this a plain multiply is cheape
 _UNSIGNED_OF_SIZE = {2: "uint16", 4: "uint32", 8: "uint64"}
 
 
+def _maskable(values, condition) -> bool:
+    """Whether ``values`` can be masked by ``condition`` bit for bit (ArrayMath.where)."""
+    return (
+        getattr(values, "ndim", 0)
+        and values.dtype.kind == "f"
+        and condition.shape == values.shape
+        and condition.dtype.kind == "b"
+    )
+
+
 class ArrayMath:
     """The math the formulas use, on raw NumPy/CuPy arrays (ordinary backward)."""
 
@@ -1027,26 +1046,35 @@ class ArrayMath:
         return self.xp.cos(x)
 
     def sign(self, x):
-        return self.xp.sign(x)
+        out = self.xp.sign(x)
+        if out.dtype.kind == "f" and out.ndim:
+            out[self.xp.isnan(out)] = 0  # PyTorch's sign (and sgn, in abs's gradient) of nan is 0
+        return out
+
+    def isnan(self, x):
+        return self.xp.isnan(x)
+
+    def sqrt(self, x):
+        return self.xp.sqrt(x)
 
     def where(self, condition, a, b):
-        if (
-            type(b) is int
-            and b == 0
-            and getattr(a, "ndim", 0)
-            and a.dtype.kind == "f"
-            and condition.shape == a.shape
-            and condition.dtype.kind == "b"
-        ):
-            # "a where condition, else 0" (every mask-shaped gradient: relu, clamp, max...).
-            # where() on an unpredictable mask is an order of magnitude slower than this: a's
-            # bits ANDed with a mask of all ones or all zeros. Bit for bit what where() gives,
-            # nan and inf masked out included, and never a -0.0 (which a multiply would give).
+        # "a where condition, else 0" or "0 where condition, else b": every mask-shaped
+        # gradient (relu, clamp, max ...). where() on an unpredictable mask is an order of
+        # magnitude slower than this: the array's bits ANDed with a mask of all ones or all
+        # zeros. Bit for bit what where() gives, nan and inf masked out included, and never a
+        # -0.0 (which a multiply by the mask would give).
+        if type(b) is int and b == 0 and _maskable(a, condition):
             xp = self.xp
             bits = a.view(_UNSIGNED_OF_SIZE[a.itemsize])
             mask = condition.astype(bits.dtype)
             xp.negative(mask, out=mask)  # True -> all ones, False -> 0
             return xp.bitwise_and(bits, mask, out=mask).view(a.dtype)
+        if type(a) is int and a == 0 and _maskable(b, condition):
+            xp = self.xp
+            bits = b.view(_UNSIGNED_OF_SIZE[b.itemsize])
+            mask = condition.astype(bits.dtype)
+            xp.subtract(mask, 1, out=mask)  # True -> 0, False -> all ones
+            return xp.bitwise_and(bits, mask, out=mask).view(b.dtype)
         out = self.xp.where(condition, a, b)
         reference = a if hasattr(a, "dtype") else b
         return out.astype(reference.dtype, copy=False) if hasattr(reference, "dtype") else out
@@ -1136,12 +1164,21 @@ class ArrayMath:
         xp.put_along_axis(out, indices, g, axis=dim)
         return out
 
-    def prod_grad(self, g, x, dim, keepdim):
+    def prod_grad(self, g, x, result, dim, keepdim):
         xp = self.xp
+        if x.ndim == 0:
+            return g
+        zeros = int(xp.count_nonzero(x == 0))
         if dim is None:
+            if zeros == 0:
+                return g * (result / x)
+            if zeros > 1:
+                return xp.zeros_like(x)
             flat = x.reshape(-1)
             return (g * _exclusive_products(xp, flat, 0)).reshape(x.shape)
         g = self.unsqueeze_dims(g, dim, keepdim)
+        if zeros == 0:
+            return g * (self.unsqueeze_dims(result, dim, keepdim) / x)
         return g * _exclusive_products(xp, x, dim)
 
     def norm_grad(self, g, x, norm, ord, dim, keepdim):

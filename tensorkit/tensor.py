@@ -441,8 +441,9 @@ class Tensor:
 
         base = self._base
         if self._grad_fn is None and not (base._grad_fn is not None or base._requires_grad):
-            self._view_version = self._version_counter.value
-            return  # nothing to differentiate through
+            # Nothing to differentiate through yet: the version is not marked as seen, so the
+            # grad_fn is built if the base requires grad later (as PyTorch).
+            return
         if self._view_creation != DEFAULT:
             from ._dispatch import refuse_view_rebase
 

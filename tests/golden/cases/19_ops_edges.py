@@ -376,3 +376,56 @@ a[...] = b
 print(a, a.requires_grad, a._version)
 a[0] = b[1]
 print(a, a.requires_grad, a.grad_fn, a._version)
+
+# %% case: gradients_at_nan_inputs
+import torch
+nan = float("nan")
+for name, f in (
+    ("maximum(a, a)", lambda a: torch.maximum(a, a)),
+    ("maximum(a, 0)", lambda a: torch.maximum(a, torch.zeros(4))),
+    ("minimum(a, 0)", lambda a: torch.minimum(a, torch.zeros(4))),
+    ("maximum(a, nan)", lambda a: torch.maximum(a, torch.full((4,), nan))),
+    ("relu", lambda a: a.relu()),
+    ("max", lambda a: a.max()),
+    ("min", lambda a: a.min()),
+    ("amax", lambda a: a.amax(0)),
+    ("max(dim)", lambda a: a.max(0).values),
+    ("abs", lambda a: a.abs()),
+    ("clamp", lambda a: a.clamp(-1, 0.5)),
+):
+    a = torch.tensor([nan, 1.0, -2.0, 0.0], requires_grad=True)
+    f(a).sum().backward()
+    print(name, a.grad)
+a = torch.tensor([nan, nan, 1.0], requires_grad=True)
+a.max().backward()
+print(a.grad)
+a = torch.tensor([[nan, 1.0], [2.0, 3.0]], requires_grad=True)
+(a.amax(1) * -1).sum().backward()
+print(a.grad)
+
+# %% case: pow_by_a_number_at_infinities_and_signed_zeros
+import torch
+x = torch.tensor([-float("inf"), -4.0, 0.0, -0.0, 4.0, float("inf")], requires_grad=True)
+for exponent in (0.5, -0.5, 2, 3, -1, -2, 1.5):
+    x.grad = None
+    y = x**exponent
+    y.sum().backward()
+    print(exponent, y, x.grad)
+
+# %% case: prod_gradients_with_nan_zeros_and_no_elements
+import torch
+nan = float("nan")
+for values in ([2.0, nan, 3.0], [2.0, 0.0, 3.0], [0.0, 0.0, nan], [4.0]):
+    a = torch.tensor(values, requires_grad=True)
+    a.prod().backward()
+    print(a.grad)
+a = torch.tensor([[1.0, 2.0], [nan, 3.0], [0.0, 5.0]], requires_grad=True)
+a.prod(1).sum().backward()
+print(a.grad)
+for shape, dim in (((0,), None), ((0,), 0), ((0, 3), 0), ((2, 0), 1)):
+    a = torch.zeros(shape, requires_grad=True)
+    (a.prod() if dim is None else a.prod(dim)).sum().backward()
+    print(a.grad.shape)
+a = torch.tensor(3.0, requires_grad=True)
+a.prod().backward()
+print(a.grad)
