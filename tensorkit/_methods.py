@@ -182,6 +182,7 @@ def _sum_to_size(self: Tensor, *size) -> Tensor:
 
 
 Tensor.reshape_as = _reshape_as
+Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)
 Tensor.sum_to_size = _sum_to_size
 
 

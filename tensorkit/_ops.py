@@ -397,7 +397,8 @@ def remainder(input, other):
     _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     if isinstance(b, Tensor):
-        return call(D.REMAINDER, (a, b), _backend.quiet(D.REMAINDER.forward, xp, x, y))
+        op = D.REMAINDER if isinstance(a, Tensor) else D.REMAINDER_SCALAR_SELF  # 2 % x
+        return call(op, (a, b), _backend.quiet(op.forward, xp, x, y))
     out = _backend.quiet(D.REMAINDER_SCALAR.forward, xp, x, y)
     return call(D.REMAINDER_SCALAR, (a,), out, {"other": b})
 

@@ -305,6 +305,12 @@ FLOOR_DIVIDE = Op(
     lambda xp, a, b: xp.floor_divide(a, b),
     lambda m, g, s, needs: _not_implemented("floor_divide"),
 )
+# remainder(number, tensor) (2 % x) has no derivative in PyTorch either
+REMAINDER_SCALAR_SELF = Op(
+    "NotImplemented",
+    lambda xp, a, b: xp.remainder(a, b),
+    lambda m, g, s, needs: _not_implemented("remainder"),
+)
 
 
 # Piecewise-constant ops: the gradient is zero almost everywhere (PyTorch records them anyway).

@@ -707,10 +707,6 @@ def step_binary(draw: Draw, pool, result: str):
         first, second = (y_expr, x_expr) if side == "reflected" else (x_expr, y_expr)
         if near_integer_quotient(first, second, pool):
             return None  # not a bug: // and % of inexact values next to a step
-    if op == "%" and side == "reflected" and x.requires_grad:
-        # KNOWN: 2 % x records RemainderBackward1 where PyTorch records a NotImplemented node
-        # (backward raises "derivative for aten::remainder is not implemented").
-        return None
     if op == "where":
         condition = draw.choice([f"{x_expr} > 0", f"{x_expr} == 1", f"{x_expr} != {x_expr}"])
         condition_shape = tuple(x.shape)

@@ -277,6 +277,13 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
             error=(RuntimeError, "derivative for aten::floor_divide is not implemented"),
         ),
     ),
+    "REMAINDER_SCALAR_SELF": (
+        _c(
+            lambda t, y: 2 % y,
+            (2, 3),
+            error=(RuntimeError, "derivative for aten::remainder is not implemented"),
+        ),
+    ),
     # ---------------------------------------------------------------- reductions
     "SUM": (_c(lambda t, x: x.sum(), (2, 3)),),
     "SUM_DIM": (
@@ -506,7 +513,7 @@ for _name in ZERO_DIM:
 # Every formula in the op table is written with the math namespace it is given, so under
 # create_graph=True (derivatives.TensorMath) it must give correct second derivatives; only
 # floor_divide has no derivative at all.
-NO_SECOND_ORDER = {"FLOOR_DIVIDE"}
+NO_SECOND_ORDER = {"FLOOR_DIVIDE", "REMAINDER_SCALAR_SELF"}
 
 # Extra checks of the view machinery (not tied to one table entry): in-place on the base, then use a view.
 EXTRA = {"AS_STRIDED_REGENERATED": (_c(_inplace_then_view, (2, 3)),)}
