@@ -350,12 +350,12 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
 # ---------------------------------------------------------------------- in-place ops
 
 
-def check_inplace(target: Tensor, inputs: tuple) -> bool:
+def check_inplace(target: Tensor, inputs: tuple, copy: bool = False) -> bool:
     """Refuse an in-place write that PyTorch refuses; return whether it must be recorded.
 
-    A write into an integer or bool tensor is never recorded: its values have no gradient, so it
-    stays a tensor that does not require grad whatever was written into it."""
-    record = target._data.dtype.kind == "f" and needs_grad(inputs)
+    ``copy``: a copy_ into an integer or bool tensor is not recorded (it stays a tensor that
+    does not require grad whatever was copied into it); PyTorch's fill_ with a tensor value is."""
+    record = needs_grad(inputs) and not (copy and target._data.dtype.kind != "f")
     if record:
         base = target._base
         if base is not None and target._view_creation != DEFAULT:

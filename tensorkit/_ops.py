@@ -1931,7 +1931,10 @@ def setitem(input: Tensor, index, value) -> None:
         _assign_whole(input, value)  # x[:] = v writes into x itself, not into a view of it
         return None
     target = getitem(input, index)
-    copy_(target, value)
+    if isinstance(value, Tensor) and value.ndim == 0 and target.ndim:
+        fill_(target, value)  # PyTorch fills with a 0-d value (recorded even into integers)
+    else:
+        copy_(target, value)
     return None
 
 
@@ -2022,7 +2025,7 @@ def _into(out: Tensor, result: Tensor, name: str = "out") -> Tensor:
 
 def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
     src = _as_operand(src)
-    record = check_inplace(target, (target, src))
+    record = check_inplace(target, (target, src), copy=True)
     if isinstance(src, Tensor):
         # the source must broadcast to the target's shape; PyTorch names the first clash
         if (

@@ -429,3 +429,23 @@ for shape, dim in (((0,), None), ((0,), 0), ((0, 3), 0), ((2, 0), 1)):
 a = torch.tensor(3.0, requires_grad=True)
 a.prod().backward()
 print(a.grad)
+
+# %% case: a_zero_dim_value_written_into_an_integer_tensor_fills_and_is_recorded
+import torch
+a = torch.tensor(0.5, requires_grad=True)
+for write in ("d[0, :] = a", "d[0] = a", "d[0, 0] = a", "d[...] = a", "d.fill_(a)", "d[0].fill_(a)",
+              "d.copy_(a.expand(2, 1))", "d[0].copy_(a.expand(1))"):
+    d = torch.tensor([[0], [0]])
+    exec(write)
+    print(write, d.requires_grad, type(d.grad_fn).__name__, d._version)
+
+# %% case: tensor_where_method_and_remainder_of_a_number_by_a_tensor
+import torch
+x = torch.tensor([1.5, -2.0], requires_grad=True)
+print(x.where(x > 0, 0.0), x.where(x > 0, torch.tensor(5.0)))
+y = 2 % x
+print(y, y.grad_fn.name())
+try:
+    y.sum().backward()
+except RuntimeError as e:
+    print(type(e).__name__, e)
