@@ -441,8 +441,8 @@ for write in ("d[0, :] = a", "d[0] = a", "d[0, 0] = a", "d[...] = a", "d.fill_(a
 
 # %% case: tensor_where_method_and_remainder_of_a_number_by_a_tensor
 import torch
-x = torch.tensor([1.5, -2.0], requires_grad=True)
-print(x.where(x > 0, 0.0), x.where(x > 0, torch.tensor(5.0)))
+x = torch.tensor([1.5, 4.0], requires_grad=True)
+print(x.where(x > 2, 0.0), x.where(x > 2, torch.tensor(5.0)))
 y = 2 % x
 print(y, y.grad_fn.name())
 try:
