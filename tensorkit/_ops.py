@@ -1742,29 +1742,31 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
     """``unsqueeze_``/``squeeze_``/``t_``/``transpose_``: change the tensor's own window.
 
     They count as in-place ops (the leaf checks apply, the version goes up) and record their own
-    node, whose gradient puts the new shape back.
+    node, whose gradient puts the new shape back. A view stays a view of its base, its new
+    node chained after its old grad_fn, as in PyTorch. The callers run ``check_inplace`` before
+    their own argument checks: PyTorch refuses a leaf first.
     """
     record = check_inplace(target, (target,))
-    if record and target._base is not None:
-        raise RuntimeError(
-            "tensorkit does not support in-place view ops (unsqueeze_, t_ ...) on a view that "
-            "requires grad; use the out-of-place form"
-        )
     node = None
     if record:
         from ._dispatch import make_node
 
         node = make_node(op, (target,), params)
     _ = target._storage  # the storage spans the memory as it was: make it before the new window
+    old_fn, old_nr = target._grad_fn, target._output_nr
     target._data = data
     target._version_counter.value += 1
     if node is not None:
         target._grad_fn = node
         target._output_nr = 0
+        if target._base is not None:
+            target._view_version = target._version_counter.value  # its grad_fn is current
+        target._move_retained_grad(old_fn, old_nr)
     return target
 
 
 def unsqueeze_(target: Tensor, dim: int) -> Tensor:
+    check_inplace(target, (target,))
     axis = target._wrap_dim(dim, target.ndim + 1)
     return _inplace_view_op(
         D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis}
@@ -1772,6 +1774,7 @@ def unsqueeze_(target: Tensor, dim: int) -> Tensor:
 
 
 def squeeze_(target: Tensor, dim=None) -> Tensor:
+    check_inplace(target, (target,))
     shape = target._data.shape
     with grad_mode.no_grad():
         squeezed = squeeze(target, dim)._data
@@ -1783,6 +1786,7 @@ def squeeze_(target: Tensor, dim=None) -> Tensor:
 
 
 def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
+    check_inplace(target, (target,))
     a, b = target._wrap_dim(dim0), target._wrap_dim(dim1)
     xp = _backend.array_namespace(target._data)
     return _inplace_view_op(
@@ -1791,6 +1795,7 @@ def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 def t_(target: Tensor) -> Tensor:
+    check_inplace(target, (target,))
     if target.ndim > 2:
         raise RuntimeError(
             f"t_() expects a tensor with <= 2 dimensions, but self is {target.ndim}D"

@@ -1573,14 +1573,6 @@ def step_inplace(draw: Draw, pool, env):
             # written-to tensor refers to a single memory location ..."; PyTorch allows them
             # (they write nothing).
             return None
-        if x._is_view() and x.requires_grad:
-            # KNOWN (documented limitation): "tensorkit does not support in-place view ops
-            # (unsqueeze_, t_ ...) on a view that requires grad"; PyTorch does them.
-            return None
-        if "t_()" in statement and x.dim() > 2 and x.requires_grad:
-            # KNOWN: a.t_() on a 3-d leaf that requires grad says "t_() expects a tensor with
-            # <= 2 dimensions, but self is 3D"; PyTorch checks the leaf first.
-            return None
         return statement
     if choice == "requires_grad":
         return f"{x_expr}.requires_grad_()"

@@ -449,3 +449,33 @@ try:
     y.sum().backward()
 except RuntimeError as e:
     print(type(e).__name__, e)
+
+# %% case: in_place_view_ops_on_a_view_that_requires_grad
+import torch
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+a = x.clone()
+v = a[0]
+v.unsqueeze_(0)
+print(v.shape, type(v.grad_fn).__name__, v._base is a, a._version, v._version)
+(v * torch.tensor([[2.0, 3.0]])).sum().backward()
+print(x.grad)
+x.grad = None
+b = x.clone()
+w = b[:, 0:2]
+w.t_()
+print(w.stride(), type(w.grad_fn).__name__)
+(w * torch.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+print(x.grad)
+x.grad = None
+c = x.clone()
+u = c[0]
+u.unsqueeze_(0)
+c.mul_(2)
+print(type(u.grad_fn).__name__)
+u.sum().backward()
+print(x.grad)
+for f in ("unsqueeze_(5)", "squeeze_(5)", "transpose_(0, 5)", "t_()"):
+    try:
+        eval("torch.zeros(2, 2, 2, requires_grad=True)." + f)
+    except (RuntimeError, IndexError) as e:
+        print(f, type(e).__name__, e)
