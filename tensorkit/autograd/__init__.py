@@ -98,6 +98,19 @@ def grad(
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if not only_inputs:
+        import warnings
+
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To "
+            "accumulate gradient for other parts of the graph, please use torch.autograd.backward.".replace(
+                "torch.", "tensorkit."
+            ),
+            FutureWarning,
+            stacklevel=2,
+        )
+    if is_grads_batched:
+        _check_batched_grads(outputs, grads)
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:
@@ -112,6 +125,10 @@ def grad(
     for tensor in inputs:
         if not tensor.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if is_grads_batched and any(grad is not None for grad in grads):
+        return _batched_grad(
+            outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads
+        )
     return run_backward(
         outputs,
         grads,
@@ -122,3 +139,72 @@ def grad(
         allow_unused=allow_unused,
         materialize_grads=materialize_grads,
     )
+
+
+def _check_batched_grads(outputs, grads) -> None:
+    """``is_grads_batched``: each grad_output is a batch of gradients for its output (PyTorch's
+    messages; its shape check compares the first gradient of the batch)."""
+    for index, (output, grad) in enumerate(zip(outputs, grads)):
+        if grad is None:
+            continue
+        first = grad[0]
+        if tuple(first.shape) != tuple(output.shape):
+            from ..tensor import Size
+
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output "
+                "as the batch dimension. The sizes of the remaining dimensions are expected to "
+                "match the shape of corresponding output, but a mismatch was detected: "
+                f"grad_output[{index}] has a shape of {Size(first.shape[1:])} and "
+                f"output[{index}] has a shape of {output.shape}. If you only want some tensors in "
+                "`grad_output` to be considered batched, consider using vmap."
+            )
+    sizes = [grad.shape[0] for grad in grads if grad is not None]
+    if any(size != sizes[0] for size in sizes):
+        raise ValueError(
+            "vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+            f"{sizes} for the mapped dimension"
+        )
+
+
+def _batched_grad(outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize):
+    """``grad(..., is_grads_batched=True)``: one vector-Jacobian product per gradient of the
+    batch, stacked along a new first dimension (what PyTorch computes with vmap); the graph is
+    freed after the last one unless retained."""
+    from .. import _creation, _ops
+    from .grad_mode import no_grad
+
+    batch = next(grad.shape[0] for grad in grads if grad is not None)
+    per_sample = []
+    for number in range(batch):
+        per_sample.append(
+            run_backward(
+                outputs,
+                tuple(grad[number] if grad is not None else None for grad in grads),
+                retain_graph=retain_graph or number < batch - 1,
+                create_graph=create_graph,
+                inputs=inputs,
+                accumulate=False,
+                allow_unused=True,
+            )
+        )
+    results = []
+    for position, tensor in enumerate(inputs):
+        pieces = [sample[position] for sample in per_sample]
+        if batch == 0 or any(piece is None for piece in pieces):
+            if materialize:
+                results.append(_creation.zeros_like(tensor))
+                continue
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {position} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior."
+                )
+            results.append(None)
+            continue
+        if create_graph:
+            results.append(_ops.stack(pieces))
+        else:
+            with no_grad():
+                results.append(_ops.stack(pieces))
+    return tuple(results)

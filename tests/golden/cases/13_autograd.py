@@ -652,3 +652,33 @@ class Ident(torch.autograd.Function):
         return g
 y = Ident.apply(torch.ones(2))
 print(y, y.requires_grad, y.grad_fn)
+
+# %% case: grad_with_batched_grad_outputs
+import torch
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+w = torch.zeros(3, requires_grad=True)
+print(torch.autograd.grad(x**2, x, torch.eye(3), is_grads_batched=True))
+print(torch.autograd.grad(x.sum() * 2, x, torch.tensor([1.0, 2.0]), is_grads_batched=True))
+print(torch.autograd.grad(x**2, [x, w], torch.eye(3), is_grads_batched=True, allow_unused=True))
+print(torch.autograd.grad(x**2, [x, w], torch.eye(3), is_grads_batched=True, materialize_grads=True))
+print(torch.autograd.grad([x**2, x * 1], x, [torch.eye(3), torch.ones(3, 3)], is_grads_batched=True))
+y = x * 3
+torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True)
+try:
+    y.sum().backward()
+except RuntimeError as e:
+    print(type(e).__name__, str(e)[:60])
+for g in (torch.ones(3), torch.ones(2, 4)):
+    try:
+        torch.autograd.grad(x**2, x, g, is_grads_batched=True)
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+try:
+    torch.autograd.grad([x**2, x * 2], x, [torch.ones(2, 3), torch.ones(3, 3)], is_grads_batched=True)
+except ValueError as e:
+    print(type(e).__name__, e)
+
+# %% case: grad_only_inputs_is_deprecated
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+print(torch.autograd.grad(x.sum(), x, only_inputs=False))
