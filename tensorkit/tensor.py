@@ -689,7 +689,21 @@ class Tensor:
         return new
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild_tensor, (self.detach().numpy().copy(), self._requires_grad))
+        # As PyTorch pickles a tensor: its whole storage (a copy), and its window on it (offset,
+        # shape, strides), requires_grad and the attributes set on it; no graph.
+        storage = self._storage
+        data = self._data
+        return (
+            _rebuild_tensor,
+            (
+                _backend.to_host(_copy_buffer(storage._array)),
+                self.data_ptr() - storage.data_ptr(),
+                data.shape,
+                data.strides,
+                self.requires_grad,
+                self._user_attributes(),
+            ),
+        )
 
     # ------------------------------------------------------------------ NumPy bridge and Python values
     def numpy(self, *, force: bool = False):
@@ -821,9 +835,13 @@ def _scalar_tensor(value) -> Tensor:
     return Tensor._make(np.asarray(value, dtype=dtype.numpy))
 
 
-def _rebuild_tensor(array, requires_grad: bool) -> Tensor:
-    tensor = Tensor._make(array)
+def _rebuild_tensor(flat, byte_offset: int, shape, strides, requires_grad, attributes) -> Tensor:
+    """An unpickled tensor: a leaf over its own copy of the storage, at version 1 (PyTorch sets
+    the storage into a new tensor, which counts as a change)."""
+    data = _backend.window(flat, byte_offset, shape, strides)
+    tensor = Tensor._make(data, UntypedStorage(flat), VersionCounter(1))
     tensor._requires_grad = requires_grad
+    tensor.__dict__.update(attributes)
     return tensor
 
 

@@ -230,3 +230,20 @@ c = copy.deepcopy(x)
 with torch.no_grad():
     c.add_(1)
 print(x._version, c._version, x)
+
+# %% case: pickle_keeps_the_window_and_starts_a_new_version
+import pickle
+import torch
+x = torch.arange(6.0).reshape(2, 3)
+x.note = "kept"
+t = x.t()
+s = x[1:, 1:]
+a, b, c = pickle.loads(pickle.dumps((x, t, s)))
+print(b.stride(), b.is_contiguous(), c.stride(), c.storage_offset(), c.untyped_storage().nbytes())
+print(a.note, a._version, b._version, b._base is None)
+a.add_(1)
+print(a, b, c, a._version, b._version)
+e = pickle.loads(pickle.dumps(torch.zeros(3).expand(2, 3)))
+print(e.stride(), e.shape)
+p = pickle.loads(pickle.dumps(torch.ones(2, requires_grad=True) * 2))
+print(p.requires_grad, p.is_leaf, p.grad_fn, p._version)
