@@ -107,6 +107,9 @@ def make_node(op, inputs, params, edges=None, meta=None):
     """Build ``op``'s backward node over ``inputs``, saving what its formula needs."""
     if edges is None:
         edges = tuple([edge(tensor) for tensor in inputs])
+        for tensor, (fn, _) in zip(inputs, edges):
+            if fn is not None and tensor._is_inference:
+                raise RuntimeError(INFERENCE_SAVED)
     if not op.save_items and not op.saves_result:
         saved = params or _NOTHING_SAVED  # nothing will be added: the params dict can be shared
     else:
@@ -166,46 +169,6 @@ def save_result(node, key: str, result: Tensor) -> None:
 
 
 _node_names: dict[type, str] = {}  # a table node's name depends on its class only
-
-
-def _edges_if_recording(inputs):
-    """(edges, input metadata) when this op must be recorded, else None: the hot path of every op.
-
-    The metadata is what each input's gradient must look like (shape, dtype), None for inputs
-    that get no gradient.
-    """
-    if not _state.grad_enabled:
-        return None
-    edges = []
-    meta = []
-    recording = False
-    for tensor in inputs:
-        if isinstance(tensor, Tensor):
-            if tensor._base is None:  # edge(), inlined
-                fn = tensor._grad_fn
-                if fn is not None:
-                    current = (fn, tensor._output_nr)
-                elif tensor._requires_grad:
-                    current = (tensor._accumulate_node(), 0)
-                else:
-                    current = _NO_EDGE
-            else:
-                current = edge(tensor)
-            if current[0] is not None:
-                if tensor._is_inference:
-                    raise RuntimeError(INFERENCE_SAVED)
-                recording = True
-                data = tensor._data
-                meta.append((data.shape, data.dtype))
-            else:
-                meta.append(None)
-                if tensor._base is not None and tensor.requires_grad:
-                    recording = True  # a view taken before its base required grad: see call
-            edges.append(current)
-        else:
-            edges.append(_NO_EDGE)
-            meta.append(None)
-    return (tuple(edges), tuple(meta)) if recording else None
 
 
 _NO_EDGE = (None, 0)
@@ -310,10 +273,9 @@ def call(op, inputs: tuple, out, params: dict | None = None):
 
 def _call_multi(op, inputs: tuple, out: tuple, params: dict | None):
     """``call`` for an op with several results (``max(dim)``, ``sort``): one node for all."""
-    recording = _edges_if_recording(inputs)
     results = tuple(wrap(array) for array in out)
-    if recording is not None:
-        node = make_node(op, inputs, params, *recording)
+    if needs_grad(inputs):
+        node = make_node(op, inputs, params)
         for number, result in enumerate(results):
             if result._data.dtype.kind == "f":
                 result._grad_fn = node

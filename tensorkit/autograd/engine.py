@@ -162,52 +162,7 @@ def run_backward(
                 needs = meta  # a table node's metadata is None exactly where no gradient flows
             else:
                 needs = tuple([fn is not None for fn, _ in next_functions])
-            try:
-                if (
-                    node.vjp is None
-                    or node.output_count != 1
-                    or node.multi_output
-                    or create_graph
-                    or grads[0] is None
-                ):
-                    if all(grad is None for grad in grads) and node.vjp is None:
-                        input_grads = (None,) * len(next_functions)
-                    else:
-                        input_grads = _apply(node, grads, needs, math, create_graph)
-                    if release and node.saves_tensors:
-                        node._release()
-                elif node.saves_tensors:
-                    # The common case inline: a table formula on arrays; unpack what it saved.
-                    if node._freed:
-                        raise RuntimeError(BACKWARD_TWICE)
-                    saved = {}
-                    holds_tensor = False
-                    for key, value in node.saved.items():
-                        if type(value) is SavedTensor:
-                            if value.version_counter.value != value.saved_version:
-                                value.check_version()  # raises "modified by an inplace operation"
-                            holds_tensor = True
-                            tensor = value.tensor
-                            if tensor is not None and tensor._detached_at > node._sequence_nr:
-                                raise RuntimeError(DETACHED_IN_PLACE)
-                            value = tensor._data if tensor is not None else value.output.data
-                        saved[key] = value
-                    input_grads = node.vjp(math, grads[0], saved, needs)
-                    saved = None
-                    if release:
-                        if holds_tensor:
-                            node._freed = True
-                            node.saved = _FREED_DICT
-                        else:
-                            node._release()  # it may still have saved a scalar PyTorch frees
-                else:  # a table formula with nothing saved to unpack
-                    input_grads = node.vjp(math, grads[0], node.saved, needs)
-                if check_nan:
-                    _refuse_nan(node, input_grads, create_graph)
-            except Exception:
-                if grad_mode.is_anomaly_enabled():
-                    _warn_anomaly(node)
-                raise
+            input_grads = _run_node(node, grads, needs, math, release, create_graph, check_nan)
             if hooked and node._post_hooks:
                 input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
 
@@ -375,6 +330,25 @@ def _run_plain(ready: list, buffers: dict, dependencies: dict, math, release: bo
         input_grads = grad = grads = buffer = current = None
 
 
+def _run_node(node, grads, needs, math, release, create_graph, check_nan=False):
+    """A node's input gradients (its formula, or its own apply for other nodes), freeing what
+    it saved unless the graph is retained; anomaly mode warns where it failed."""
+    try:
+        if node.vjp is None and all(grad is None for grad in grads):
+            input_grads = (None,) * len(node.next_functions)
+        else:
+            input_grads = _apply(node, grads, needs, math, create_graph)
+        if release and node.saves_tensors:
+            node._release()
+        if check_nan:
+            _refuse_nan(node, input_grads, create_graph)
+    except Exception:
+        if grad_mode.is_anomaly_enabled():
+            _warn_anomaly(node)
+        raise
+    return input_grads
+
+
 def _general_step(node, grads, math, release: bool) -> tuple:
     """One node of ``_run_plain`` off its fast path: hooks, custom Functions, CopySlices,
     several outputs, all-None gradients. Returns the input gradients and the metadata to check
@@ -390,17 +364,7 @@ def _general_step(node, grads, math, release: bool) -> tuple:
         needs = meta
     else:
         needs = tuple([fn is not None for fn, _ in next_functions])
-    try:
-        if node.vjp is None and all(grad is None for grad in grads):
-            input_grads = (None,) * len(next_functions)
-        else:
-            input_grads = _apply(node, grads, needs, math, False)
-        if release and node.saves_tensors:
-            node._release()
-    except Exception:
-        if grad_mode.is_anomaly_enabled():
-            _warn_anomaly(node)
-        raise
+    input_grads = _run_node(node, grads, needs, math, release, False)
     if node._hooked and node._post_hooks:
         input_grads = _run_node_hooks(node._post_hooks, input_grads, grads)
     return input_grads, meta if meta is not None else _no_meta(len(next_functions))
