@@ -131,8 +131,13 @@ def unsqueeze_dims(g, dim, keepdim):
 
 
 def split_sizes(g, sizes, dim):
+    from ._creation import zeros
+
     pieces, start = [], 0
     for size in sizes:
+        if size is None:  # a (0,) tensor that cat skipped
+            pieces.append(zeros(0, dtype=g.dtype))
+            continue
         pieces.append(_ops.narrow(g, dim, start, size))
         start += size
     return tuple(pieces)

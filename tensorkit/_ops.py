@@ -213,10 +213,10 @@ def _inplace_binary(op, target: Tensor, other, params=None):
         if y.shape != x.shape:
             check_result_shape(target, _broadcast_shape(x.shape, y.shape))
     else:
+        if isinstance(other, Tensor):  # PyTorch checks the shape before the dtype
+            check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
         dtype = result_dtype(target, other)
         check_result_dtype(target, dtype)
-        if isinstance(other, Tensor):
-            check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
         x, y = _arrays((target, other), dtype)
     xp = _backend.array_namespace(x)
     if (
@@ -548,7 +548,13 @@ def where(condition: Tensor, input=None, other=None):
             dtypes.checked_scalar(value, dtype)
     x, y = _arrays((a, b), dtype)
     xp = _backend.array_namespace(condition._data)
-    out = xp.where(condition._data, x, y)
+    try:
+        out = xp.where(condition._data, x, y)
+    except ValueError:
+        shape = condition._data.shape  # PyTorch broadcasts the operands in turn
+        for value in (a, b):
+            shape = _broadcast_shape(shape, _shape_of(value))  # raises PyTorch's message
+        raise
     if out.dtype != dtype.numpy:
         out = out.astype(dtype.numpy)
     return call(D.WHERE, (a, b), out, {"condition": condition._data})
@@ -807,7 +813,8 @@ def _amax_amin(op, input: Tensor, dim, keepdim: bool, kind: str):
                 f"{kind}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        empty = next(axis for axis in dims if data.shape[axis] == 0)
+        given = dim if isinstance(dim, (list, tuple)) else (dim,)  # named as given, as PyTorch
+        empty = next(name for name, axis in zip(given, dims) if data.shape[axis] == 0)
         raise IndexError(f"{kind}(): Expected reduction dim {empty} to have non-zero size.")
     xp = _backend.array_namespace(data)
     if data.size == 0:  # a non-empty dim of an empty tensor reduces to an empty result
@@ -833,8 +840,21 @@ def amin(input: Tensor, dim=(), keepdim=False):
     return _amax_amin(D.AMIN, input, dim, keepdim, "amin")
 
 
+def _check_arg_reduction(input: Tensor, dim, name: str) -> None:
+    if input._data.size:
+        return
+    if dim is None:
+        raise IndexError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+        )
+    axis = input._wrap_dim(dim)
+    if input.ndim and input.shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 def argmax(input: Tensor, dim=None, keepdim=False):
     xp = _backend.array_namespace(input._data)
+    _check_arg_reduction(input, dim, "argmax")
     if dim is None:
         return wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
     return wrap(
@@ -844,6 +864,7 @@ def argmax(input: Tensor, dim=None, keepdim=False):
 
 def argmin(input: Tensor, dim=None, keepdim=False):
     xp = _backend.array_namespace(input._data)
+    _check_arg_reduction(input, dim, "argmin")
     if dim is None:
         return wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
     return wrap(
@@ -926,6 +947,8 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
     _require_float(input, "linalg.vector_norm")
     ord = 2 if p in ("fro", None) else float(p) if not isinstance(p, int) else p
     dims = _dims(input, dim)
+    if ord in (float("inf"), float("-inf")) and input._data.size == 0:
+        _refuse_empty_norm(input, dim, dims, ord)
     data = abs_array = builtins.abs(input._data)
     xp = _backend.array_namespace(data)
     with _backend.warnings_off():
@@ -941,13 +964,30 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
     return call(D.NORM, (input,), out, {"ord": ord, "dim": dims, "keepdim": keepdim})
 
 
+def _refuse_empty_norm(input: Tensor, dim, dims, ord) -> None:
+    """An inf norm is a max: over an empty dim it has no value."""
+    name = "inf" if ord > 0 else "-inf"
+    if dims is None:
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {name} norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
+    given = dim if isinstance(dim, (list, tuple)) else (dim,)
+    for named, axis in zip(given, dims):
+        if input.shape[axis] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {name} norm on the dimension {named}"
+                "because this dimension is empty and the operation does not have an identity"
+            )
+
+
 def softmax(input: Tensor, dim: int, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     data = input._data if input.dtype.is_floating_point else input._data.astype(np.float32)
     axis = input._wrap_dim(dim)
     xp = _backend.array_namespace(data)
-    shifted = data - data.max(axis=axis, keepdims=True)
+    shifted = data - data.max(axis=axis, keepdims=True) if data.size else data
     e = xp.exp(shifted)
     out = e / e.sum(axis=axis, keepdims=True)
     return call(D.SOFTMAX, (input,), out, {"dim": axis})
@@ -959,17 +999,29 @@ def log_softmax(input: Tensor, dim: int, dtype=None):
     data = input._data if input.dtype.is_floating_point else input._data.astype(np.float32)
     axis = input._wrap_dim(dim)
     xp = _backend.array_namespace(data)
-    shifted = data - data.max(axis=axis, keepdims=True)
+    shifted = data - data.max(axis=axis, keepdims=True) if data.size else data
     out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
     return call(D.LOG_SOFTMAX, (input,), out, {"dim": axis})
 
 
 def any(input: Tensor, dim=None, keepdim=False):
-    return wrap(input._data.any(axis=dim, keepdims=keepdim if dim is not None else False))
+    return _any_all(input, dim, keepdim, "any")
 
 
 def all(input: Tensor, dim=None, keepdim=False):
-    return wrap(input._data.all(axis=dim, keepdims=keepdim if dim is not None else False))
+    return _any_all(input, dim, keepdim, "all")
+
+
+def _any_all(input: Tensor, dim, keepdim: bool, kind: str):
+    data = input._data
+    if dim is None:
+        return wrap(getattr(data, kind)())
+    dims = _dims(input, dim)
+    if dims is None:  # dim=(): each entry on its own
+        return wrap(data.astype(bool))
+    if data.ndim == 0:
+        return wrap(np.asarray(getattr(data, kind)()))
+    return wrap(getattr(data, kind)(axis=dims, keepdims=keepdim))
 
 
 def count_nonzero(input: Tensor, dim=None):
@@ -1101,7 +1153,7 @@ def matmul(input: Tensor, other: Tensor):
     if a >= 3 and b <= 2:
         # fold the batch into the rows: (..., n, k) -> (B*n, k)
         rows = input.shape[:-1]
-        folded = reshape(input, (-1, input.shape[-1]))
+        folded = reshape(input, (int(np.prod(rows)), input.shape[-1]))  # -1: ambiguous if empty
         if b == 1:
             return _unsafe_view(mv(folded, other), rows)
         if folded.shape[1] != other.shape[0]:
@@ -1133,6 +1185,9 @@ def matmul(input: Tensor, other: Tensor):
 
 
 def outer(input: Tensor, vec2: Tensor):
+    for name, value in (("self", input), ("vec2", vec2)):
+        if value.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {value.ndim}-D")
     return mul(unsqueeze(input, 1), vec2)
 
 
@@ -1217,17 +1272,26 @@ def cat(tensors, dim: int = 0, *, out=None):
             raise TypeError(
                 f"expected Tensor as element {position} in argument 0, but got {type(tensor).__name__}"
             )
-    reference = next((t for t in tensors if t.ndim), tensors[0])
-    if reference.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    axis = reference._wrap_dim(dim)
+    for position, tensor in enumerate(tensors):
+        if tensor.ndim == 0:
+            raise RuntimeError(
+                f"zero-dimensional tensor (at position {position}) cannot be concatenated"
+            )
     dtype = tensors[0].dtype
     for tensor in tensors[1:]:
         dtype = dtypes.promote_types(dtype, tensor.dtype)
+    # PyTorch skips legacy empty (0,) tensors: they need not match the others, nor the dim
+    kept = [t for t in tensors if t.shape != (0,)]
+    if not kept:
+        out_array = _backend.array_namespace(tensors[0]._data).zeros((0,), dtype.numpy)
+        result = call(D.CAT, tuple(tensors), out_array, {"dim": 0, "sizes": (0,) * len(tensors)})
+        return result if out is None else _into(out, result, "cat")
+    reference = kept[0]
+    axis = reference._wrap_dim(dim)
     parts = []
     for position, tensor in enumerate(tensors):
-        if tensor.ndim == 1 and tensor.shape[0] == 0 and reference.ndim != 1:
-            continue  # PyTorch skips legacy empty (0,) tensors
+        if tensor.shape == (0,):
+            continue
         if tensor.ndim != reference.ndim:
             raise RuntimeError(
                 f"Tensors must have same number of dimensions: got {reference.ndim} and {tensor.ndim}"
@@ -1247,7 +1311,7 @@ def cat(tensors, dim: int = 0, *, out=None):
         out_array,
         {
             "dim": axis,
-            "sizes": tuple(t.shape[axis] if t.ndim == reference.ndim else 0 for t in tensors),
+            "sizes": tuple(None if t.shape == (0,) else t.shape[axis] for t in tensors),
         },
     )
     return result if out is None else _into(out, result, "cat")
@@ -1260,6 +1324,7 @@ def stack(tensors, dim: int = 0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    axis = tensors[0]._wrap_dim(dim, tensors[0].ndim + 1)
     shape = tensors[0].shape
     for position, tensor in enumerate(tensors):
         if tensor.shape != shape:
@@ -1267,7 +1332,6 @@ def stack(tensors, dim: int = 0):
                 f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
                 f"{list(tensor.shape)} at entry {position}"
             )
-    axis = tensors[0]._wrap_dim(dim, tensors[0].ndim + 1)
     dtype = tensors[0].dtype
     for tensor in tensors[1:]:
         dtype = dtypes.promote_types(dtype, tensor.dtype)
@@ -1319,6 +1383,11 @@ def _infer_shape(shape: tuple, numel: int) -> tuple:
         if size != -1:
             known *= size
     if unknown:
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape [{', '.join(map(str, shape))}] "
+                "because the unspecified dimension size -1 can be any value and is ambiguous"
+            )
         if known == 0 or numel % known:
             raise RuntimeError(
                 f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
@@ -1397,9 +1466,9 @@ def reshape(input: Tensor, *shape):
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1):
+    start, end = input._wrap_dim(start_dim), input._wrap_dim(end_dim)
     if input.ndim == 0:
         return reshape(input, (1,))
-    start, end = input._wrap_dim(start_dim), input._wrap_dim(end_dim)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
@@ -1484,6 +1553,13 @@ def _transpose_property(input: Tensor):
 
 
 def mT(input: Tensor):
+    if input.ndim == 0:
+        warnings.warn(
+            "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return input
     if input.ndim < 2:
         raise RuntimeError(
             f"tensor.mT is only supported on matrices or batches of matrices. Got {input.ndim}-D tensor."
@@ -1577,7 +1653,7 @@ def squeeze(input: Tensor, dim=None):
             strides=tuple(data.strides[a] for a in keep),
         )
         return call_view(D.SQUEEZE, input, squeezed, {"self_sym_sizes": data.shape})
-    dims = _dims(input, dim) if input.ndim else ()
+    dims = _dims(input, dim) or ()  # checks the dims (0 and -1 on a 0-d tensor)
     keep = tuple(axis for axis in range(data.ndim) if not (axis in dims and data.shape[axis] == 1))
     xp = _backend.array_namespace(data)
     squeezed = xp.lib.stride_tricks.as_strided(
@@ -1629,7 +1705,10 @@ def select(input: Tensor, dim: int, index: int):
     axis = input._wrap_dim(dim)
     size = input.shape[axis]
     if index < -size or index >= size:
-        raise IndexError(f"index {index} is out of bounds for dimension {axis} with size {size}")
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+            f"dimension {axis}"
+        )
     position = index % size
     selector = [slice(None)] * input.ndim
     selector[axis] = position
@@ -1651,15 +1730,14 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
             )
-        sizes = (
-            [builtins.min(step, size - start) for start in range(0, size, step)] if step else [0]
-        )
+        # a dim of size 0 still gives one (empty) piece
+        sizes = [builtins.min(step, size - start) for start in range(0, size, step or 1)] or [0]
     else:
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
-                f"{axis}), but got split_sizes={sizes}"
+                f"{dim}), but got split_sizes={sizes}"
             )
     pieces, start = [], 0
     for piece in sizes:
@@ -1680,8 +1758,9 @@ def chunk(input: Tensor, chunks: int, dim: int = 0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     size = input.shape[input._wrap_dim(dim)]
-    step = -(-size // chunks) if size else 1
-    return split(input, step, dim)
+    if size == 0:
+        return split(input, [0] * chunks, dim)  # PyTorch: `chunks` empty pieces
+    return split(input, -(-size // chunks), dim)
 
 
 def unbind(input: Tensor, dim: int = 0):
@@ -1846,7 +1925,7 @@ def getitem(input: Tensor, index):
     explicit = builtins.sum(1 for item in items if item is not None and item is not Ellipsis)
     if explicit > input.ndim:
         raise IndexError(f"too many indices for tensor of dimension {input.ndim}")
-    for item in items:
+    for position, item in enumerate(items):
         if item is None:
             result = unsqueeze(result, dim)
             dim += 1
@@ -1863,6 +1942,12 @@ def getitem(input: Tensor, index):
         elif isinstance(item, (bool, np.bool_)):
             raise IndexError("tensorkit does not support indexing with a Python bool")
         elif isinstance(item, (int, np.integer)):
+            size = result.shape[dim]
+            if not -size <= item < size:
+                # PyTorch names the item's position in the index, not the dim it lands on
+                raise IndexError(
+                    f"index {item} is out of bounds for dimension {position} with size {size}"
+                )
             result = select(result, dim, int(item))
         else:
             raise IndexError(
@@ -2032,15 +2117,9 @@ def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
     src = _as_operand(src)
     record = check_inplace(target, (target, src), copy=True)
     if isinstance(src, Tensor):
-        # the source must broadcast to the target's shape; PyTorch names the first clash
-        if (
-            src._data.shape != target._data.shape
-            and _broadcast_shape(target._data.shape, src._data.shape) != target._data.shape
-        ):
-            raise RuntimeError(
-                f"The size of tensor a ({target.shape[0]}) must match the size of tensor b "
-                f"({src.shape[-target.ndim] if src.ndim >= target.ndim else 1}) at non-singleton dimension 0"
-            )
+        # the source must broadcast to the target's shape
+        if src._data.shape != target._data.shape:
+            check_result_shape(target, _broadcast_shape(target._data.shape, src._data.shape))
         data = src._data
         if type(data) is not type(target._data):
             data = _backend.to_device(data, target.device)

@@ -1206,6 +1206,9 @@ class ArrayMath:
     def split_sizes(self, g, sizes, dim):
         pieces, start = [], 0
         for size in sizes:
+            if size is None:  # a (0,) tensor that cat skipped
+                pieces.append(self.xp.zeros((0,), g.dtype))
+                continue
             index = [slice(None)] * g.ndim
             index[dim] = slice(start, start + size)
             pieces.append(g[tuple(index)])
