@@ -35,6 +35,8 @@ def floor_divide(a, b):
 
 
 def reverse_cumsum(g, dim):
+    if g.ndim == 0:  # the cumsum of a 0-d tensor is the tensor
+        return g
     return _ops.flip(_ops.cumsum(_ops.flip(g, (dim,)), dim), (dim,))
 
 
@@ -192,6 +194,8 @@ def scatter_along(g, indices, dim, keepdim, sizes):
     """The gradient lands where ``indices`` point along ``dim`` (a one-hot mask, so it differentiates)."""
     from ._backend import numpy as np
 
+    if not sizes:  # max(dim) of a 0-d tensor is the tensor
+        return g
     if not keepdim:
         g = _ops.unsqueeze(g, dim)
         indices = np.expand_dims(indices, dim)

@@ -653,13 +653,19 @@ def isclose(input: Tensor, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Te
 
 
 def _dims(tensor: Tensor, dim) -> tuple | None:
+    """The dims wrapped (None for all); a 0-d tensor takes 0 and -1 and has no dims to give."""
     if dim is None:
         return None
     if isinstance(dim, (list, tuple)):
         if len(dim) == 0:
             return None
-        return tuple(tensor._wrap_dim(d) for d in dim)
-    return (tensor._wrap_dim(dim),)
+        dims = tuple(tensor._wrap_dim(d) for d in dim)
+        if len(set(dims)) != len(dims):
+            repeated = next(d for n, d in enumerate(dims) if d in dims[:n])
+            raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
+    else:
+        dims = (tensor._wrap_dim(dim),)
+    return dims if tensor._data.ndim else ()
 
 
 def _reduction_args(dim, keepdim, axis, keepdims):
@@ -878,8 +884,10 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     data = input._data
     target = np.int64 if data.dtype.kind in "biu" else None
     axis = None if dim is None else input._wrap_dim(dim)
+    if not data.ndim:
+        axis = None  # a 0-d tensor's dim: the product of its one entry
     out = data.prod(axis=axis, keepdims=keepdim and axis is not None, dtype=target)
-    op = D.PROD if axis is None else D.PROD_DIM
+    op = D.PROD if dim is None else D.PROD_DIM
     return call(op, (input,), out, {"dim": axis, "keepdim": keepdim and axis is not None})
 
 
@@ -1043,7 +1051,7 @@ def cumsum(input: Tensor, dim: int, *, dtype=None):
     data = input._data
     if data.dtype.kind in "biu":
         data = data.astype(np.int64)  # integer sums widen to int64, as PyTorch's
-    axis = input._wrap_dim(dim) if input.ndim else 0
+    axis = input._wrap_dim(dim)
     xp = _backend.array_namespace(data)
     out = D.CUMSUM.forward(xp, data if data.ndim else data.reshape(1), axis)
     return call(D.CUMSUM, (input,), out.reshape(data.shape), {"dim": axis})
@@ -1051,9 +1059,10 @@ def cumsum(input: Tensor, dim: int, *, dtype=None):
 
 def flip(input: Tensor, dims):
     """The tensor with the order of its entries reversed along ``dims`` (a copy, as in PyTorch)."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    axes = tuple(input._wrap_dim(d) for d in dims)
+    axes = _dims(input, (dims,) if isinstance(dims, int) else tuple(dims)) or ()
     xp = _backend.array_namespace(input._data)
+    if not axes:  # nothing to reverse (a 0-d tensor): still a copy
+        return call(D.FLIP, (input,), input._data.copy(), {"dims": axes})
     return call(
         D.FLIP,
         (input,),
@@ -1482,6 +1491,13 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1):
 
 def unflatten(input: Tensor, dim: int, sizes):
     axis = input._wrap_dim(dim)
+    if len(sizes) == 0:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if input.ndim == 0:  # PyTorch's message goes on with a C++ backtrace
+        raise RuntimeError(
+            "unflatten got an unexpected error:\nDimension specified as 0 but tensor has no "
+            "dimensions\n"
+        )
     shape = input.shape
     sizes = _infer_shape(tuple(sizes), shape[axis])
     return view(input, tuple(shape[:axis]) + tuple(sizes) + tuple(shape[axis + 1 :]))
@@ -1513,6 +1529,8 @@ def t(input: Tensor):
 
 
 def permute(input: Tensor, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _size_args(dims)
     if len(dims) != input.ndim:
         raise RuntimeError(
@@ -1529,8 +1547,19 @@ def permute(input: Tensor, *dims):
 def movedim(input: Tensor, source, destination):
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    for name, given in (("source", src), ("destination", dst)):
+        wrapped = {input._wrap_dim(d) for d in given}
+        if len(wrapped) != len(given):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
     src = tuple(input._wrap_dim(d) for d in src)
     dst = tuple(input._wrap_dim(d) for d in dst)
+    if input.ndim == 0 and len(src) == len(dst) == 1:
+        return alias(input)  # PyTorch: a 0-d tensor moves to where it is
     order = [d for d in range(input.ndim) if d not in src]
     for position, source_dim in sorted(zip(dst, src)):
         order.insert(position, source_dim)
@@ -1664,6 +1693,8 @@ def squeeze(input: Tensor, dim=None):
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int):
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = input._wrap_dim(dim)
     size = input.shape[axis]
     if start < -size or start > size:
@@ -1722,6 +1753,8 @@ def select(input: Tensor, dim: int, index: int):
 
 
 def split(input: Tensor, split_size_or_sections, dim: int = 0):
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = input._wrap_dim(dim)
     size = input.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -1755,6 +1788,8 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0):
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     size = input.shape[input._wrap_dim(dim)]
@@ -1765,6 +1800,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0):
 
 def unbind(input: Tensor, dim: int = 0):
     axis = input._wrap_dim(dim)
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     pieces = []
     for position in range(input.shape[axis]):
         index = [slice(None)] * input.ndim
@@ -1868,9 +1905,8 @@ def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
     check_inplace(target, (target,))
     a, b = target._wrap_dim(dim0), target._wrap_dim(dim1)
     xp = _backend.array_namespace(target._data)
-    return _inplace_view_op(
-        D.TRANSPOSE_INPLACE, target, xp.swapaxes(target._data, a, b), {"dim0": a, "dim1": b}
-    )
+    data = xp.swapaxes(target._data, a, b) if target.ndim else target._data
+    return _inplace_view_op(D.TRANSPOSE_INPLACE, target, data, {"dim0": a, "dim1": b})
 
 
 def t_(target: Tensor) -> Tensor:

@@ -1109,6 +1109,8 @@ class ArrayMath:
 
     def reverse_cumsum(self, g, dim):
         xp = self.xp
+        if g.ndim == 0:  # the cumsum of a 0-d tensor is the tensor
+            return g
         return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
 
     # The activations' gradients on big arrays are memory-bound: one temporary, updated in place,
@@ -1141,7 +1143,7 @@ class ArrayMath:
         return g.reshape(shape)
 
     def swapaxes(self, g, a, b):
-        return self.xp.swapaxes(g, a, b)
+        return self.xp.swapaxes(g, a, b) if g.ndim else g
 
     def permute(self, g, dims):
         return self.xp.transpose(g, dims)
@@ -1163,6 +1165,8 @@ class ArrayMath:
 
     def scatter_along(self, g, indices, dim, keepdim, sizes):
         xp = self.xp
+        if not sizes:  # max(dim) of a 0-d tensor is the tensor
+            return g
         out = xp.zeros(sizes, dtype=g.dtype)
         if not keepdim:
             g = xp.expand_dims(g, dim)

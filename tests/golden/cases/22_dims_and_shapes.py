@@ -168,3 +168,72 @@ show(lambda: torch.outer(z(2, 2), z(2)))
 show(lambda: torch.outer(z(2), z(2, 2)))
 show(lambda: torch.outer(torch.tensor(1.0), z(2)))
 show(lambda: torch.outer(z(2), z(3)))
+
+# %% case: dim_arguments_on_a_0d_tensor
+import warnings
+
+import torch
+
+
+def show(f):
+    x = torch.tensor(3.0, requires_grad=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = f(x)
+        if isinstance(r, tuple):
+            r = r[0]
+        print(r, r.grad_fn.name() if r.grad_fn else None)
+        r.sum().backward()
+        print(x.grad)
+    except (RuntimeError, IndexError, TypeError) as e:
+        print(type(e).__name__, e)
+
+
+show(lambda x: torch.sum(x, dim=-1))
+show(lambda x: torch.sum(x, dim=(0,), keepdim=True))
+show(lambda x: torch.sum(x, dim=(0, -1)))
+show(lambda x: torch.mean(x, dim=0))
+show(lambda x: torch.var(x, dim=0, correction=0))
+show(lambda x: torch.std(x, dim=-1, unbiased=False))
+show(lambda x: x.amax(dim=0))
+show(lambda x: x.norm(p=3, dim=0))
+show(lambda x: x.max(dim=0))
+show(lambda x: x.min(dim=-1, keepdim=True))
+show(lambda x: x.prod(dim=0))
+show(lambda x: x.cumsum(dim=-1))
+show(lambda x: x.cumsum(dim=1))
+show(lambda x: x.flip(0))
+show(lambda x: x.flip((0, -1)))
+show(lambda x: x.transpose(0, -1))
+show(lambda x: x.movedim(0, -1))
+show(lambda x: x.squeeze((0, -1)))
+show(lambda x: x.narrow(0, 0, 1))
+show(lambda x: x.unbind(0))
+show(lambda x: x.unbind(1))
+show(lambda x: x.split(1))
+show(lambda x: x.chunk(2))
+show(lambda x: x.permute())
+show(lambda x: x.permute(()))
+show(lambda x: x.clone().transpose_(0, -1))
+
+# %% case: repeated_and_moved_dims
+import torch
+
+
+def show(f):
+    try:
+        print(tuple(f().shape))
+    except (RuntimeError, IndexError) as e:
+        print(type(e).__name__, e)
+
+
+z = torch.zeros
+show(lambda: z(2, 2).sum(dim=(0, -2)))
+show(lambda: z(2, 2).flip((1, -1)))
+show(lambda: z(2, 2).squeeze((1, -1)))
+show(lambda: z(2, 2).amax(dim=(1, -1)))
+show(lambda: z(2, 3).movedim((0, -2), (0, 1)))
+show(lambda: z(2, 3).movedim((0, 1), (1, -1)))
+show(lambda: z(2, 3).movedim((0, 1), (1,)))
+show(lambda: z(2, 3).unflatten(1, ()))
