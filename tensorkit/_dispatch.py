@@ -303,7 +303,9 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
             view._grad_fn = node
             view._output_nr = number
             view._view_creation = MULTI_OUTPUT
-    else:
+    elif _state.grad_enabled:
+        # Not recorded (nothing requires grad) but made in grad mode: still a multi-output view
+        # (under no_grad they stay no-grad views, whose messages PyTorch words otherwise).
         for view in views:
             view._view_creation = NO_GRAD_MULTI_OUTPUT
     return views
@@ -402,7 +404,7 @@ def refuse_view_rebase(view: Tensor, indirect: bool) -> None:
             )
     else:
         message = f"Output {view._output_nr} of {_short_name(fn)} is a view and {modified} modified inplace."
-    if creation == MULTI_OUTPUT:
+    if creation in (MULTI_OUTPUT, NO_GRAD_MULTI_OUTPUT):
         message += (
             " This view is the output of a function that returns multiple views. Such functions do "
             "not allow the output views to be modified inplace. You should replace the inplace "

@@ -479,3 +479,35 @@ for f in ("unsqueeze_(5)", "squeeze_(5)", "transpose_(0, 5)", "t_()"):
         eval("torch.zeros(2, 2, 2, requires_grad=True)." + f)
     except (RuntimeError, IndexError) as e:
         print(f, type(e).__name__, e)
+
+# %% case: split_outputs_made_under_no_grad_or_with_nothing_requiring_grad
+import torch
+x = torch.zeros(4, requires_grad=True)
+def direct_under_no_grad():
+    a = x.clone()
+    with torch.no_grad():
+        p, q = a.split(2)
+    q.add_(1)
+def indirect_under_no_grad():
+    a = x.clone()
+    with torch.no_grad():
+        p, q = a.split(2)
+    a.add_(1)
+    q * 2
+def direct_when_nothing_required_grad():
+    a = torch.zeros(4)
+    p, q = a.split(2)
+    a.requires_grad_()
+    q.add_(a[:2])
+def indirect_when_nothing_required_grad():
+    a = torch.zeros(4)
+    p, q = a.split(2)
+    a.requires_grad_()
+    a.detach().add_(1)
+    q * 2
+for f in (direct_under_no_grad, indirect_under_no_grad, direct_when_nothing_required_grad,
+          indirect_when_nothing_required_grad):
+    try:
+        f()
+    except RuntimeError as e:
+        print(f.__name__, type(e).__name__, e)
