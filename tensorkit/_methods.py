@@ -340,9 +340,19 @@ Tensor.__rmatmul__ = lambda self, other: (
 Tensor.__neg__ = _ops.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = _ops.abs
-Tensor.__invert__ = lambda self: (
-    _ops.logical_not(self) if self.dtype is dtypes.bool_ else _ops.bitwise_not(self)
-)
+
+
+def _invert(self):
+    if self.dtype is dtypes.bool_:
+        return _ops.logical_not(self)
+    if self.dtype.is_floating_point:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return _ops.bitwise_not(self)
+
+
+Tensor.__invert__ = _invert
 Tensor.__and__ = _binary_operator(_ops.bitwise_and)
 Tensor.__rand__ = _binary_operator(_reflected(_ops.bitwise_and))
 Tensor.__ror__ = _binary_operator(_reflected(_ops.bitwise_or))

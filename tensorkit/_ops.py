@@ -17,6 +17,8 @@ from . import _dtype as dtypes
 from . import derivatives as D
 from ._backend import numpy as np
 from ._dispatch import (
+    OVERLAP_INPLACE,
+    PARTIAL_OVERLAP_INPLACE,
     call,
     call_multi_view,
     call_view,
@@ -256,44 +258,58 @@ _ALPHA_ONE = {"alpha": 1}
 _UFUNC_PARAMS = (None, _ALPHA_ONE)  # params under which a table op is its bare NumPy ufunc
 
 
-def _check_alpha(input, other, alpha) -> None:
-    if (
-        isinstance(alpha, float)
-        and builtins.all(
-            isinstance(v, Tensor) and not v.dtype.is_floating_point
-            for v in (input, other)
-            if isinstance(v, Tensor)
-        )
-        and builtins.any(isinstance(v, Tensor) for v in (input, other))
-    ):
+def _check_alpha(output_dtype: dtypes.dtype, alpha) -> None:
+    """PyTorch's alpha_check against the dtype of the result (of the target, in place)."""
+    if isinstance(alpha, (bool, np.bool_)):
+        if output_dtype is not dtypes.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif not output_dtype.is_floating_point and not isinstance(alpha, numbers.Integral):
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
         )
 
 
+def _alpha_param(input, other, alpha):
+    """``add``/``sub``'s params for an alpha other than the int 1, once the operands are found
+    to broadcast and alpha to suit the result dtype (a bool result scales by bool(alpha))."""
+    a, b = _as_operand(input), _as_operand(other)
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        _broadcast_shape(a._data.shape, b._data.shape)
+    dtype = result_dtype(a, b)
+    _check_alpha(dtype, alpha)
+    if dtype is dtypes.bool_:
+        alpha = bool(alpha)  # a + alpha * b in bool: a or (alpha and b)
+    return _ALPHA_ONE if alpha == 1 else {"alpha": alpha}
+
+
 def add(input, other, *, alpha=1, out=None):
-    if alpha != 1:
-        _check_alpha(input, other, alpha)
     if out is not None:
         return _into(out, add(input, other, alpha=alpha), "add")
-    return _binary(D.ADD, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
+    if alpha != 1 or type(alpha) is not int:
+        return _binary(D.ADD, input, other, _alpha_param(input, other, alpha))
+    return _binary(D.ADD, input, other, _ALPHA_ONE)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    bools = [_is_bool(v) for v in (input, other)]
-    if builtins.all(bools):
+    if _is_bool(input) or _is_bool(other):
+        _refuse_bool_subtraction(input, other)
+    if out is not None:
+        return _into(out, sub(input, other, alpha=alpha), "sub")
+    if alpha != 1 or type(alpha) is not int:
+        return _binary(D.SUB, input, other, _alpha_param(input, other, alpha))
+    return _binary(D.SUB, input, other, _ALPHA_ONE)
+
+
+def _refuse_bool_subtraction(input, other) -> None:
+    if _is_bool(input) and _is_bool(other):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
             "`logical_xor()` operator instead."
         )
-    if builtins.any(bools):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
-            "invert a mask, use the `~` or `logical_not()` operator instead."
-        )
-    if out is not None:
-        return _into(out, sub(input, other, alpha=alpha), "sub")
-    return _binary(D.SUB, input, other, _ALPHA_ONE if alpha == 1 else {"alpha": alpha})
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead."
+    )
 
 
 def _is_bool(value) -> bool:
@@ -308,6 +324,8 @@ def rsub(input: Tensor, other, *, alpha=1):
         return sub(other, input, alpha=alpha)  # sub refuses bools with PyTorch's messages
     other = _as_operand(other)
     dtype = result_dtype(input, other)
+    if type(alpha) is not int:
+        _check_alpha(dtype, alpha)
     (x,) = _arrays((input,), dtype)
     params = {"other": other, "alpha": alpha}
     return call(D.RSUB, (input,), D.RSUB.forward(None, x, other, alpha), params)
@@ -356,6 +374,8 @@ def _div_rounded(input, other, rounding_mode):
             f"'{rounding_mode}'"
         )
     a, b, x, y, dtype = _binary_prepare(input, other)
+    _check_broadcast(x, y)
+    _refuse_bool(dtype, f"div_{rounding_mode}_cpu")
     _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     if dtype.is_floating_point:
@@ -386,6 +406,7 @@ def _check_broadcast(x, y) -> None:
 def floor_divide(input, other):
     a, b, x, y, dtype = _binary_prepare(input, other)
     _check_broadcast(x, y)
+    _refuse_bool(dtype, "div_floor_cpu")
     _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     return call(D.FLOOR_DIVIDE, (a, b), _backend.quiet(D.FLOOR_DIVIDE.forward, xp, x, y))
@@ -394,6 +415,7 @@ def floor_divide(input, other):
 def remainder(input, other):
     a, b, x, y, dtype = _binary_prepare(input, other)
     _check_broadcast(x, y)
+    _refuse_bool(dtype, "remainder_cpu")
     _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     if isinstance(b, Tensor):
@@ -401,6 +423,12 @@ def remainder(input, other):
         return call(op, (a, b), _backend.quiet(op.forward, xp, x, y))
     out = _backend.quiet(D.REMAINDER_SCALAR.forward, xp, x, y)
     return call(D.REMAINDER_SCALAR, (a,), out, {"other": b})
+
+
+def _refuse_bool(dtype: dtypes.dtype, kernel: str) -> None:
+    """The NotImplementedError of a PyTorch kernel that has no bool version."""
+    if dtype is dtypes.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _refuse_integer_division_by_zero(dtype: dtypes.dtype, divisor, dividend=None) -> None:
@@ -431,18 +459,26 @@ def pow(input, exponent):
         base = _as_operand(input)
         exponent = _as_operand(exponent)
         dtype = result_dtype(base, exponent)
+        _refuse_bool(dtype, "pow")
         (y,) = _arrays((exponent,), dtype)
         xp = _backend.array_namespace(y)
         out = _backend.quiet(D.POW_SCALAR_BASE.forward, xp, y, base)
         return call(D.POW_SCALAR_BASE, (exponent,), out, {"self": base})
     if isinstance(exponent, (Tensor, _ndarray)):
+        if input._data.dtype.kind == "b":
+            exponent = _as_operand(exponent)
+            _check_broadcast(input._data, exponent._data)
+            _refuse_bool(result_dtype(input, exponent), "pow")
         return _binary(D.POW_TENSOR, input, exponent)
     exponent = _as_operand(exponent)
     dtype = result_dtype(input, exponent)
     (x,) = _arrays((input,), dtype)
     if dtype.category != dtypes.FLOATING and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    out = _backend.quiet(D.POW.forward, _backend.array_namespace(x), x, exponent)
+    if dtype is dtypes.bool_:  # x ** True is x, x ** False is all True
+        out = x.copy() if exponent else _backend.array_namespace(x).ones_like(x)
+    else:
+        out = _backend.quiet(D.POW.forward, _backend.array_namespace(x), x, exponent)
     return call(D.POW, (input,), out, {"exponent": exponent})
 
 
@@ -487,14 +523,32 @@ _reciprocal = _float_unary(D.RECIPROCAL)
 
 
 def abs(input: Tensor):
+    if input._data.dtype.kind == "b":
+        _refuse_bool(dtypes.bool_, "abs_cpu")
     return _unary(D.ABS, input)
 
 
 absolute = abs
 
 
+RELU_BOOL = "Boolean inputs not supported for relu"
+
+
 def relu(input: Tensor):
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(RELU_BOOL)
     return _unary(D.RELU, input)
+
+
+def _clamp_kernel(min, max) -> str | None:
+    """The name of PyTorch's clamp kernel for these bounds, or None where it takes bools."""
+    if min is not None and max is not None:
+        both = isinstance(min, Tensor) and isinstance(max, Tensor)
+        return "clamp_cpu" if both else "clamp_scalar_cpu"
+    bound = min if min is not None else max
+    if isinstance(bound, Tensor):
+        return None
+    return "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu"
 
 
 def clamp(input: Tensor, min=None, max=None):
@@ -506,10 +560,14 @@ def clamp(input: Tensor, min=None, max=None):
             _as_operand(max) if max is not None else None,
         )
         dtype = result_dtype(input, low, high)
+        if dtype is dtypes.bool_ and _clamp_kernel(min, max):
+            _refuse_bool(dtype, _clamp_kernel(min, max))
         x, lo, hi = _arrays((input, low, high), dtype)
         xp = _backend.array_namespace(x)
         return call(D.CLAMP_TENSOR, (input, low, high), D.CLAMP_TENSOR.forward(xp, x, lo, hi))
-    dtype = result_dtype(input, min if min is not None else max)
+    dtype = result_dtype(input, min, max)
+    if dtype is dtypes.bool_:
+        _refuse_bool(dtype, _clamp_kernel(min, max))
     for bound in (min, max):
         if bound is not None:
             dtypes.checked_scalar(bound, dtype)
@@ -622,18 +680,25 @@ isinf = _no_grad_unary("isinf")
 isfinite = _no_grad_unary("isfinite")
 
 
-def _piecewise_constant(op):
+def _piecewise_constant(op, kernel: str):
     def function(input: Tensor):
+        if input._data.dtype.kind == "b":
+            _refuse_bool(dtypes.bool_, kernel)
         return _unary(op, input)
 
     return function
 
 
-sign = _piecewise_constant(D.SIGN)
-floor = _piecewise_constant(D.FLOOR)
-ceil = _piecewise_constant(D.CEIL)
-round = _piecewise_constant(D.ROUND)
-trunc = _piecewise_constant(D.TRUNC)
+floor = _piecewise_constant(D.FLOOR, "floor_vml_cpu")
+ceil = _piecewise_constant(D.CEIL, "ceil_vml_cpu")
+round = _piecewise_constant(D.ROUND, "round_vml_cpu")
+trunc = _piecewise_constant(D.TRUNC, "trunc_vml_cpu")
+
+
+def sign(input: Tensor):
+    if input._data.dtype.kind == "b":
+        return wrap(input._data.copy())  # the sign of a bool is itself
+    return _unary(D.SIGN, input)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -858,7 +923,13 @@ def _check_arg_reduction(input: Tensor, dim, name: str) -> None:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
+def _refuse_bool_arg(input: Tensor, name: str) -> None:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
+
+
 def argmax(input: Tensor, dim=None, keepdim=False):
+    _refuse_bool_arg(input, "argmax")
     xp = _backend.array_namespace(input._data)
     _check_arg_reduction(input, dim, "argmax")
     if dim is None:
@@ -869,6 +940,7 @@ def argmax(input: Tensor, dim=None, keepdim=False):
 
 
 def argmin(input: Tensor, dim=None, keepdim=False):
+    _refuse_bool_arg(input, "argmin")
     xp = _backend.array_namespace(input._data)
     _check_arg_reduction(input, dim, "argmin")
     if dim is None:
@@ -927,10 +999,15 @@ def _warn_degrees_of_freedom(name: str, input: Tensor, dims, correction) -> bool
     return True
 
 
+def _require_float_variance(input: Tensor) -> None:
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+
+
 def var(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    _require_float(input, "var")
+    _require_float_variance(input)
     dims = _dims(input, dim)
     c = _correction(unbiased, correction)
     degenerate = _warn_degrees_of_freedom("var", input, dims, c)
@@ -941,7 +1018,7 @@ def var(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=Non
 def std(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    _require_float(input, "std")
+    _require_float_variance(input)
     dims = _dims(input, dim)
     c = _correction(unbiased, correction)
     degenerate = _warn_degrees_of_freedom("std", input, dims, c)
@@ -950,9 +1027,13 @@ def std(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=Non
 
 
 def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+            f"{input.dtype.short_name}"
+        )
     if dtype is not None:
         input = input.to(dtype)
-    _require_float(input, "linalg.vector_norm")
     ord = 2 if p in ("fro", None) else float(p) if not isinstance(p, int) else p
     dims = _dims(input, dim)
     if ord in (float("inf"), float("-inf")) and input._data.size == 0:
@@ -989,11 +1070,23 @@ def _refuse_empty_norm(input: Tensor, dim, dims, ord) -> None:
             )
 
 
+def _integer_softmax(input: Tensor, axis: int, name: str) -> Tensor:
+    """PyTorch has no integer softmax kernel: an empty input comes back as it is (no kernel
+    runs), anything else is refused."""
+    if input._data.size == 0:
+        return wrap(_backend.array_namespace(input._data).empty_like(input._data))
+    last = input.ndim == 0 or axis == input.ndim - 1
+    kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.short_name}'")
+
+
 def softmax(input: Tensor, dim: int, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
-    data = input._data if input.dtype.is_floating_point else input._data.astype(np.float32)
     axis = input._wrap_dim(dim)
+    if not input.dtype.is_floating_point:
+        return _integer_softmax(input, axis, "softmax")
+    data = input._data
     xp = _backend.array_namespace(data)
     shifted = data - data.max(axis=axis, keepdims=True) if data.size else data
     e = xp.exp(shifted)
@@ -1004,8 +1097,10 @@ def softmax(input: Tensor, dim: int, dtype=None):
 def log_softmax(input: Tensor, dim: int, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
-    data = input._data if input.dtype.is_floating_point else input._data.astype(np.float32)
     axis = input._wrap_dim(dim)
+    if not input.dtype.is_floating_point:
+        return _integer_softmax(input, axis, "log_softmax")
+    data = input._data
     xp = _backend.array_namespace(data)
     shifted = data - data.max(axis=axis, keepdims=True) if data.size else data
     out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
@@ -1084,28 +1179,40 @@ def _check_matmul_dtypes(a: Tensor, b: Tensor) -> None:
         )
 
 
+def _refuse_bool_product(input: Tensor, mat2: Tensor, kernel: str) -> None:
+    """PyTorch's products have no bool kernel; one with nothing to add up never runs it."""
+    if input._data.dtype.kind == "b" and input._data.size and mat2._data.size:
+        _refuse_bool(dtypes.bool_, kernel)
+
+
 def mm(input: Tensor, mat2: Tensor):
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    _check_matmul_dtypes(input, mat2)
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
             f"{mat2.shape[0]}x{mat2.shape[1]})"
         )
+    _check_matmul_dtypes(input, mat2)
+    _refuse_bool_product(input, mat2, "addmm_impl_cpu_")
     return call(D.MM, (input, mat2), input._data @ mat2._data)
 
 
 def mv(input: Tensor, vec: Tensor):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    _check_matmul_dtypes(input, vec)
     if input.shape[1] != vec.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
         )
+    if input.dtype is not vec.dtype:  # the result is made with vec's dtype, then checked
+        names = (vec.dtype.short_name, input.dtype.short_name, vec.dtype.short_name)
+        raise RuntimeError(
+            "addmv input tensors must have the same dtype, but got {}, {}, and {}".format(*names)
+        )
+    _refuse_bool_product(input, vec, "addmv_impl_cpu")
     return call(D.MV, (input, vec), input._data @ vec._data)
 
 
@@ -1123,6 +1230,8 @@ def dot(input: Tensor, tensor: Tensor):
                 input.shape[0], tensor.shape[0]
             )
         )
+    if input._data.dtype.kind == "b":
+        _refuse_bool(dtypes.bool_, "dot")  # even with no elements
     xp = _backend.array_namespace(input._data)
     return call(D.DOT, (input, tensor), xp.asarray(xp.dot(input._data, tensor._data)))
 
@@ -1137,7 +1246,11 @@ def bmm(input: Tensor, mat2: Tensor):
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
         )
-    _check_matmul_dtypes(input, mat2)
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.short_name} but found {mat2.dtype.short_name}"
+        )
+    _refuse_bool_product(input, mat2, "bmm")
     return call(D.BMM, (input, mat2), input._data @ mat2._data)
 
 
@@ -1150,7 +1263,6 @@ def matmul(input: Tensor, other: Tensor):
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D"
         )
-    _check_matmul_dtypes(input, other)
     if a == 1 and b == 1:
         return dot(input, other)
     if a == 2 and b == 1:
@@ -1159,7 +1271,7 @@ def matmul(input: Tensor, other: Tensor):
         return squeeze_(mm(unsqueeze(input, 0), other), 0)  # in place, as PyTorch: SqueezeBackward4
     if a == 2 and b == 2:
         return mm(input, other)
-    if a >= 3 and b <= 2:
+    if a >= 3 and b <= 2 and _folds(input, other):
         # fold the batch into the rows: (..., n, k) -> (B*n, k)
         rows = input.shape[:-1]
         folded = reshape(input, (int(np.prod(rows)), input.shape[-1]))  # -1: ambiguous if empty
@@ -1191,6 +1303,18 @@ def matmul(input: Tensor, other: Tensor):
     elif b == 1:
         out_shape = tuple(batch) + (n,)
     return _unsafe_view(bmm(left3, right3), out_shape)
+
+
+def _folds(input: Tensor, other: Tensor) -> bool:
+    """Whether to fold the batch of ``input`` into the rows of one mm/mv. PyTorch folds only where
+    that needs no copy (or ``other`` requires grad); tensorkit always folds, except for operands
+    refused anyway (bool, or two dtypes), where the route decides which error PyTorch gives."""
+    if input.dtype is other.dtype and input._data.dtype.kind != "b":
+        return True
+    if other.requires_grad or input._data.size == 0:
+        return True
+    shape, strides = input.shape, input.stride()
+    return builtins.all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(input.ndim - 2))
 
 
 def outer(input: Tensor, vec2: Tensor):
@@ -2185,11 +2309,40 @@ def zero_(target: Tensor) -> Tensor:
 
 
 def add_(target: Tensor, other, *, alpha=1) -> Tensor:
+    if type(alpha) is not int or target.dtype is dtypes.bool_:
+        alpha = _inplace_alpha(target, other, alpha)
     return _inplace_binary(D.ADD, target, other, {"alpha": alpha})
 
 
 def sub_(target: Tensor, other, *, alpha=1) -> Tensor:
+    if _is_bool(target) or _is_bool(other):
+        _autograd_checks(target, other)
+        _refuse_bool_subtraction(target, other)
+    if type(alpha) is not int:
+        alpha = _inplace_alpha(target, other, alpha)
     return _inplace_binary(D.SUB, target, other, {"alpha": alpha})
+
+
+def _autograd_checks(target: Tensor, other=None) -> None:
+    """The checks PyTorch makes before an in-place kernel runs (leaf, views, inference), for
+    kernels that refuse their input on their own before looking at memory overlap."""
+    try:
+        check_inplace(target, (target, _as_operand(other)) if other is not None else (target,))
+    except RuntimeError as error:
+        if str(error) not in (OVERLAP_INPLACE, PARTIAL_OVERLAP_INPLACE):
+            raise
+
+
+def _inplace_alpha(target: Tensor, other, alpha):
+    """An in-place add/sub's alpha, checked as PyTorch does once the write itself passed its
+    checks; a bool target scales by bool(alpha)."""
+    other = _as_operand(other)
+    check_inplace(target, (target, other))
+    check_result_dtype(target, result_dtype(target, other))
+    if isinstance(other, Tensor):
+        check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
+    _check_alpha(target.dtype, alpha)
+    return bool(alpha) if target.dtype is dtypes.bool_ else alpha
 
 
 def mul_(target: Tensor, other) -> Tensor:
@@ -2197,14 +2350,21 @@ def mul_(target: Tensor, other) -> Tensor:
 
 
 def div_(target: Tensor, other) -> Tensor:
-    if target.dtype.category != dtypes.FLOATING:
-        check_result_dtype(target, dtypes.get_default_dtype())
+    if target.dtype.category != dtypes.FLOATING:  # always refused: in PyTorch's order
+        other = _as_operand(other)
+        check_inplace(target, (target, other))
+        if isinstance(other, Tensor):
+            check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
+        dtype = result_dtype(target, other)
+        check_result_dtype(target, dtype if dtype.is_floating_point else dtypes.get_default_dtype())
     with _backend.warnings_off():
         return _inplace_binary(D.DIV, target, other)
 
 
 def pow_(target: Tensor, exponent) -> Tensor:
     if isinstance(exponent, Tensor):
+        if target.dtype is dtypes.bool_:
+            _inplace_kernel_checks(target, exponent, "pow")
         return _inplace_binary(D.POW_TENSOR, target, exponent)
     record = check_inplace(target, (target,))
     check_result_dtype(target, result_dtype(target, _as_operand(exponent)))
@@ -2217,8 +2377,13 @@ def pow_(target: Tensor, exponent) -> Tensor:
 def clamp_(target: Tensor, min=None, max=None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("tensorkit.clamp: At least one of 'min' or 'max' must not be None")
-    bounds_dtype = result_dtype(target, *(_as_operand(v) for v in (min, max) if v is not None))
-    if not dtypes.can_cast(bounds_dtype, target.dtype):
+    bounds = tuple(_as_operand(v) for v in (min, max) if v is not None)
+    bounds_dtype = result_dtype(target, *bounds)
+    if builtins.any(isinstance(v, Tensor) for v in bounds):
+        # clamp(Tensor min, Tensor max): a TensorIterator's checks, in its order
+        check_inplace(target, (target, *bounds))
+        check_result_dtype(target, bounds_dtype)
+    elif not dtypes.can_cast(bounds_dtype, target.dtype):
         from .tensor import _CPP_TYPE_NAMES
 
         raise RuntimeError(  # PyTorch names the target type in C++ here ("long int")
@@ -2228,6 +2393,9 @@ def clamp_(target: Tensor, min=None, max=None) -> Tensor:
     for bound in (min, max):
         if bound is not None and not isinstance(bound, Tensor):
             dtypes.checked_scalar(bound, target.dtype)
+    if bounds_dtype is dtypes.bool_ and _clamp_kernel(min, max):
+        check_inplace(target, (target, *bounds))  # the kernel refuses after the overlap check
+        _refuse_bool(bounds_dtype, _clamp_kernel(min, max))
     return _inplace_unary(D.CLAMP, target, {"min": min, "max": max})
 
 
@@ -2250,14 +2418,23 @@ reciprocal_ = _inplace_float_unary(D.RECIPROCAL)
 
 
 def neg_(target: Tensor) -> Tensor:
+    if target.dtype is dtypes.bool_:
+        _autograd_checks(target)
+        neg(target)  # raises PyTorch's message
     return _inplace_unary(D.NEG, target)
 
 
 def abs_(target: Tensor) -> Tensor:
+    if target.dtype is dtypes.bool_:
+        check_inplace(target, (target,))  # the kernel refuses after the overlap check
+        _refuse_bool(dtypes.bool_, "abs_cpu")
     return _inplace_unary(D.ABS, target)
 
 
 def relu_(target: Tensor) -> Tensor:
+    if target.dtype is dtypes.bool_:
+        _autograd_checks(target)
+        raise RuntimeError(RELU_BOOL)
     return _inplace_unary(D.RELU, target)
 
 
@@ -2276,17 +2453,30 @@ def full_scalar_like(reference: Tensor, value) -> Tensor:
 
 
 def floor_divide_(target: Tensor, other) -> Tensor:
-    _refuse_integer_division_by_zero(
-        target.dtype, other._data if isinstance(other, Tensor) else other
-    )
+    if target.dtype.category != dtypes.FLOATING:
+        _inplace_kernel_checks(target, other, "div_floor_cpu")
     return _inplace_binary(D.FLOOR_DIVIDE, target, other)
 
 
 def remainder_(target: Tensor, other) -> Tensor:
-    _refuse_integer_division_by_zero(
-        target.dtype, other._data if isinstance(other, Tensor) else other
-    )
+    if target.dtype.category != dtypes.FLOATING:
+        _inplace_kernel_checks(target, other, "remainder_cpu")
     return _inplace_binary(D.REMAINDER, target, other)
+
+
+def _inplace_kernel_checks(target: Tensor, other, kernel: str) -> None:
+    """What an integer or bool target's in-place kernel refuses, after the write's own checks
+    (as PyTorch's order): no bool kernel, no integer division by zero (unless nothing is
+    written)."""
+    other = _as_operand(other)
+    check_inplace(target, (target, other))
+    check_result_dtype(target, result_dtype(target, other))
+    if isinstance(other, Tensor):
+        check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
+    _refuse_bool(target.dtype, kernel)
+    if kernel != "pow":
+        divisor = other._data if isinstance(other, Tensor) else other
+        _refuse_integer_division_by_zero(target.dtype, divisor, target._data)
 
 
 def _inplace_bitwise(name: str):

@@ -322,23 +322,48 @@ FLOOR = Op("FloorBackward0", lambda xp, a: xp.floor(a), _zero_grad, inputs=("sel
 CEIL = Op("CeilBackward0", lambda xp, a: xp.ceil(a), _zero_grad, inputs=("self",))
 ROUND = Op("RoundBackward0", lambda xp, a: xp.round(a), _zero_grad, inputs=("self",))
 TRUNC = Op("TruncBackward0", lambda xp, a: xp.trunc(a), _zero_grad, inputs=("self",))
-SIGN = Op("SignBackward0", lambda xp, a: xp.sign(a), _zero_grad, inputs=("self",))
+
+
+def _sign(xp, a):
+    """-1, 0 or 1; nan gives 0 as in PyTorch ((0 < a) - (a < 0)), where NumPy gives nan."""
+    out = xp.sign(a)
+    if out.dtype.kind == "f":
+        nan = xp.isnan(out)
+        if nan.any():
+            out = xp.where(nan, 0, out).astype(out.dtype)
+    return out
+
+
+SIGN = Op("SignBackward0", _sign, _zero_grad, inputs=("self",))
 # div with rounding_mode: a step function of both inputs, so both gradients are zero
 DIV_ROUNDED = Op(
     "DivBackward2",
     None,
     lambda m, g, s, needs: (m.zeros_like(g), m.zeros_like(g) if needs[1] else None),
 )
+
+
+def _remainder(xp, a, b):
+    """a mod b with the divisor's sign; a zero result keeps the dividend's sign, as PyTorch's
+    (fmod, then b added where the signs differ), where NumPy's zero is always +0."""
+    out = xp.remainder(a, b)
+    if out.dtype.kind == "f":
+        zero = out == 0
+        if zero.any():
+            out = xp.where(zero, xp.copysign(out, a), out)
+    return out
+
+
 # d(a mod b) = da - floor(a / b) db
 REMAINDER = Op(
     "RemainderBackward1",
-    lambda xp, a, b: xp.remainder(a, b),
+    _remainder,
     lambda m, g, s, needs: (g, -g * m.floor_divide(s["self"], s["other"]) if needs[1] else None),
     save={"self": ("self", "other"), "other": ("other", "other")},
 )
 REMAINDER_SCALAR = Op(
     "RemainderBackward0",
-    lambda xp, a, other: xp.remainder(a, other),
+    _remainder,
     lambda m, g, s, needs: (g,),
     inputs=("self",),
     params=("other",),

@@ -504,12 +504,6 @@ def evaluate(expr: str, pool):
         return None
 
 
-def zero_in(expr: str, pool) -> bool:
-    """Whether the PyTorch result of ``expr`` (over the pool's names) has a zero in it."""
-    result = evaluate(expr, pool)
-    return isinstance(result, real_torch.Tensor) and bool((result == 0).any())
-
-
 def near_integer_quotient(first: str, second: str, pool) -> bool:
     """Whether first / second is, somewhere, within a rounding error of an integer (so // and %
     may round either way when the operands were computed inexactly)."""
@@ -604,34 +598,7 @@ def step_binary(draw: Draw, pool, result: str):
         y_expr, y = partner(draw, pool, tuple(x.shape))
     else:
         y_expr = scalar(draw)
-    x_kind, y_kind = kind(x_expr, x), kind(y_expr, y)
-    kinds = {x_kind, y_kind}
-    if op == "-" and "bool" in kinds:
-        # KNOWN: subtraction with a bool operand is refused by PyTorch only for two bool
-        # tensors in tensorkit: torch.tensor([1.0]) - True gives tensor([0.]) instead of
-        # PyTorch's "Subtraction, the `-` operator, with a bool tensor is not supported..."
-        # (also 2 - bool_tensor, and the "two bool tensors" message for bool_tensor - True).
-        return None
-    if op in ("//", "%", "**", "add_alpha") and kinds == {"bool"}:
-        # KNOWN: arithmetic on two bools: torch.tensor([True]) ** torch.tensor([True]) gives an
-        # int8 tensor (PyTorch: NotImplementedError "pow" not implemented for 'Bool'); // and %
-        # raise RuntimeError('ZeroDivisionError') instead of NotImplementedError; torch.add(b, b,
-        # alpha=2) gives int64 where PyTorch keeps bool.
-        return None
-    exponent = x if side == "reflected" else y
-    if op == "**" and exponent is not None and not is_float(exponent) and "float" not in kinds:
-        # KNOWN: integer tensor exponents: torch.tensor([2]) ** torch.tensor([-1]) and
-        # 2 ** torch.tensor([-1]) raise ValueError (NumPy's) where PyTorch gives tensor([0]).
-        return None
-    if op == "add_alpha" and x_kind != "float" and (y_kind == "float") != (y is not None):
-        # KNOWN: torch.add(int_tensor, 0.5, alpha=0.5) raises "For integral input tensors,
-        # argument alpha must not be a floating point number."; PyTorch allows it (the result
-        # is float).
-        return None
-    if op == "add_alpha" and kinds <= {"int", "bool"}:
-        # KNOWN: torch.add(int_tensor, int_tensor, alpha=0.5) gives float64; PyTorch raises
-        # "For integral input tensors, argument alpha must not be a floating point number."
-        return None
+    kinds = {kind(x_expr, x), kind(y_expr, y)}
     if op == "**" and side == "reflected" and not x.is_contiguous():
         # KNOWN: 2 ** t keeps t's layout (t = torch.zeros(3, 2).t(): stride (1, 2)); PyTorch's
         # result is contiguous ((3, 1)).
@@ -651,6 +618,7 @@ def step_binary(draw: Draw, pool, result: str):
         # t = torch.tensor([True, False]).expand(2, 2, -1), t.exp().stride() is (2, 1, 4) and
         # (t // 2).stride() too; PyTorch's results are contiguous ((4, 2, 1)).
         return None
+    exponent = x if side == "reflected" else y
     if (
         op == "**"
         and exponent is not None
@@ -663,20 +631,6 @@ def step_binary(draw: Draw, pool, result: str):
     if op == "**" and side == "reflected" and y_expr == "True" and x.requires_grad:
         # Not tensorkit's bug: backward through True ** x fails inside PyTorch ("false
         # INTERNAL ASSERT FAILED at .../c10/core/Scalar.cpp ... unknown ivalue tag 4").
-        return None
-    empty = x.numel() == 0 or (y is not None and y.numel() == 0)
-    if op in ("//", "%") and empty and "float" not in kinds:
-        # KNOWN: integer // 0 and % 0 raise RuntimeError('ZeroDivisionError') even for a tensor
-        # with no elements; PyTorch returns an empty tensor.
-        return None
-    if (
-        op == "%"
-        and "float" in kinds
-        and zero_in(f"{x_expr} % {y_expr}" if side != "reflected" else f"{y_expr} % {x_expr}", pool)
-    ):
-        # KNOWN: float remainder gives +0.0 where PyTorch gives -0.0 (torch.tensor([-0.5]) % 0.5
-        # is tensor([-0.]) in PyTorch: the sign of the dividend), which shows later (1 / it is
-        # -inf). Remainders that come out zero are left out.
         return None
     if op in ("//", "%") and "float" in kinds:
         first, second = (y_expr, x_expr) if side == "reflected" else (x_expr, y_expr)
@@ -730,11 +684,6 @@ UNARY = (
     "{x}.flip({dim})",
     "{x}.pow(2)",
 )
-# KNOWN: on bool tensors tensorkit computes these where PyTorch refuses: abs ("abs_cpu" not
-# implemented for 'Bool'), relu ("Boolean inputs not supported for relu"), floor/ceil/trunc/round
-# (NotImplementedError; round even returns float16), clamp; and sign raises NumPy's
-# UFuncTypeError where PyTorch returns the bool tensor.
-BOOL_REFUSED = ("abs", "relu", "floor", "ceil", "trunc", "round", "sign", "clamp")
 
 
 def step_unary(draw: Draw, pool, result: str):
@@ -744,22 +693,8 @@ def step_unary(draw: Draw, pool, result: str):
     hi = draw.choice(["1", "2", "0.5", "-1"])
     dim = dim_arg(draw, x.dim())
     line = f"{result} = " + template.format(x=x_expr, lo=lo, hi=hi, dim=dim)
-    if is_bool(x) and any(name in template for name in BOOL_REFUSED):
-        return None
-    if "clamp" in template and not is_float(x) and "." in line.split("clamp")[1]:
-        # KNOWN: clamp of an integer tensor by a float bound gives float64, PyTorch float32:
-        # torch.clamp(torch.tensor([1, 2]), -1, 0.5).dtype
-        return None
-    if template == "~{x}" and is_float(x):
-        # KNOWN: ~ on a float tensor raises NotImplementedError ("bitwise_not_cpu" not
-        # implemented for 'Float') where PyTorch raises TypeError ("~ (operator.invert) is only
-        # implemented on integer and Boolean-type tensors").
-        return None
     if expanded(x) and "flip" not in template:
         return None  # KNOWN: elementwise results of expanded tensors, see step_binary
-    if template == "{x}.sign()" and is_float(x) and bool(x.isnan().any()):
-        # KNOWN: sign(nan) is nan in tensorkit, 0 in PyTorch.
-        return None
     if "flip" in template and not plain(x):
         # KNOWN: flip of a non-contiguous tensor gives a contiguous result; for
         # t = torch.zeros(2, 2).t(), t.flip(0).stride() is (2, 1); PyTorch keeps t's layout:
@@ -816,23 +751,9 @@ def step_reduction(draw: Draw, pool, result: str):
         # KNOWN: cumsum keeps the input's layout (torch.zeros(3, 2).t().cumsum(0) has stride
         # (1, 2)); PyTorch's result is contiguous ((3, 1)).
         return None
-    if name in ("softmax", "log_softmax") and not is_float(x):
-        # KNOWN: softmax/log_softmax of an int64 or bool tensor compute a float result where
-        # PyTorch raises NotImplementedError ("softmax_lastdim_kernel_impl" not implemented
-        # for 'Long').
-        return None
     if name in ("softmax", "log_softmax") and not x.is_contiguous():
         # KNOWN: softmax/log_softmax keep the input's layout (torch.zeros(2, 3).t().softmax(1)
         # has stride (1, 3)); PyTorch's result is contiguous ((2, 1)).
-        return None
-    if name == "argmax" and is_bool(x):
-        # KNOWN: argmax of a bool tensor computes; PyTorch: "argmax(): does not support bool
-        # input".
-        return None
-    if name in ("var", "std", "norm") and not is_float(x):
-        # KNOWN: var/std/norm of an integer or bool tensor raise with another message than
-        # PyTorch's "std and var only support floating point and complex dtypes" /
-        # "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long".
         return None
     if name in ("sum", "mean"):
         if whole:
@@ -1278,21 +1199,10 @@ def step_matmul(draw: Draw, pool, result: str):
     ndim = x.dim()
     if ndim == 0:
         return None  # KNOWN: indexing a 0-d tensor (x.mv(x[0])), see advanced_index
-    if is_bool(x):
-        # KNOWN: matmul/mm/mv/dot/bmm of bool tensors compute; PyTorch raises
-        # NotImplementedError ("addmm_impl_cpu_" not implemented for 'Bool').
-        return None
     compatible = [
         e
         for e in pool
-        if ndim >= 1
-        and e[1].dim() >= 1
-        and e[1].shape[0 if e[1].dim() == 1 else -2] == x.shape[-1]
-        and e[1].dtype == x.dtype
-        # KNOWN: matmul of mixed dtypes says "expected m1 and m2 to have the same dtype, but
-        # got: double != float" where PyTorch says "dot : expected both vectors to have same
-        # dtype, but found Bool and Float" (1-D) or "expected scalar type Double but found
-        # Float" (batched); only operands of one dtype are drawn.
+        if ndim >= 1 and e[1].dim() >= 1 and e[1].shape[0 if e[1].dim() == 1 else -2] == x.shape[-1]
     ]
     name = draw.weighted(
         [("@", 5), ("matmul", 2), ("mm", 2), ("mv", 1), ("bmm", 1), ("dot", 1), ("outer", 1)]
@@ -1487,20 +1397,7 @@ def destination(expr: str, x, env):
 
 def inplace_ok(method: str, x, operand, operand_tensor) -> bool:
     """False for the in-place cases with a known divergence."""
-    x_kind = kind("", x)
-    operand_kind = None if operand is None else kind(operand, operand_tensor)
-    if x_kind == "bool" and method in ("neg_", "abs_", "relu_", "clamp_"):
-        return False  # KNOWN: bool unary ops, see BOOL_REFUSED (neg_ raises NumPy's TypeError)
-    if method == "sub_" and "bool" in (x_kind, operand_kind):
-        return False  # KNOWN: bool subtraction, see step_binary
-    if x_kind != "float" and method in ("div_", "clamp_"):
-        # KNOWN: int64.div_(float64 tensor) says "result type Float can't be cast ..." where
-        # PyTorch says "result type Double ..."; clamp_ on integer tensors names NumPy's types
-        # ("... to the desired output type long int", PyTorch "Long").
-        return False
     if operand_tensor is not None:
-        if x_kind != "float" and operand_tensor.requires_grad:
-            return False  # KNOWN: an integer tensor made to require grad, see step_setitem
         if tuple(operand_tensor.shape) != tuple(x.shape) and may_share(operand_tensor, x):
             # Not compared: an in-place op reading a broadcast view of its own destination
             # (t += t.diagonal(...)) has a result that depends on the order elements are
