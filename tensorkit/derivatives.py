@@ -308,7 +308,7 @@ FLOOR_DIVIDE = Op(
 # remainder(number, tensor) (2 % x) has no derivative in PyTorch either
 REMAINDER_SCALAR_SELF = Op(
     "NotImplemented",
-    lambda xp, a, b: xp.remainder(a, b),
+    lambda xp, a, b: _remainder(xp, a, b),
     lambda m, g, s, needs: _not_implemented("remainder"),
 )
 
