@@ -314,11 +314,13 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
 # ---------------------------------------------------------------------- in-place ops
 
 
-def check_inplace(target: Tensor, inputs: tuple, copy: bool = False) -> bool:
+def check_inplace(target: Tensor, inputs: tuple, copy: bool = False, overlap: bool = True) -> bool:
     """Refuse an in-place write that PyTorch refuses; return whether it must be recorded.
 
     ``copy``: a copy_ into an integer or bool tensor is not recorded (it stays a tensor that
-    does not require grad whatever was copied into it); PyTorch's fill_ with a tensor value is."""
+    does not require grad whatever was copied into it); PyTorch's fill_ with a tensor value is.
+    ``overlap`` False: the caller checks memory overlap itself, or PyTorch checks none for the
+    op (fill_ and zero_ write an expanded tensor, in-place view ops write nothing)."""
     record = needs_grad(inputs) and not (copy and target._data.dtype.kind != "f")
     if record:
         base = target._base
@@ -336,6 +338,8 @@ def check_inplace(target: Tensor, inputs: tuple, copy: bool = False) -> bool:
             "You can make a clone to get a normal tensor before doing inplace update."
             "See https://github.com/pytorch/rfcs/pull/17 for more details."
         )
+    if not overlap:
+        return record
     data = target._data
     if data.size > 1 and any(
         stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)
@@ -350,6 +354,13 @@ def check_inplace(target: Tensor, inputs: tuple, copy: bool = False) -> bool:
         ):
             raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
     return record
+
+
+def has_internal_overlap(data) -> bool:
+    """Whether elements of ``data`` share memory (a dim of stride 0 and size > 1)."""
+    return data.size > 1 and any(
+        stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides)
+    )
 
 
 def _dense_range(array):
@@ -367,18 +378,18 @@ def _dense_range(array):
 
 def _partially_overlap(target, other) -> bool:
     """Whether ``other`` reads memory ``target`` writes, without being the very same window."""
-    from ._backend import data_address
+    return overlap_status(target, other) == "partial"
 
-    if (
-        data_address(target) == data_address(other)
-        and target.shape == other.shape
-        and target.strides == other.strides
-    ):
-        return False
+
+def overlap_status(target, other):
+    """PyTorch's get_overlap_status for arrays over one storage: "full" (the same elements, in
+    the same strides), "partial" (some shared), or None (apart, or too hard to tell)."""
     first, second = _dense_range(target), _dense_range(other)
     if first is None or second is None:
-        return False
-    return first[0] < second[1] and second[0] < first[1]
+        return None
+    if first == second:
+        return "full" if target.strides == other.strides else "partial"
+    return "partial" if first[0] < second[1] and second[0] < first[1] else None
 
 
 def refuse_view_rebase(view: Tensor, indirect: bool) -> None:

@@ -247,8 +247,9 @@ def _inplace_unary(op, target: Tensor, params=None, float_only: bool = False):
 
 
 def _inplace_constant(op, target: Tensor, value):
-    """zero_, fill_: overwrite with a constant; the old values get no gradient."""
-    record = check_inplace(target, (target,))
+    """zero_, fill_: overwrite with a constant; the old values get no gradient. PyTorch writes
+    an expanded tensor too (every element gets the same value)."""
+    record = check_inplace(target, (target,), overlap=False)
     return commit_inplace(op, target, (target,), value, record)
 
 
@@ -1737,7 +1738,8 @@ def expand(input: Tensor, *sizes):
         )
     lead = len(sizes) - input.ndim
     target = []
-    for axis, size in enumerate(sizes):
+    for axis in reversed(range(len(sizes))):  # PyTorch checks the last dim first
+        size = sizes[axis]
         if axis < lead:
             if size == -1:
                 raise RuntimeError(
@@ -1755,6 +1757,7 @@ def expand(input: Tensor, *sizes):
                 f"[{', '.join(map(str, input.shape))}]"
             )
         target.append(size)
+    target.reverse()
     data = input._data
     xp = _backend.array_namespace(data)
     shape, strides = _layout.expanded_geometry(data.shape, input.stride(), tuple(target))
@@ -1986,7 +1989,7 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
     node chained after its old grad_fn, as in PyTorch. The callers run ``check_inplace`` before
     their own argument checks: PyTorch refuses a leaf first.
     """
-    record = check_inplace(target, (target,))
+    record = check_inplace(target, (target,), overlap=False)  # they write nothing
     node = None
     if record:
         from ._dispatch import make_node
@@ -2006,7 +2009,7 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
 
 
 def unsqueeze_(target: Tensor, dim: int) -> Tensor:
-    check_inplace(target, (target,))
+    check_inplace(target, (target,), overlap=False)
     axis = target._wrap_dim(dim, target.ndim + 1)
     return _inplace_view_op(
         D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis}
@@ -2014,7 +2017,7 @@ def unsqueeze_(target: Tensor, dim: int) -> Tensor:
 
 
 def squeeze_(target: Tensor, dim=None) -> Tensor:
-    check_inplace(target, (target,))
+    check_inplace(target, (target,), overlap=False)
     shape = target._data.shape
     with grad_mode.no_grad():
         squeezed = squeeze(target, dim)._data
@@ -2026,7 +2029,7 @@ def squeeze_(target: Tensor, dim=None) -> Tensor:
 
 
 def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
-    check_inplace(target, (target,))
+    check_inplace(target, (target,), overlap=False)
     a, b = target._wrap_dim(dim0), target._wrap_dim(dim1)
     xp = _backend.array_namespace(target._data)
     data = xp.swapaxes(target._data, a, b) if target.ndim else target._data
@@ -2034,7 +2037,7 @@ def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 def t_(target: Tensor) -> Tensor:
-    check_inplace(target, (target,))
+    check_inplace(target, (target,), overlap=False)
     if target.ndim > 2:
         raise RuntimeError(
             f"t_() expects a tensor with <= 2 dimensions, but self is {target.ndim}D"
@@ -2047,24 +2050,152 @@ def alias(input: Tensor):
 
 
 # ---------------------------------------------------------------------------- indexing
+#
+# As PyTorch: ints, slices, None, ... (and 0-d integer tensors) first make a view
+# (``_apply_slicing``); the tensors, lists and masks left index that view (``_index`` and
+# ``_index_put``, PyTorch's index and index_put_).
+
+INVALID_0D_INDEX = (
+    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
+    "to convert a 0-dim tensor to a number"
+)
+EXPANDED_INDEX_PUT = (
+    "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
+    "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = tensor"
+)
+EXPANDED_MASKED_FILL = (
+    "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before "
+    "performing this operation. This also applies to advanced indexing e.g. tensor[mask] = scalar"
+)
 
 
 def _is_advanced(item) -> bool:
     return isinstance(item, (list, tuple, Tensor, _ndarray))
 
 
+def _is_mask(data) -> bool:
+    """A bool or uint8 index: a mask, in PyTorch."""
+    return data.dtype.kind == "b" or data.dtype == np.uint8
+
+
 def _index_array(item):
-    if isinstance(item, Tensor):
-        data = item._data
-        if data.dtype.kind not in "biu":
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return data
-    if isinstance(item, list):
-        array = np.asarray(item)
-        if array.dtype.kind == "f":
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return array
-    return item
+    """An index tensor (or list) as the array NumPy indexes with: integers, or a bool mask."""
+    if isinstance(item, (Tensor, _ndarray)):
+        data = item._data if isinstance(item, Tensor) else item
+        if data.dtype.kind == "b" or data.dtype in (np.int64, np.int32):
+            return data
+        if data.dtype == np.uint8:
+            return data.astype(np.bool_)
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    array = np.asarray(item)  # a list: PyTorch makes it a bool tensor, else a long one
+    return array if array.dtype.kind == "b" else array.astype(np.int64)
+
+
+def _specified_dims(items) -> int:
+    """How many dims of the tensor an index names (a mask: as many as it has)."""
+    count = 0
+    for item in items:
+        if isinstance(item, Tensor):
+            count += item.ndim if _is_mask(item._data) else 1
+        elif item is not None and item is not Ellipsis and not isinstance(item, (bool, np.bool_)):
+            count += 1
+    return count
+
+
+def _select_index(input: Tensor, dim: int, index: int, position: int):
+    """``x[..., index]`` at ``dim``; an index out of range names the ``position`` in the index."""
+    if input.ndim == 0 and index == 0:
+        raise IndexError(INVALID_0D_INDEX)
+    size = input.shape[dim] if input.ndim else 0  # PyTorch reads a size of 0 here
+    if index < -size or index >= size:
+        raise IndexError(
+            f"index {index} is out of bounds for dimension {position} with size {size}"
+        )
+    return select(input, dim, index)
+
+
+def _slice_index(input: Tensor, dim: int, item: slice, skip_full: bool):
+    """``x[..., start:stop:step]`` at ``dim``. With ``skip_full`` (in a tuple index, and in
+    ``x[a:b] = v``) a slice over a whole dim is no view at all, as in PyTorch: start 0, step 1
+    and a stop past the end."""
+    if item.step == 0:
+        raise ValueError("slice step cannot be zero")
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    start, stop, step = item.start, item.stop, item.step
+    if (
+        skip_full
+        and (start is None or start == 0)
+        and (step is None or step == 1)
+        and (stop is None or stop >= input.shape[dim])
+    ):
+        return input
+    return _slice(input, dim, start, stop, step if step is not None else 1)
+
+
+def _apply_slicing(input: Tensor, items, skip_full: bool = True):
+    """PyTorch's applySlicing: the view that the ints, slices, None and ... of ``items`` pick, and
+    the index tensors left for the dims of that view (None for a dim they leave alone; a mask
+    covers as many dims as it has)."""
+    ndim = input.ndim
+    specified = _specified_dims(items)
+    if specified > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    result, dim, indices = input, 0, []
+    covered = 0  # dims covered by masks beyond their first: a mask is one entry of ``indices``
+    for position, item in enumerate(items):
+        if item is None:
+            result = unsqueeze(result, dim)
+            dim += 1
+        elif item is Ellipsis:
+            dim += ndim - specified
+        elif isinstance(item, slice):
+            result = _slice_index(result, dim, item, skip_full)
+            dim += 1
+        elif isinstance(item, (bool, np.bool_)) or (
+            isinstance(item, Tensor) and item.ndim == 0 and _is_mask(item._data)
+        ):
+            # a 0-d mask: a new dim of size 1, kept whole (True) or emptied (False)
+            result = unsqueeze(result, dim)
+            kept = bool(item.item() if isinstance(item, Tensor) else item)
+            indices += [None] * (dim - covered - len(indices))
+            indices.append(np.zeros(1 if kept else 0, dtype=np.int64))
+            dim += 1
+        elif isinstance(item, (int, np.integer)):
+            result = _select_index(result, dim, int(item), position)
+        elif isinstance(item, Tensor) and item.ndim == 0 and item._data.dtype.kind in "iu":
+            result = _select_index(result, dim, int(item.item()), position)
+        elif _is_advanced(item):
+            indices += [None] * (dim - covered - len(indices))
+            indices.append(item)
+            span = item.ndim if isinstance(item, Tensor) and _is_mask(item._data) else 1
+            dim += span
+            covered += span - 1
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+                f"(got {type(item).__name__})"
+            )
+    return result, indices
+
+
+def _as_index_tuple(index) -> tuple:
+    """The index as a tuple: as PyTorch (and old NumPy), a short list with a tensor, list, slice,
+    ... or None in it stands for a tuple."""
+    if isinstance(index, tuple):
+        return index
+    if (
+        isinstance(index, list)
+        and len(index) < 32
+        and builtins.any(
+            isinstance(item, (Tensor, _ndarray, list, tuple, slice))
+            or item is None
+            or item is Ellipsis
+            for item in index
+        )
+    ):
+        return tuple(index)
+    return (index,)
 
 
 def getitem(input: Tensor, index):
@@ -2075,68 +2206,41 @@ def getitem(input: Tensor, index):
     >>> x[1:]._is_view(), x[[1, 2]]._is_view()
     (True, False)
     """
-    items = index if isinstance(index, tuple) else (index,)
-    if builtins.any(_is_advanced(item) for item in items):
-        return _advanced_getitem(input, items)
-    if len(items) == 1 and items[0] is Ellipsis:
-        return alias(input)
-    result = input
-    dim = 0
-    explicit = builtins.sum(1 for item in items if item is not None and item is not Ellipsis)
-    if explicit > input.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {input.ndim}")
-    for position, item in enumerate(items):
-        if item is None:
-            result = unsqueeze(result, dim)
-            dim += 1
-        elif item is Ellipsis:
-            dim += input.ndim - explicit
-        elif isinstance(item, slice):
-            if item == slice(None) and len(items) > 1:
-                dim += 1
-                continue
-            result = _slice(
-                result, dim, item.start, item.stop, item.step if item.step is not None else 1
-            )
-            dim += 1
-        elif isinstance(item, (bool, np.bool_)):
-            raise IndexError("tensorkit does not support indexing with a Python bool")
-        elif isinstance(item, (int, np.integer)):
-            size = result.shape[dim]
-            if not -size <= item < size:
-                # PyTorch names the item's position in the index, not the dim it lands on
-                raise IndexError(
-                    f"index {item} is out of bounds for dimension {position} with size {size}"
-                )
-            result = select(result, dim, int(item))
-        else:
-            raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
-                f"(got {type(item).__name__})"
-            )
-    if result is input:
-        return alias(input)
-    return result
-
-
-def _numpy_index(items) -> tuple:
-    """The index as NumPy understands it: tensors and lists become integer or bool arrays."""
-    return tuple(
-        _index_array(item) if isinstance(item, (Tensor, list, _ndarray)) else item for item in items
-    )
+    if not isinstance(index, tuple):
+        if index is None:
+            return unsqueeze(input, 0)
+        if index is Ellipsis:
+            return alias(input)
+        if isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
+            return _select_index(input, 0, int(index), 0)
+        if isinstance(index, slice):
+            return _slice_index(input, 0, index, skip_full=False)
+    result, indices = _apply_slicing(input, _as_index_tuple(index))
+    if indices:
+        return _index(result, indices)
+    return alias(input) if result is input else result
 
 
 def _advanced_getitem(input: Tensor, items):
-    index = _numpy_index(items)
+    """``input[items]`` for an index of arrays (and slices) alone, as the gradient formulas use."""
+    return _index(input, items)
+
+
+def _index(input: Tensor, indices):
+    """PyTorch's index: ``indices`` (index tensors, or None for a dim left alone) pick a copy."""
+    index = tuple(slice(None) if item is None else _index_array(item) for item in indices)
     try:
         data = input._data[index]
-    except IndexError as error:
-        raise IndexError(_index_message(input, index, error)) from None
+    except IndexError:
+        index, message = _refused_index(input._data.shape, index)
+        if message is not None:
+            raise IndexError(message) from None
+        data = input._data[index]
     xp = _backend.array_namespace(input._data)
     data = xp.ascontiguousarray(data)  # PyTorch lays an indexing result out contiguously
     if np.shares_memory(data, input._data):
         data = data.copy()
-    params = {"indices": index, "self_sym_sizes": input._data.shape, **_index_guards(items)}
+    params = {"indices": index, "self_sym_sizes": input._data.shape, **_index_guards(indices)}
     return call(D.INDEX, (input,), data, params)
 
 
@@ -2154,84 +2258,211 @@ def _index_guards(items) -> dict:
     }
 
 
-def _index_message(input: Tensor, index, error) -> str:
-    text = str(error)
-    if "out of bounds" in text:
-        for position, item in enumerate(index):
-            if isinstance(item, _ndarray) and item.dtype.kind in "iu" and item.size:
-                size = input.shape[position]
-                bad = item[(item >= size) | (item < -size)]
-                if bad.size:
-                    return f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {position} with size {size}"
-    if "boolean index did not match" in text:
-        return text.replace("boolean index", "The shape of the mask")
-    return text
+def _shape_text(shape) -> str:
+    return "[" + ", ".join(map(str, shape)) + "]"
+
+
+def _refused_index(shape, index):
+    """NumPy refused ``index`` into a tensor of ``shape``: raise PyTorch's IndexError for the
+    masks and the shapes of the index, in PyTorch's order of checks; else give an index NumPy
+    takes, with 0 for the indices out of range, and PyTorch's message for the first of those
+    (None where the result has no elements: PyTorch then reads no index, so checks none)."""
+    arrays, sizes, others, src = [], [], [], 0  # masks become one integer array per dim
+    for item in index:
+        if isinstance(item, _ndarray) and item.dtype.kind == "b":
+            for j in range(item.ndim):
+                if src + j >= len(shape) or item.shape[j] != shape[src + j]:
+                    raise IndexError(
+                        f"The shape of the mask {_shape_text(item.shape)} at index {j} does not match "
+                        f"the shape of the indexed tensor {_shape_text(shape)} at index {src + j}"
+                    )
+            arrays += list(np.nonzero(item))
+            sizes += shape[src : src + item.ndim]
+            src += item.ndim
+        elif isinstance(item, _ndarray):
+            arrays.append(item)
+            sizes.append(shape[src])
+            src += 1
+        else:
+            others.append(shape[src])
+            src += 1
+    others += shape[src:]
+    try:
+        common = np.broadcast_shapes(*(array.shape for array in arrays))
+    except ValueError:
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(_shape_text(array.shape) for array in arrays)
+        ) from None
+    if 0 in sizes and 0 not in common:
+        raise IndexError("index is out of bounds for dimension with size 0")
+    arrays = [np.broadcast_to(array, common) for array in arrays]
+    outside = [(array < -size) | (array >= size) for array, size in zip(arrays, sizes)]
+    message = None
+    if 0 not in common and 0 not in others:
+        # PyTorch checks element by element, each index in turn: name the first bad one
+        first = int(np.argmax(np.logical_or.reduce(outside).reshape(-1)))
+        for dim, (array, bad) in enumerate(zip(arrays, outside)):
+            if bad.reshape(-1)[first]:
+                message = (
+                    f"index {int(array.reshape(-1)[first])} is out of bounds for dimension {dim} "
+                    f"with size {sizes[dim]}"
+                )
+                break
+    fixed, position = [], 0
+    for item in index:
+        if not isinstance(item, _ndarray):
+            fixed.append(item)
+            continue
+        for _ in range(item.ndim if item.dtype.kind == "b" else 1):
+            fixed.append(np.where(outside[position], 0, arrays[position]))
+            position += 1
+    return tuple(fixed), message
+
+
+def _strip_leading_ones(shape) -> tuple:
+    """PyTorch's slicePrefix1sDims: the shape without its leading dims of size 1."""
+    lead = 0
+    while lead < len(shape) and shape[lead] == 1:
+        lead += 1
+    return tuple(shape[lead:])
 
 
 def setitem(input: Tensor, index, value) -> None:
+    """``x[index] = value`` as PyTorch's set_item: the view the index picks is written by copy_
+    or fill_ (``x[:] = v`` and ``x[0:n] = v`` write ``x`` itself); an index with tensors, lists or
+    masks in it writes by index_put_."""
     if not isinstance(value, (Tensor, _ndarray)):
-        dtypes.checked_scalar(value, input.dtype)
-    items = index if isinstance(index, tuple) else (index,)
-    if builtins.any(_is_advanced(item) for item in items):
-        return _index_put(input, _numpy_index(items), value, items)
-    if index == () or (len(items) == 1 and items[0] is Ellipsis):
-        _assign_whole(input, value)  # x[...] = v writes into x itself: fill_ or copy_
-        return None
-    if len(items) == 1 and isinstance(items[0], slice) and items[0] == slice(None):
-        _assign_whole(input, value)  # x[:] = v writes into x itself, not into a view of it
-        return None
-    target = getitem(input, index)
-    if isinstance(value, Tensor) and value.ndim == 0 and target.ndim:
-        fill_(target, value)  # PyTorch fills with a 0-d value (recorded even into integers)
-    else:
-        copy_(target, value)
-    return None
-
-
-def _assign_whole(input: Tensor, value) -> None:
+        value = dtypes.checked_scalar(value, input.dtype)
     value = _as_operand(value)
-    if isinstance(value, Tensor) and value.ndim:
-        copy_(input, value)
-        return
-    record = check_inplace(input, (input, value))
-    fill = value.item() if isinstance(value, Tensor) else value
-    commit_inplace(
-        D.FILL_TENSOR, input, (input, value if isinstance(value, Tensor) else None), fill, record
-    )
-
-
-def _index_put(input: Tensor, index, value, items=()) -> None:
-    value = _as_operand(value)
-    record = check_inplace(input, (input, value))
+    if not isinstance(index, tuple):
+        if index is False or (isinstance(index, np.bool_) and not index):
+            return None
+        if index is Ellipsis:
+            return _copy_to(input, value)
+        if index is None or index is True or isinstance(index, np.bool_):
+            return _copy_to(unsqueeze(input, 0), value)
+        if isinstance(index, (int, np.integer)):
+            return _copy_to(_select_index(input, 0, int(index), 0), value)
+        if isinstance(index, slice):
+            return _copy_to(_slice_index(input, 0, index, skip_full=True), value)
+    sliced, indices = _apply_slicing(input, _as_index_tuple(index))
+    if not indices:
+        return _copy_to(sliced, value)
     if isinstance(value, Tensor):
+        shape = _strip_leading_ones(value.shape)
+        if shape != tuple(value.shape):
+            value = view(value, shape)
+    return _index_put(sliced, indices, value)
+
+
+def _copy_to(target: Tensor, value) -> None:
+    """PyTorch's copy_to: copy_ a value of the target's shape, fill_ with a single one, else
+    copy_ the value with its leading 1s dropped and expanded to the target's shape."""
+    if not isinstance(value, Tensor):  # PyTorch's 0-d tensor of the target's dtype
+        if target.ndim == 0:
+            copy_(target, value)
+            return
+        record = check_inplace(target, (target,))
+        commit_inplace(D.FILL_TENSOR, target, (target, None), value, record)
+        return
+    if value.shape == target.shape:
+        copy_(target, value)
+    elif value.ndim == 0 and value.device.type == "cpu":
+        fill_(target, value)
+    else:
+        source = view(value, _strip_leading_ones(value.shape))
+        if source.shape != target.shape:
+            source = expand(source, target.shape)
+        copy_(target, source)
+
+
+def _index_put(input: Tensor, indices, value) -> None:
+    """PyTorch's index_put_ (accumulate False): ``indices`` as ``_index`` takes them."""
+    from ._dispatch import PARTIAL_OVERLAP_INPLACE, has_internal_overlap, overlap_status
+
+    record = check_inplace(input, (input, value), overlap=False)
+    data = input._data
+    expanded = has_internal_overlap(data)
+    if expanded:
+        warnings.warn(EXPANDED_INDEX_PUT, UserWarning, stacklevel=3)
+    indices = [
+        item if item is None or isinstance(item, Tensor) else _index_array(item) for item in indices
+    ]
+    given = [item for item in indices if item is not None]
+    single = not isinstance(value, Tensor) or (value.numel() == 1 and value.device == input.device)
+    masked = single and len(given) == 1 and _is_mask(_data_of(given[0]))
+    if masked:
+        # PyTorch fills through masked_fill_ here: the value is cast to the tensor's dtype, and
+        # only a mask that shares part of the tensor's memory is refused
+        mask = _index_array(given[0])
+        _refused_mask(data.shape, indices, mask)
+        if expanded:
+            warnings.warn(EXPANDED_MASKED_FILL, UserWarning, stacklevel=3)
+        if isinstance(given[0], Tensor) and overlap_status(data, given[0]._data) == "partial":
+            raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
+        values = value.item() if isinstance(value, Tensor) else value
+    else:
+        for other in [value, *given]:
+            if (
+                isinstance(other, Tensor)
+                and other._storage is input._storage
+                and overlap_status(data, other._data) is not None
+            ):
+                raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
+        values = value._data if isinstance(value, Tensor) else value
+    index = tuple(slice(None) if item is None else _index_array(item) for item in indices)
+    message = None
+    try:
+        selected_shape = np.empty(data.shape, dtype=np.bool_)[index].shape
+    except IndexError:
+        index, message = _refused_index(data.shape, index)
+        selected_shape = np.empty(data.shape, dtype=np.bool_)[index].shape
+    if isinstance(value, Tensor) and not masked:
+        if not _broadcasts_to(tuple(value.shape), selected_shape):
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {_shape_text(value.shape)} cannot be broadcast "
+                f"to indexing result of shape {_shape_text(selected_shape)}"
+            )
         if value.dtype is not input.dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
                 f"{input.dtype.short_name} for the destination and {value.dtype.short_name} for the source."
             )
-        values = value._data
-    else:
-        values = value
+    if message is not None:
+        raise IndexError(message)  # PyTorch writes up to the bad index; tensorkit writes nothing
     # Written in full before anything is committed: nothing is half-applied.
-    out = input._data.copy()
-    try:
-        selected_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
-    except IndexError as error:
-        raise IndexError(_index_message(input, index, error)) from None
-    try:
-        out[index] = values
-    except (ValueError, IndexError) as error:
-        if isinstance(value, Tensor):
-            raise RuntimeError(  # noqa: TRY004 - PyTorch raises RuntimeError for this shape mismatch
-                f"shape mismatch: value tensor of shape [{', '.join(map(str, value.shape))}] cannot be broadcast "
-                f"to indexing result of shape [{', '.join(map(str, selected_shape))}]"
-            ) from None
-        raise IndexError(_index_message(input, index, error)) from None
-    if value is not None and not isinstance(value, Tensor):
+    if expanded:
+        # elements share memory: each must read what was written last to its memory
+        out = _backend.window(_backend.span(data).copy(), 0, data.shape, data.strides)
+    else:
+        out = data.copy()
+    out[index] = values
+    if not isinstance(value, Tensor):
         value = None
-    inputs = (input, value)
-    params = {"indices": index, "accumulate": False, **(_index_guards(items) if record else {})}
-    commit_inplace(D.INDEX_PUT, input, inputs, out, record, params)
+    params = {"indices": index, "accumulate": False, **(_index_guards(given) if record else {})}
+    commit_inplace(D.INDEX_PUT, input, (input, value), out, record, params)
+
+
+def _broadcasts_to(shape, target) -> bool:
+    return len(shape) <= len(target) and builtins.all(
+        size in (1, goal) for size, goal in zip(reversed(shape), reversed(target))
+    )
+
+
+def _data_of(item):
+    return item._data if isinstance(item, Tensor) else item
+
+
+def _refused_mask(shape, indices, mask) -> None:
+    """PyTorch's check of a mask against the dims it covers (``indices``: one mask, else None)."""
+    start = next(n for n, item in enumerate(indices) if item is not None)
+    for j in range(mask.ndim):
+        if start + j >= len(shape) or mask.shape[j] != shape[start + j]:
+            raise IndexError(
+                f"The shape of the mask {_shape_text(mask.shape)} at index {j} does not match "
+                f"the shape of the indexed tensor {_shape_text(shape)} at index {start + j}"
+            )
 
 
 # ---------------------------------------------------------------------------- in-place forms
@@ -2275,7 +2506,9 @@ def _into(out: Tensor, result: Tensor, name: str = "out") -> Tensor:
 
 def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
     src = _as_operand(src)
-    record = check_inplace(target, (target, src), copy=True)
+    # PyTorch copies nothing (and checks no overlap) from a tensor onto the same elements
+    same = isinstance(src, Tensor) and (src is target or _same_window(src._data, target._data))
+    record = check_inplace(target, (target, src), copy=True, overlap=not same)
     if isinstance(src, Tensor):
         # the source must broadcast to the target's shape
         if src._data.shape != target._data.shape:
@@ -2291,15 +2524,27 @@ def copy_(target: Tensor, src, non_blocking: bool = False) -> Tensor:
     return commit_inplace(D.COPY, target, (target, src), out, record)
 
 
+def _same_window(first, second) -> bool:
+    """Whether two arrays are the same elements of the same memory, of one dtype."""
+    from ._backend import data_address
+
+    return (
+        first.shape == second.shape
+        and first.strides == second.strides
+        and first.dtype == second.dtype
+        and type(first) is type(second)
+        and data_address(first) == data_address(second)
+    )
+
+
 def fill_(target: Tensor, value) -> Tensor:
     if isinstance(value, Tensor):
         if value.ndim:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
-        record = check_inplace(
-            target, (target, value)
-        )  # FillBackward3: the value gets the summed gradient
+        # FillBackward3: the value gets the summed gradient
+        record = check_inplace(target, (target, value))
         return commit_inplace(D.FILL_TENSOR, target, (target, value), value.item(), record)
     return _inplace_constant(D.FILL, target, dtypes.checked_scalar(value, target.dtype))
 
