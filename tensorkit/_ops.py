@@ -26,6 +26,8 @@ from ._dispatch import (
     check_result_dtype,
     check_result_shape,
     commit_inplace,
+    has_internal_overlap,
+    overlap_status,
     wrap,
 )
 from .autograd import grad_mode
@@ -2059,6 +2061,11 @@ INVALID_0D_INDEX = (
     "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
     "to convert a 0-dim tensor to a number"
 )
+SEQUENCE_INDEX = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+    "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+    "tensor index, x[tensorkit.tensor(seq)], which will result either in an error or a different result"
+)
 EXPANDED_INDEX_PUT = (
     "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
     "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = tensor"
@@ -2194,6 +2201,7 @@ def _as_index_tuple(index) -> tuple:
             for item in index
         )
     ):
+        warnings.warn(SEQUENCE_INDEX, UserWarning, stacklevel=3)
         return tuple(index)
     return (index,)
 
@@ -2379,8 +2387,6 @@ def _copy_to(target: Tensor, value) -> None:
 
 def _index_put(input: Tensor, indices, value) -> None:
     """PyTorch's index_put_ (accumulate False): ``indices`` as ``_index`` takes them."""
-    from ._dispatch import PARTIAL_OVERLAP_INPLACE, has_internal_overlap, overlap_status
-
     record = check_inplace(input, (input, value), overlap=False)
     data = input._data
     expanded = has_internal_overlap(data)
@@ -2543,8 +2549,12 @@ def fill_(target: Tensor, value) -> Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
-        # FillBackward3: the value gets the summed gradient
-        record = check_inplace(target, (target, value))
+        # FillBackward3: the value gets the summed gradient. PyTorch copies the value (a clone
+        # of it where it shares the target's memory) into the target: only an expanded target
+        # is refused
+        record = check_inplace(target, (target, value), overlap=False)
+        if has_internal_overlap(target._data):
+            raise RuntimeError(OVERLAP_INPLACE)
         return commit_inplace(D.FILL_TENSOR, target, (target, value), value.item(), record)
     return _inplace_constant(D.FILL, target, dtypes.checked_scalar(value, target.dtype))
 

@@ -795,13 +795,10 @@ def step_reduction(draw: Draw, pool, result: str):
 
 
 class Index:
-    """A basic index (ints, slices, None, ...) as source text, with what the exclusions need."""
+    """A basic index (ints, slices, None, ...) as source text."""
 
-    def __init__(self, text: str, full: bool, explicit_full: bool, has_int: bool):
+    def __init__(self, text: str):
         self.text = text
-        self.full = full  # every part keeps its whole dim (the index selects the tensor itself)
-        self.explicit_full = explicit_full  # a slice like 0:3 that spans its whole dim
-        self.has_int = has_int
 
 
 def basic_index(draw: Draw, shape):
@@ -820,8 +817,7 @@ def basic_index(draw: Draw, shape):
             step = draw.choice([None, 2, 1, 3])
             text = f"{'' if start is None else start}:{'' if stop is None else stop}"
             text += "" if step is None else f":{step}"
-            spans = slice(start, stop, step).indices(size) == (0, size, 1) or size == 0
-            parts.append((text, "spans" if spans else "slice"))
+            parts.append((text, "slice"))
         else:
             parts.append((":", "full"))
     if draw.chance(25):
@@ -846,13 +842,7 @@ def basic_index(draw: Draw, shape):
         and "None" not in texts
     ):
         parts.append(("0", "int"))  # one index too many
-    kinds = {kind for _, kind in parts}
-    return Index(
-        ", ".join(text for text, _ in parts) if parts else "...",
-        full=kinds <= {"full", "spans"},
-        explicit_full="spans" in kinds,
-        has_int="int" in kinds,
-    )
+    return Index(", ".join(text for text, _ in parts) if parts else "...")
 
 
 def view_shape(draw: Draw, shape) -> str:
@@ -922,11 +912,6 @@ def step_view(draw: Draw, pool, result: str):
     if name == "index":
         index = basic_index(draw, shape)
         if index is None:
-            return None
-        if index.explicit_full and "," in index.text:
-            # KNOWN: in a tuple index, a slice spelled out over a whole dim (x[:, 0:1] on a
-            # (3, 1) tensor) is a SliceBackward0 view; PyTorch skips it like ':' and records
-            # AliasBackward0 (a single slice, x[0:3], stays SliceBackward0 in both).
             return None
         return f"{result} = {x_expr}[{index.text}]"
     if name in ("reshape", "flatten", "unflatten") and not x.is_contiguous():
@@ -1024,12 +1009,7 @@ def advanced_index(draw: Draw, pool, x_expr: str, x):
     it is out of range (None: a known divergence)."""
     shape = tuple(x.shape)
     ndim = len(shape)
-    if ndim == 0:
-        # KNOWN: indexing a 0-d tensor with a tensor says NumPy's "too many indices for array:
-        # array is 0-dimensional, but 1 were indexed"; PyTorch: "too many indices for tensor of
-        # dimension 0".
-        return None
-    first = shape[0]
+    first = shape[0] if ndim else 1  # a 0-d tensor takes no index tensor: "too many indices"
     choice = draw.weighted(
         [
             ("tensor", 4),
@@ -1048,12 +1028,6 @@ def advanced_index(draw: Draw, pool, x_expr: str, x):
         text = draw.choice([f"{x_expr} > 0", f"{x_expr} != 1"])
     elif choice == "row_mask":
         count = first if not draw.chance(5) else first + 1
-        if count != first or count == 0:
-            # KNOWN: a mask of the wrong length says NumPy's "boolean index did not match ..."
-            # message, not PyTorch's "The shape of the mask [2] at index 0 does not match the
-            # shape of the indexed tensor [1] at index 0"; and an empty list index x[[]]
-            # raises IndexError where PyTorch returns an empty tensor.
-            return None
         text = literal([draw.choice((False, True)) for _ in range(count)])
     elif choice == "second" and ndim >= 2:
         # KNOWN: x[..., torch.tensor([1])] on a (3, 2) tensor has stride (1, 3); PyTorch (1, 1).
@@ -1063,31 +1037,15 @@ def advanced_index(draw: Draw, pool, x_expr: str, x):
         rows, outside_rows = int_list(draw, shape[0], count)
         cols, outside_cols = int_list(draw, shape[1], draw.choice([count, 1]))
         text, outside = f"torch.tensor({rows}), torch.tensor({cols})", outside_rows or outside_cols
-        if outside_cols:
-            # KNOWN: an index out of range in the second index tensor names dimension 0:
-            # torch.zeros(2, 3)[torch.tensor([0]), torch.tensor([5])] says "index 5 is out of
-            # bounds for dimension 0 with size 3"; PyTorch: "... for dimension 1 ...".
-            return None
     elif choice == "pool":
         indices = [e for e in pool if is_int(e[1]) or is_bool(e[1])]
         if not indices:
             return None
         text, index = draw.choice(indices)
-        if index.dim() == 0:
-            # KNOWN: a 0-d integer tensor index is treated as a 1-element index: for
-            # b = torch.tensor([1, 0]), b[torch.tensor(1)] has shape (1,) and is a copy;
-            # PyTorch treats it as an int (shape (), a view of b).
-            return None
-        if is_bool(index) and tuple(index.shape) != shape[: index.dim()]:
-            return None  # KNOWN: the mask message, see row_mask
         outside = is_int(index) and bool(((index < -first) | (index >= first)).any())
     else:
         text, outside = int_list(draw, first, draw.integer(0, 3))
         text = f"torch.tensor({text})"
-    if outside and x.numel() == 0:
-        # KNOWN: PyTorch does not check indices against a tensor with no elements
-        # (torch.zeros(2, 0)[torch.tensor([5])] is an empty (1, 0) tensor); tensorkit raises.
-        return None
     return text, outside
 
 
@@ -1113,29 +1071,14 @@ def step_setitem(draw: Draw, pool, env):
         if drawn is None:
             return None
         index, outside = drawn
-        if any(st == 0 and n > 1 for st, n in zip(x.stride(), x.shape)):
-            # KNOWN: t[[0]] = -1 or t[t != 1] = -1 on an expanded t raise "unsupported
-            # operation: more than one element of the written-to tensor refers to a single
-            # memory location"; PyTorch writes (with a deprecation warning).
-            return None
         if outside:
             # Not a bug: with an index out of range PyTorch writes the elements before it and
             # then raises; tensorkit checks first and writes nothing. Left out as undefined.
             return None
-        if index == "torch.tensor([])" and x.requires_grad:
-            # KNOWN: a[torch.tensor([])] = 2 on a leaf that requires grad says "tensors used as
-            # indices must be long, int, byte or bool tensors"; PyTorch checks the leaf first.
-            return None
     else:
         parts = basic_index(draw, shape)
-        if parts is None or parts.full or parts.explicit_full:
-            # KNOWN: an index that keeps every element (x[:, ...] = v, x[0:3] = v) writes into
-            # x itself in PyTorch (copy_ on x: "a leaf Variable that requires grad ..." and
-            # CopyBackwards); tensorkit writes through a view ("a view of a leaf Variable ...",
-            # CopySlices / FillBackward3).
+        if parts is None:
             return None
-        if x.dim() == 0:
-            return None  # KNOWN: the same on a 0-d tensor (x[None] = v)
         index = parts.text
     try:
         target = tuple(eval(f"{x_expr}[{index}]", dict(env)).shape)
@@ -1147,19 +1090,13 @@ def step_setitem(draw: Draw, pool, env):
         value_expr, value = draw.choice(fits)
     else:
         value_expr = scalar(draw)
-    if advanced and index in dict(pool) and may_share(dict(pool)[index], x):
-        return None  # KNOWN: overlap checks, see below
-    if value is not None:
-        if may_share(value, x):
-            # KNOWN: overlap checks of index_put_ and copy_: PyTorch refuses x[[0, 1]] = x and
-            # c[c] = 0 ("unsupported operation: some elements of the input tensor and the
-            # written-to tensor refer to a single memory location ..."), tensorkit writes; and
-            # tensorkit refuses a[None, :] = a, which PyTorch allows.
-            return None
-        if advanced and value.dtype != x.dtype:
-            # KNOWN: x[mask] = torch.tensor([7]) on a float x raises "Index put requires the
-            # source and destination dtypes match"; PyTorch casts the value.
-            return None
+    if value is not None and value.requires_grad and not x.is_floating_point():
+        # KNOWN: an integer tensor written with a value that requires grad: PyTorch records
+        # the write when it goes through fill_ or index_put_ (for b = torch.zeros(2, 2,
+        # dtype=torch.int64), b[:, :] = a and b[b > 0] = a make b require grad, FillBackward3
+        # and IndexPutBackward0; not through copy_); tensorkit never records a write into an
+        # integer tensor.
+        return None
     return f"{x_expr}[{index}] = {value_expr}"
 
 
@@ -1197,8 +1134,6 @@ def step_join(draw: Draw, pool, result: str):
 def step_matmul(draw: Draw, pool, result: str):
     x_expr, x = pick(draw, pool, where=lambda t: t.dim() >= 1)
     ndim = x.dim()
-    if ndim == 0:
-        return None  # KNOWN: indexing a 0-d tensor (x.mv(x[0])), see advanced_index
     compatible = [
         e
         for e in pool
@@ -1235,6 +1170,8 @@ def step_matmul(draw: Draw, pool, result: str):
     if name == "mv":
         return f"{result} = {x_expr}.mv({x_expr}[0])"
     if name == "bmm":
+        if ndim == 0:
+            return None  # KNOWN: x.mT on a 0-d tensor, see step_view
         return f"{result} = torch.bmm({x_expr}, {x_expr}.mT)"
     if name == "dot":
         return f"{result} = torch.dot({x_expr}, {x_expr})"
@@ -1333,8 +1270,8 @@ def step_inplace(draw: Draw, pool, env):
         target = x_expr
         if draw.chance(30):
             index = basic_index(draw, shape)
-            if index is None or index.full or index.explicit_full or x.dim() == 0:
-                return None  # KNOWN: see step_setitem
+            if index is None:
+                return None
             target = f"{x_expr}[{index.text}]"
         method = {"+=": "add_", "-=": "sub_", "*=": "mul_", "/=": "div_"}[operator]
         target_tensor = destination(target, x, env)
@@ -1345,12 +1282,6 @@ def step_inplace(draw: Draw, pool, env):
         if x_expr.endswith("]"):
             return f"{x_expr}.mul_({s})"
         statement = draw.choice(METADATA_INPLACE).format(x=x_expr)
-        if expanded(x):
-            # KNOWN: in-place view ops on an expanded tensor raise: torch.zeros(3).expand(2,
-            # 3).unsqueeze_(0) says "unsupported operation: more than one element of the
-            # written-to tensor refers to a single memory location ..."; PyTorch allows them
-            # (they write nothing).
-            return None
         return statement
     if choice == "requires_grad":
         return f"{x_expr}.requires_grad_()"
@@ -1363,23 +1294,10 @@ def step_inplace(draw: Draw, pool, env):
         operand = None
     if choice == "view":
         view = draw.choice(INPLACE_VIEWS)
-        if x.dim() == 0 and "[" in view:
-            return None  # KNOWN: indexing a 0-d tensor, see advanced_index
-        if "expand" in view and method in ("zero_", "fill_"):
-            # KNOWN: zero_/fill_ on an expanded tensor raise "unsupported operation: more than
-            # one element of the written-to tensor refers to a single memory location";
-            # PyTorch allows them (other in-place ops raise in both).
-            return None
         x_expr = view.format(x=x_expr)
     target = destination(x_expr, x, env)
     if not inplace_ok(method, target, operand, operand_tensor):
         return None
-    if method == "copy_" and expanded(target) and may_share(y, target):
-        # KNOWN: t.copy_(t) on an expanded t raises the overlap error; PyTorch allows copying a
-        # tensor onto itself.
-        return None
-    if method in ("zero_", "fill_") and expanded(target):
-        return None  # KNOWN: zero_/fill_ on an expanded tensor, see above
     statement = template.format(x=x_expr, y=y_expr, s=s)
     if draw.chance(20):
         statement = f"with torch.no_grad(): {statement}"
@@ -1396,22 +1314,14 @@ def destination(expr: str, x, env):
 
 
 def inplace_ok(method: str, x, operand, operand_tensor) -> bool:
-    """False for the in-place cases with a known divergence."""
-    if operand_tensor is not None:
-        if tuple(operand_tensor.shape) != tuple(x.shape) and may_share(operand_tensor, x):
-            # Not compared: an in-place op reading a broadcast view of its own destination
-            # (t += t.diagonal(...)) has a result that depends on the order elements are
-            # written in; PyTorch does not refuse it.
-            return False
-        if not broadcasts_to(tuple(operand_tensor.shape), tuple(x.shape)) and may_share(
-            operand_tensor, x
-        ):
-            # KNOWN: a = torch.ones(3, 1); a.t().sub_(a) says "unsupported operation: some
-            # elements of the input tensor and the written-to tensor refer to a single memory
-            # location"; PyTorch checks the shape first ("output with shape [1, 3] doesn't
-            # match the broadcast shape [3, 3]").
-            return False
-    return True
+    """False for the in-place cases that are not compared."""
+    # An in-place op reading a broadcast view of its own destination (t += t.diagonal(...)) has
+    # a result that depends on the order elements are written in; PyTorch does not refuse it.
+    return not (
+        operand_tensor is not None
+        and tuple(operand_tensor.shape) != tuple(x.shape)
+        and may_share(operand_tensor, x)
+    )
 
 
 def step_backward(draw: Draw, pool, env):
