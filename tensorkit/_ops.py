@@ -2223,6 +2223,8 @@ def getitem(input: Tensor, index):
             return _select_index(input, 0, int(index), 0)
         if isinstance(index, slice):
             return _slice_index(input, 0, index, skip_full=False)
+        if isinstance(index, Tensor) and 0 < index.ndim <= input.ndim:
+            return _index(input, (index,))  # x[t], x[mask]: nothing to slice first
     result, indices = _apply_slicing(input, _as_index_tuple(index))
     if indices:
         return _index(result, indices)
@@ -2410,7 +2412,7 @@ def _index_put(input: Tensor, indices, value) -> None:
         values = value.item() if isinstance(value, Tensor) else value
     else:
         for other in [value, *given]:
-            if (
+            if other is input or (
                 isinstance(other, Tensor)
                 and other._storage is input._storage
                 and overlap_status(data, other._data) is not None
