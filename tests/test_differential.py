@@ -1090,13 +1090,6 @@ def step_setitem(draw: Draw, pool, env):
         value_expr, value = draw.choice(fits)
     else:
         value_expr = scalar(draw)
-    if value is not None and value.requires_grad and not x.is_floating_point():
-        # KNOWN: an integer tensor written with a value that requires grad: PyTorch records
-        # the write when it goes through fill_ or index_put_ (for b = torch.zeros(2, 2,
-        # dtype=torch.int64), b[:, :] = a and b[b > 0] = a make b require grad, FillBackward3
-        # and IndexPutBackward0; not through copy_); tensorkit never records a write into an
-        # integer tensor.
-        return None
     return f"{x_expr}[{index}] = {value_expr}"
 
 
@@ -1170,8 +1163,6 @@ def step_matmul(draw: Draw, pool, result: str):
     if name == "mv":
         return f"{result} = {x_expr}.mv({x_expr}[0])"
     if name == "bmm":
-        if ndim == 0:
-            return None  # KNOWN: x.mT on a 0-d tensor, see step_view
         return f"{result} = torch.bmm({x_expr}, {x_expr}.mT)"
     if name == "dot":
         return f"{result} = torch.dot({x_expr}, {x_expr})"
