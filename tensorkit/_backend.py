@@ -243,8 +243,8 @@ def empty_strided(shape, strides, dtype, like):
     )
 
 
-def copy_with_strides(array, strides):
-    """A copy of ``array`` laid out with element ``strides``."""
-    out = empty_strided(array.shape, strides, array.dtype, array)
+def copy_with_strides(array, strides, dtype=None):
+    """A copy of ``array`` laid out with element ``strides`` (cast to ``dtype`` if given)."""
+    out = empty_strided(array.shape, strides, array.dtype if dtype is None else dtype, array)
     out[...] = array
     return out

@@ -85,3 +85,103 @@ def expanded_geometry(shape, strides, target) -> tuple:
             size, stride = wanted, 0
         sizes[i], steps[i] = size, stride
     return tuple(sizes), tuple(steps)
+
+
+def is_channels_last(shape, strides) -> bool:
+    """PyTorch's is_contiguous(memory_format=torch.channels_last): a 4-d NHWC layout."""
+    if len(shape) != 4:
+        return False
+    expected = 1
+    for dim in (1, 3, 2, 0):
+        size = shape[dim]
+        if size != 1:
+            if strides[dim] != expected:
+                return False
+            expected *= size
+    return True
+
+
+def channels_last_strides(shape) -> tuple:
+    result, current = [0] * 4, 1
+    for dim in (1, 3, 2, 0):
+        result[dim] = current
+        current *= shape[dim]
+    return tuple(result)
+
+
+def is_contiguous(shape, strides) -> bool:
+    """PyTorch's is_contiguous(): row-major without gaps, ignoring size-1 dims (NumPy's flag)."""
+    if 0 in shape:
+        return True
+    expected = 1
+    for size, stride in zip(reversed(shape), reversed(strides)):
+        if size == 0:
+            return True
+        if size != 1:
+            if stride != expected:
+                return False
+            expected *= size
+    return True
+
+
+def elementwise_strides(shape, operands) -> tuple:
+    """The strides PyTorch's TensorIterator gives the result of an elementwise op over
+    ``operands`` ((shape, strides) pairs, in argument order; a Python number is ``((), ())``).
+
+    When every operand has the result's shape, a contiguous, a channels-last or a dense layout
+    that all share is kept as is. Otherwise the dims are ordered by the operands' strides (the
+    first operand with an opinion wins; a broadcast dim has none; where an operand's strides
+    are equal, the larger dim goes outside), and the result is dense in that order.
+    """
+    ndim = len(shape)
+    if ndim == 0:
+        return ()
+    same_shape = all(tuple(s) == tuple(shape) for s, _ in operands)
+    if same_shape:
+        if all(is_contiguous(s, st) for s, st in operands):
+            return contiguous_strides(shape)
+        if all(is_channels_last(s, st) for s, st in operands):
+            return channels_last_strides(shape)
+        first = tuple(operands[0][1])
+        if all(tuple(st) == first for _, st in operands) and is_non_overlapping_and_dense(
+            shape, first
+        ):
+            return first
+    # Each operand's strides over the result's dims; a broadcast dim steps 0.
+    steps = []
+    for s, st in operands:
+        offset = ndim - len(s)
+        row = [0] * ndim
+        for i, (size, stride) in enumerate(zip(s, st)):
+            row[offset + i] = 0 if size == 1 and shape[offset + i] != 1 else stride
+        steps.append(row)
+
+    def should_swap(dim0, dim1) -> int:
+        for row in steps:
+            stride0, stride1 = row[dim0], row[dim1]
+            if stride0 == 0 or stride1 == 0:
+                continue
+            if stride0 != stride1:
+                return -1 if stride0 < stride1 else 1
+            if shape[dim0] > shape[dim1]:
+                return 1
+        return 0
+
+    perm = list(range(ndim - 1, -1, -1))  # innermost dim first
+    if ndim > 1:
+        for i in range(1, ndim):
+            dim1 = i
+            for dim0 in range(i - 1, -1, -1):
+                comparison = should_swap(perm[dim0], perm[dim1])
+                if comparison > 0:
+                    perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
+                    dim1 = dim0
+                elif comparison < 0:
+                    break
+    if perm == list(range(ndim - 1, -1, -1)):
+        return contiguous_strides(shape)
+    result, current = [0] * ndim, 1
+    for dim in perm:
+        result[dim] = current
+        current *= shape[dim]
+    return tuple(result)

@@ -288,6 +288,7 @@ def _table_operator(op, params=None):
     tensor and a Python float, go straight to the ufunc; anything else to ``_ops._binary``."""
     ufunc = op.numpy_ufunc
     binary = _ops._binary
+    laid_out = _ops._laid_out
     call = _dispatch.call
     hush, unhush = _backend.hush, _backend.unhush
 
@@ -312,6 +313,8 @@ def _table_operator(op, params=None):
             raise
         finally:
             unhush(token)
+        if not x.flags.c_contiguous or (kind is Tensor and not y.flags.c_contiguous):
+            out = laid_out(out, (self, other))  # PyTorch's layout, not NumPy's
         return call(op, (self, other), out, params)
 
     return operator

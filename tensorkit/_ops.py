@@ -159,6 +159,40 @@ def _fast_operands(a, b):
 _INT64 = np.dtype(np.int64)
 
 
+def _laid_out(out, operands, dtype=None, uncast: int = 0):
+    """``out``, an elementwise result of ``operands`` (tensors and Python numbers, in PyTorch's
+    argument order), laid out as PyTorch's TensorIterator lays it out. ``dtype``: the NumPy dtype
+    the op computed in; PyTorch casts an operand of another dtype first, into a copy that keeps
+    a dense layout (and makes a dense one in the same order of anything else); the first
+    ``uncast`` operands are never cast (where's condition).
+
+    Called only when some operand is not C-contiguous: NumPy's result is then laid out by rules
+    of its own (C order wins where operands disagree; PyTorch's first operand does).
+    """
+    geometry = []
+    for number, value in enumerate(operands):
+        if isinstance(value, Tensor):
+            shape, strides = value._data.shape, value.stride()
+            if dtype is not None and value._data.dtype != dtype and number >= uncast:
+                strides = _layout.preserved_strides(shape, strides)
+            geometry.append((shape, strides))
+        elif value is not None:
+            geometry.append(((), ()))
+    strides = _layout.elementwise_strides(out.shape, geometry)
+    itemsize = out.itemsize
+    if tuple(step // itemsize for step in out.strides) == strides:
+        return out
+    return _backend.copy_with_strides(out, strides)
+
+
+def _contiguous(*arrays) -> bool:
+    """Whether every NumPy array among ``arrays`` is C-contiguous (numbers and None pass)."""
+    for x in arrays:
+        if type(x) is _ndarray and not x.flags.c_contiguous:
+            return False
+    return True
+
+
 def _binary(op, a, b, params=None):
     # The common cases inline (this runs for every binary op): two tensors of one dtype, or a
     # tensor and a Python float; everything else goes through full promotion.
@@ -189,6 +223,10 @@ def _binary(op, a, b, params=None):
         raise
     finally:
         _unhush(token)
+    if (type(x) is _ndarray and not x.flags.c_contiguous) or (
+        type(y) is _ndarray and not y.flags.c_contiguous
+    ):
+        out = _laid_out(out, (a, b), (x if type(x) is _ndarray else y).dtype)
     return call(op, (a, b), out, params)
 
 
@@ -200,6 +238,8 @@ def _unary(op, tensor: Tensor, params=None):
     data = tensor._data
     xp = _backend.array_namespace(data)
     out = op.forward(xp, data, **params) if params else op.forward(xp, data)
+    if type(data) is _ndarray and not data.flags.c_contiguous:
+        out = _laid_out(out, (tensor,))
     return call(op, (tensor,), out, params)
 
 
@@ -331,7 +371,10 @@ def rsub(input: Tensor, other, *, alpha=1):
         _check_alpha(dtype, alpha)
     (x,) = _arrays((input,), dtype)
     params = {"other": other, "alpha": alpha}
-    return call(D.RSUB, (input,), D.RSUB.forward(None, x, other, alpha), params)
+    out = D.RSUB.forward(None, x, other, alpha)
+    if not _contiguous(x):
+        out = _laid_out(out, (other, input), x.dtype)
+    return call(D.RSUB, (input,), out, params)
 
 
 def mul(input, other, *, out=None):
@@ -362,6 +405,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     )
     if not isinstance(result, _ndarray) and not hasattr(result, "__cuda_array_interface__"):
         result = np.asarray(result, dtype=dtype.numpy)
+    elif not _contiguous(x, y):
+        result = _laid_out(result, (a, b), dtype.numpy)
     outcome = call(D.DIV, (a, b), result)
     return outcome if out is None else _into(out, outcome, "div")
 
@@ -391,7 +436,10 @@ def _div_rounded(input, other, rounding_mode):
         ):  # floor division rounds down; move negative inexact quotients up
             out = out + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
             out = out.astype(dtype.numpy)
-    return call(D.DIV_ROUNDED, (a, b), xp.asarray(out, dtype=dtype.numpy))
+    out = xp.asarray(out, dtype=dtype.numpy)
+    if not _contiguous(x, y):
+        out = _laid_out(out, (a, b), dtype.numpy)
+    return call(D.DIV_ROUNDED, (a, b), out)
 
 
 def rdiv(input: Tensor, other):
@@ -412,7 +460,10 @@ def floor_divide(input, other):
     _refuse_bool(dtype, "div_floor_cpu")
     _refuse_integer_division_by_zero(dtype, y, x)
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
-    return call(D.FLOOR_DIVIDE, (a, b), _backend.quiet(D.FLOOR_DIVIDE.forward, xp, x, y))
+    out = _backend.quiet(D.FLOOR_DIVIDE.forward, xp, x, y)
+    if not _contiguous(x, y):
+        out = _laid_out(out, (a, b), dtype.numpy)
+    return call(D.FLOOR_DIVIDE, (a, b), out)
 
 
 def remainder(input, other):
@@ -423,8 +474,13 @@ def remainder(input, other):
     xp = _backend.array_namespace(x if hasattr(x, "dtype") else y)
     if isinstance(b, Tensor):
         op = D.REMAINDER if isinstance(a, Tensor) else D.REMAINDER_SCALAR_SELF  # 2 % x
-        return call(op, (a, b), _backend.quiet(op.forward, xp, x, y))
+        out = _backend.quiet(op.forward, xp, x, y)
+        if not _contiguous(x, y):
+            out = _laid_out(out, (a, b), dtype.numpy)
+        return call(op, (a, b), out)
     out = _backend.quiet(D.REMAINDER_SCALAR.forward, xp, x, y)
+    if not _contiguous(x):
+        out = _laid_out(out, (a, b), dtype.numpy)
     return call(D.REMAINDER_SCALAR, (a,), out, {"other": b})
 
 
@@ -466,6 +522,8 @@ def pow(input, exponent):
         (y,) = _arrays((exponent,), dtype)
         xp = _backend.array_namespace(y)
         out = _backend.quiet(D.POW_SCALAR_BASE.forward, xp, y, base)
+        if type(out) is _ndarray and not out.flags.c_contiguous:
+            out = np.ascontiguousarray(out)  # PyTorch's result is contiguous whatever the layout
         return call(D.POW_SCALAR_BASE, (exponent,), out, {"self": base})
     if isinstance(exponent, (Tensor, _ndarray)):
         if input._data.dtype.kind == "b":
@@ -482,6 +540,8 @@ def pow(input, exponent):
         out = x.copy() if exponent else _backend.array_namespace(x).ones_like(x)
     else:
         out = _backend.quiet(D.POW.forward, _backend.array_namespace(x), x, exponent)
+    if not _contiguous(x):
+        out = _laid_out(out, (input,), x.dtype)  # the exponent is no operand in PyTorch
     return call(D.POW, (input,), out, {"exponent": exponent})
 
 
@@ -504,11 +564,15 @@ def _float_unary(op, can_warn: bool = True):
                 out = ufunc(data)
             finally:
                 _unhush(token)
+            if not data.flags.c_contiguous:
+                out = _laid_out(out, (input,))
             return call(op, (input,), out)
         if data.dtype.kind != "f":
             data = _backend.quiet(data.astype, default_dtype().numpy)
         xp = np if type(data) is _ndarray else _backend.array_namespace(data)
         out = _backend.quiet(forward, xp, data) if can_warn else forward(xp, data)
+        if not _contiguous(data):
+            out = _laid_out(out, (input,), data.dtype)
         return call(op, (input,), out)
 
     function._quiet = True  # hushes itself where it must
@@ -567,7 +631,10 @@ def clamp(input: Tensor, min=None, max=None):
             _refuse_bool(dtype, _clamp_kernel(min, max))
         x, lo, hi = _arrays((input, low, high), dtype)
         xp = _backend.array_namespace(x)
-        return call(D.CLAMP_TENSOR, (input, low, high), D.CLAMP_TENSOR.forward(xp, x, lo, hi))
+        out = D.CLAMP_TENSOR.forward(xp, x, lo, hi)
+        if not _contiguous(x, lo, hi):
+            out = _laid_out(out, (input, low, high), dtype.numpy)
+        return call(D.CLAMP_TENSOR, (input, low, high), out)
     dtype = result_dtype(input, min, max)
     if dtype is dtypes.bool_:
         _refuse_bool(dtype, _clamp_kernel(min, max))
@@ -575,12 +642,10 @@ def clamp(input: Tensor, min=None, max=None):
         if bound is not None:
             dtypes.checked_scalar(bound, dtype)
     (x,) = _arrays((input,), dtype)
-    return call(
-        D.CLAMP,
-        (input,),
-        D.CLAMP.forward(_backend.array_namespace(x), x, min, max),
-        {"min": min, "max": max},
-    )
+    out = D.CLAMP.forward(_backend.array_namespace(x), x, min, max)
+    if not _contiguous(x):
+        out = _laid_out(out, (input,), dtype.numpy)  # the bounds are no operands in PyTorch
+    return call(D.CLAMP, (input,), out, {"min": min, "max": max})
 
 
 clip = clamp
@@ -618,15 +683,20 @@ def where(condition: Tensor, input=None, other=None):
         raise
     if out.dtype != dtype.numpy:
         out = out.astype(dtype.numpy)
+    if not _contiguous(condition._data, x, y):
+        out = _laid_out(out, (condition, a, b), dtype.numpy, uncast=1)
     return call(D.WHERE, (a, b), out, {"condition": condition._data})
 
 
 def _compare(ufunc_name: str):
     def compare(input, other):
-        _, _, x, y, _ = _binary_prepare(input, other)
+        a, b, x, y, dtype = _binary_prepare(input, other)
         _check_broadcast(x, y)
         xp = _backend.array_namespace(x if not isinstance(x, (int, float, bool)) else y)
-        return wrap(getattr(xp, ufunc_name)(x, y))
+        out = getattr(xp, ufunc_name)(x, y)
+        if not _contiguous(x, y):
+            out = _laid_out(out, (a, b), dtype.numpy)
+        return wrap(out)
 
     compare.__name__ = ufunc_name
     return compare
@@ -643,8 +713,11 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def _logical(name: str):
     def function(input, other):
-        _, _, x, y, _ = _binary_prepare(input, other)
-        return wrap(getattr(np, name)(x, y))
+        a, b, x, y, dtype = _binary_prepare(input, other)
+        out = getattr(np, name)(x, y)
+        if not _contiguous(x, y):
+            out = _laid_out(out, (a, b), dtype.numpy)
+        return wrap(out)
 
     return function
 
@@ -658,7 +731,10 @@ logical_xor = _logical("logical_xor")
 
 
 def logical_not(input: Tensor):
-    return wrap(np.logical_not(input._data))
+    out = np.logical_not(input._data)
+    if not _contiguous(input._data):
+        out = _laid_out(out, (input,))
+    return wrap(out)
 
 
 def bitwise_not(input: Tensor):
@@ -666,13 +742,19 @@ def bitwise_not(input: Tensor):
         raise NotImplementedError(
             f"\"bitwise_not_cpu\" not implemented for '{input.dtype.short_name}'"
         )
-    return wrap(~input._data)
+    out = ~input._data
+    if not _contiguous(input._data):
+        out = _laid_out(out, (input,))
+    return wrap(out)
 
 
 def _no_grad_unary(name: str):
     def function(input: Tensor):
         xp = _backend.array_namespace(input._data)
-        return wrap(getattr(xp, name)(input._data))
+        out = getattr(xp, name)(input._data)
+        if not _contiguous(input._data):
+            out = _laid_out(out, (input,))
+        return wrap(out)
 
     function.__name__ = name
     return function
@@ -1368,7 +1450,12 @@ preserve_format = _MemoryFormat("preserve_format")
 def to_dtype(input: Tensor, dtype: dtypes.dtype, copy: bool = False):
     if dtype is input.dtype and not copy:
         return input
-    out = input._data.astype(dtype.numpy)
+    data = input._data
+    if data.flags.c_contiguous:
+        out = data.astype(dtype.numpy)
+    else:  # PyTorch keeps a dense layout, and makes a dense one in the same order of any other
+        strides = _layout.preserved_strides(data.shape, input.stride())
+        out = _backend.copy_with_strides(data, strides, dtype.numpy)
     if not dtype.is_floating_point:
         return wrap(out)
     return call(D.TO_COPY, (input,), out)

@@ -599,25 +599,6 @@ def step_binary(draw: Draw, pool, result: str):
     else:
         y_expr = scalar(draw)
     kinds = {kind(x_expr, x), kind(y_expr, y)}
-    if op == "**" and side == "reflected" and not x.is_contiguous():
-        # KNOWN: 2 ** t keeps t's layout (t = torch.zeros(3, 2).t(): stride (1, 2)); PyTorch's
-        # result is contiguous ((3, 1)).
-        return None
-    if (
-        y is not None
-        and not (plain(x) and plain(y))
-        and min(x.numel(), y.numel()) > 1
-        and max(x.dim(), y.dim()) >= 2
-    ):
-        # KNOWN: an elementwise result of operands in different layouts is laid out otherwise
-        # than PyTorch's: for a = torch.zeros(2, 2), (a.t() * a).stride() is (2, 1); PyTorch
-        # follows the first operand: (1, 2).
-        return None
-    if expanded(x) or (y is not None and expanded(y)):
-        # KNOWN: elementwise results of expanded tensors keep an odd layout: for
-        # t = torch.tensor([True, False]).expand(2, 2, -1), t.exp().stride() is (2, 1, 4) and
-        # (t // 2).stride() too; PyTorch's results are contiguous ((4, 2, 1)).
-        return None
     exponent = x if side == "reflected" else y
     if (
         op == "**"
@@ -693,8 +674,6 @@ def step_unary(draw: Draw, pool, result: str):
     hi = draw.choice(["1", "2", "0.5", "-1"])
     dim = dim_arg(draw, x.dim())
     line = f"{result} = " + template.format(x=x_expr, lo=lo, hi=hi, dim=dim)
-    if expanded(x) and "flip" not in template:
-        return None  # KNOWN: elementwise results of expanded tensors, see step_binary
     if "flip" in template and not plain(x):
         # KNOWN: flip of a non-contiguous tensor gives a contiguous result; for
         # t = torch.zeros(2, 2).t(), t.flip(0).stride() is (2, 1); PyTorch keeps t's layout:
@@ -1191,12 +1170,6 @@ COPIES = (
 def step_copy(draw: Draw, pool, result: str):
     x_expr, x = pick(draw, pool)
     template = draw.choice(COPIES)
-    converts = "to(" in template or template[3:] in (".float()", ".double()", ".long()", ".bool()")
-    if converts and any(st == 0 and n > 1 for st, n in zip(x.stride(), x.shape)):
-        # KNOWN: converting an expanded tensor lays the copy out otherwise than PyTorch:
-        # torch.tensor([[1], [2]]).expand(2, 2, 3).float().stride() is (3, 6, 1); PyTorch
-        # (6, 3, 1) (clone gets it right).
-        return None
     return f"{result} = " + template.format(x=x_expr)
 
 
