@@ -185,3 +185,37 @@ def elementwise_strides(shape, operands) -> tuple:
         result[dim] = current
         current *= shape[dim]
     return tuple(result)
+
+
+def _channels_last_order(ndim: int) -> tuple:
+    return (1, 3, 2, 0) if ndim == 4 else (1, 4, 3, 2, 0)
+
+
+def suggests_channels_last(shape, strides) -> bool:
+    """PyTorch's suggest_memory_format() is channels_last (4-d) or channels_last_3d (5-d): the
+    strides of a 4-d or 5-d tensor grow in N, H, W, C order from C (is_channels_last_strides)."""
+    ndim = len(shape)
+    if ndim not in (4, 5) or strides[1] == 0:
+        return False
+    smallest = 0
+    for dim in _channels_last_order(ndim):
+        if shape[dim] == 0 or strides[dim] < smallest:
+            return False
+        if dim == 0 and smallest == strides[1]:
+            return False  # ambiguous (N111, or N11W sliced): PyTorch falls back to contiguous
+        smallest = strides[dim]
+        if shape[dim] > 1:
+            smallest *= shape[dim]
+    return True
+
+
+def joined_strides(shape, parts) -> tuple:
+    """The strides of ``cat``'s result: channels-last when every part ((shape, strides) pairs)
+    suggests it, else contiguous (PyTorch's cat_compute_output_memory_format)."""
+    if len(shape) in (4, 5) and all(suggests_channels_last(s, st) for s, st in parts):
+        result, current = [0] * len(shape), 1
+        for dim in _channels_last_order(len(shape)):
+            result[dim] = current
+            current *= shape[dim]
+        return tuple(result)
+    return contiguous_strides(shape)

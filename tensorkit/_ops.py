@@ -837,13 +837,26 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         out = D.SUM.forward(None, input._data, dtype=target)
         return call(D.SUM, (input,), out, {"self_sym_sizes": input._data.shape})
     dims = _dims(input, dim)
-    out = D.SUM_DIM.forward(None, input._data, dims, keepdim, dtype=target)
+    out = _c_order(D.SUM_DIM.forward(None, input._data, dims, keepdim, dtype=target))
     return call(
         D.SUM_DIM,
         (input,),
         out,
         {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim},
     )
+
+
+def _c_order(out):
+    """A reduction's (or scan's) result in row-major order: PyTorch allocates it so, whatever
+    the input's layout; NumPy's may follow the input's."""
+    if type(out) is _ndarray:
+        if not out.flags.c_contiguous:
+            return np.ascontiguousarray(out)
+        if 1 in out.shape and out.size:  # a kept dim may step oddly: PyTorch's step, no copy
+            strides = tuple(step * out.itemsize for step in _layout.contiguous_strides(out.shape))
+            if out.strides != strides:
+                return np.lib.stride_tricks.as_strided(out, strides=strides)
+    return out
 
 
 def _require_float(input: Tensor, name: str, dtype=None) -> None:
@@ -871,6 +884,7 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepd
     out = _quiet_reduction(
         _reduced_count(input, dims) == 0, D.MEAN_DIM.forward, None, input._data, dims, keepdim
     )
+    out = _c_order(out)
     return call(
         D.MEAN_DIM,
         (input,),
@@ -976,8 +990,10 @@ def _amax_amin(op, input: Tensor, dim, keepdim: bool, kind: str):
     if data.size == 0:  # a non-empty dim of an empty tensor reduces to an empty result
         out = xp.empty(_reduced_shape(data.shape, dims, keepdim), dtype=data.dtype)
     else:
-        out = xp.asarray(
-            (data.max if kind == "amax" else data.min)(axis=dims or None, keepdims=keepdim)
+        out = _c_order(
+            xp.asarray(
+                (data.max if kind == "amax" else data.min)(axis=dims or None, keepdims=keepdim)
+            )
         )
     return call(op, (input,), out, {"dim": dims or None, "keepdim": keepdim})
 
@@ -1043,7 +1059,7 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     axis = None if dim is None else input._wrap_dim(dim)
     if not data.ndim:
         axis = None  # a 0-d tensor's dim: the product of its one entry
-    out = data.prod(axis=axis, keepdims=keepdim and axis is not None, dtype=target)
+    out = _c_order(data.prod(axis=axis, keepdims=keepdim and axis is not None, dtype=target))
     op = D.PROD if dim is None else D.PROD_DIM
     return call(op, (input,), out, {"dim": axis, "keepdim": keepdim and axis is not None})
 
@@ -1096,7 +1112,7 @@ def var(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=Non
     dims = _dims(input, dim)
     c = _correction(unbiased, correction)
     degenerate = _warn_degrees_of_freedom("var", input, dims, c)
-    out = _quiet_reduction(degenerate, D.VAR.forward, None, input._data, dims, c, keepdim)
+    out = _c_order(_quiet_reduction(degenerate, D.VAR.forward, None, input._data, dims, c, keepdim))
     return call(D.VAR, (input,), out, {"dim": dims, "correction": c, "keepdim": keepdim})
 
 
@@ -1107,7 +1123,7 @@ def std(input: Tensor, dim=None, unbiased=None, keepdim=False, *, correction=Non
     dims = _dims(input, dim)
     c = _correction(unbiased, correction)
     degenerate = _warn_degrees_of_freedom("std", input, dims, c)
-    out = _quiet_reduction(degenerate, D.STD.forward, None, input._data, dims, c, keepdim)
+    out = _c_order(_quiet_reduction(degenerate, D.STD.forward, None, input._data, dims, c, keepdim))
     return call(D.STD, (input,), out, {"dim": dims, "correction": c, "keepdim": keepdim})
 
 
@@ -1134,7 +1150,7 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
             out = (abs_array != 0).sum(axis=dims, keepdims=keepdim).astype(data.dtype)
         else:
             out = (abs_array**ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
-    out = xp.asarray(out, dtype=data.dtype)
+    out = _c_order(xp.asarray(out, dtype=data.dtype))
     return call(D.NORM, (input,), out, {"ord": ord, "dim": dims, "keepdim": keepdim})
 
 
@@ -1175,7 +1191,7 @@ def softmax(input: Tensor, dim: int, dtype=None):
     xp = _backend.array_namespace(data)
     shifted = data - data.max(axis=axis, keepdims=True) if data.size else data
     e = xp.exp(shifted)
-    out = e / e.sum(axis=axis, keepdims=True)
+    out = _c_order(e / e.sum(axis=axis, keepdims=True))
     return call(D.SOFTMAX, (input,), out, {"dim": axis})
 
 
@@ -1188,7 +1204,7 @@ def log_softmax(input: Tensor, dim: int, dtype=None):
     data = input._data
     xp = _backend.array_namespace(data)
     shifted = data - data.max(axis=axis, keepdims=True) if data.size else data
-    out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    out = _c_order(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))
     return call(D.LOG_SOFTMAX, (input,), out, {"dim": axis})
 
 
@@ -1206,10 +1222,10 @@ def _any_all(input: Tensor, dim, keepdim: bool, kind: str):
         return wrap(getattr(data, kind)())
     dims = _dims(input, dim)
     if dims is None:  # dim=(): each entry on its own
-        return wrap(data.astype(bool))
+        return wrap(_c_order(data.astype(bool)))
     if data.ndim == 0:
         return wrap(np.asarray(getattr(data, kind)()))
-    return wrap(getattr(data, kind)(axis=dims, keepdims=keepdim))
+    return wrap(_c_order(getattr(data, kind)(axis=dims, keepdims=keepdim)))
 
 
 def count_nonzero(input: Tensor, dim=None):
@@ -1234,21 +1250,18 @@ def cumsum(input: Tensor, dim: int, *, dtype=None):
     axis = input._wrap_dim(dim)
     xp = _backend.array_namespace(data)
     out = D.CUMSUM.forward(xp, data if data.ndim else data.reshape(1), axis)
-    return call(D.CUMSUM, (input,), out.reshape(data.shape), {"dim": axis})
+    return call(D.CUMSUM, (input,), _c_order(out.reshape(data.shape)), {"dim": axis})
 
 
 def flip(input: Tensor, dims):
-    """The tensor with the order of its entries reversed along ``dims`` (a copy, as in PyTorch)."""
+    """The tensor with the order of its entries reversed along ``dims``: a copy in the input's
+    layout (made dense in the same order if it has gaps), as in PyTorch."""
     axes = _dims(input, (dims,) if isinstance(dims, int) else tuple(dims)) or ()
-    xp = _backend.array_namespace(input._data)
-    if not axes:  # nothing to reverse (a 0-d tensor): still a copy
-        return call(D.FLIP, (input,), input._data.copy(), {"dims": axes})
-    return call(
-        D.FLIP,
-        (input,),
-        xp.ascontiguousarray(D.FLIP.forward(xp, input._data, axes)),
-        {"dims": axes},
-    )
+    data = input._data
+    xp = _backend.array_namespace(data)
+    strides = _layout.preserved_strides(data.shape, input.stride())
+    out = _backend.copy_with_strides(D.FLIP.forward(xp, data, axes), strides)
+    return call(D.FLIP, (input,), out, {"dims": axes})
 
 
 # ---------------------------------------------------------------------------- linear algebra
@@ -1528,6 +1541,10 @@ def cat(tensors, dim: int = 0, *, out=None):
         parts.append(tensor._data.astype(dtype.numpy, copy=False))
     xp = _backend.array_namespace(parts[0])
     out_array = xp.concatenate(parts, axis=axis)
+    if not builtins.all(part.flags.c_contiguous for part in parts):
+        geometry = [(t._data.shape, t.stride()) for t in tensors]
+        strides = _layout.joined_strides(out_array.shape, geometry)
+        out_array = _backend.copy_with_strides(out_array, strides)
     result = call(
         D.CAT,
         tuple(tensors),
@@ -1560,7 +1577,18 @@ def stack(tensors, dim: int = 0):
         dtype = dtypes.promote_types(dtype, tensor.dtype)
     xp = _backend.array_namespace(tensors[0]._data)
     out = xp.stack([t._data.astype(dtype.numpy, copy=False) for t in tensors], axis=axis)
+    if not builtins.all(t._data.flags.c_contiguous for t in tensors):
+        # PyTorch's stack is a cat of the tensors unsqueezed at ``axis``
+        geometry = [(out.shape, _unsqueezed_strides(t, axis)) for t in tensors]
+        out = _backend.copy_with_strides(out, _layout.joined_strides(out.shape, geometry))
     return call(D.STACK, tuple(tensors), out, {"dim": axis})
+
+
+def _unsqueezed_strides(tensor: Tensor, axis: int) -> tuple:
+    """``tensor.unsqueeze(axis).stride()``, without making the view."""
+    shape, strides = tensor._data.shape, tensor.stride()
+    step = shape[axis] * strides[axis] if axis < len(shape) else 1
+    return strides[:axis] + (step,) + strides[axis:]
 
 
 def repeat(input: Tensor, *sizes):

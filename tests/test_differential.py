@@ -468,15 +468,6 @@ def may_share(first, second) -> bool:
     return first.untyped_storage().data_ptr() == second.untyped_storage().data_ptr()
 
 
-def plain(tensor) -> bool:
-    """Whether a PyTorch tensor has exactly the row-major strides of its shape."""
-    strides, step = [], 1
-    for size in reversed(tuple(tensor.shape)):
-        strides.append(step)
-        step *= max(size, 1)
-    return tuple(tensor.stride()) == tuple(reversed(strides))
-
-
 def expanded(tensor) -> bool:
     """Whether a PyTorch tensor reads an element twice (a zero stride on a dim of size > 1)."""
     return any(st == 0 and n > 1 for st, n in zip(tensor.stride(), tensor.shape))
@@ -674,15 +665,6 @@ def step_unary(draw: Draw, pool, result: str):
     hi = draw.choice(["1", "2", "0.5", "-1"])
     dim = dim_arg(draw, x.dim())
     line = f"{result} = " + template.format(x=x_expr, lo=lo, hi=hi, dim=dim)
-    if "flip" in template and not plain(x):
-        # KNOWN: flip of a non-contiguous tensor gives a contiguous result; for
-        # t = torch.zeros(2, 2).t(), t.flip(0).stride() is (2, 1); PyTorch keeps t's layout:
-        # (1, 2).
-        return None
-    if "flip" in template and -x.dim() <= dim < x.dim() and x.shape[dim] == 1:
-        # KNOWN: flip along a size-1 dim returns a view with a negative stride that shares
-        # memory (torch.tensor([[1.0]]).flip(0).stride() is (-1, 1); PyTorch copies: (1, 1)).
-        return None
     return line
 
 
@@ -720,20 +702,6 @@ def step_reduction(draw: Draw, pool, result: str):
         ]
     )
     whole = draw.chance(35)
-    uses_dim = not whole or name in ("amax", "softmax", "log_softmax", "cumsum")
-    if uses_dim and not x.is_contiguous() and name not in ("softmax", "log_softmax"):
-        # KNOWN: reductions over a dim keep the input's layout: for t = torch.zeros(3, 2, 2)
-        # .permute(1, 2, 0), t.std(dim=0).stride() is (1, 2); PyTorch's result is contiguous
-        # ((2, 1)). Reductions of non-contiguous tensors along dims are left out.
-        return None
-    if name == "cumsum" and not x.is_contiguous():
-        # KNOWN: cumsum keeps the input's layout (torch.zeros(3, 2).t().cumsum(0) has stride
-        # (1, 2)); PyTorch's result is contiguous ((3, 1)).
-        return None
-    if name in ("softmax", "log_softmax") and not x.is_contiguous():
-        # KNOWN: softmax/log_softmax keep the input's layout (torch.zeros(2, 3).t().softmax(1)
-        # has stride (1, 3)); PyTorch's result is contiguous ((2, 1)).
-        return None
     if name in ("sum", "mean"):
         if whole:
             return f"{result} = {x_expr}.{name}()"
@@ -1091,15 +1059,7 @@ def step_join(draw: Draw, pool, result: str):
     joined = ", ".join(tensors)
     listed = f"[{joined}]" if draw.chance(80) else f"({joined},)"
     if draw.chance(60):
-        joined_tensors = [tensor for expr, tensor in pool if expr in tensors] + [x]
-        if not all(tensor.is_contiguous() for tensor in joined_tensors):
-            # KNOWN: cat of non-contiguous tensors keeps the first one's layout: for
-            # t = torch.zeros(3, 2).t(), torch.cat([t, t]).stride() is (1, 4); PyTorch's result
-            # is contiguous ((3, 1)). The same for stack.
-            return None
         return f"{result} = torch.cat({listed}, dim={dim})"
-    if not all(tensor.is_contiguous() for expr, tensor in pool if expr in tensors):
-        return None  # KNOWN: the layout of cat and stack, see above
     return f"{result} = torch.stack({listed}, dim={dim})"
 
 

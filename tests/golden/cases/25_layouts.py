@@ -32,3 +32,37 @@ e = torch.tensor([[1], [2]]).expand(2, 2, 3)
 print(e.float().stride(), e.to(torch.float64).stride(), e.bool().stride())
 p = torch.zeros(2, 3, 4).permute(1, 2, 0)
 print(p.long().stride(), p[:, ::2].double().stride(), p.to(torch.float32, copy=True).stride())
+
+# %% case: reductions_and_scans_are_contiguous
+import torch
+t = torch.arange(12.).reshape(3, 2, 2).permute(1, 2, 0)
+print(t.sum(0).stride(), t.mean(2, keepdim=True).stride(), t.std(dim=0).stride())
+print(t.amax(1).stride(), t.prod(0).stride(), t.norm(dim=0).stride(), t.bool().any(0).stride())
+print(t.cumsum(0).stride(), t.softmax(1).stride(), t.log_softmax(0).stride())
+
+# %% case: flip_keeps_layout
+import torch
+t = torch.arange(4.).reshape(2, 2).t()
+print(t.flip(0).stride(), t.flip(0), t[:, ::1].flip((0, 1)).stride())
+p = torch.arange(24.).reshape(2, 3, 4).permute(2, 0, 1)[::2]
+print(p.flip(1).stride())
+o = torch.tensor([[1.0]])
+f = o.flip(0)
+print(f.stride(), f.data_ptr() == o.data_ptr())
+s = torch.tensor(2.0, requires_grad=True)
+r = s.flip(0)
+print(r, r.stride())
+r.backward()
+print(s.grad)
+try:
+    t.flip((0, 0))
+except RuntimeError as e:
+    print(type(e).__name__, e)
+
+# %% case: cat_and_stack_layout
+import torch
+t = torch.arange(6.).reshape(3, 2).t()
+print(torch.cat([t, t]).stride(), torch.cat([t, t], 1).stride(), torch.stack([t, t]).stride())
+print(torch.stack([t, t], 2).stride())
+c = torch.zeros(2, 3, 4, 5).permute(0, 2, 3, 1)
+print(torch.cat([c, c]).stride(), torch.cat([c, c.contiguous()]).stride())
