@@ -2366,11 +2366,116 @@ def _index(input: Tensor, indices):
             raise IndexError(message) from None
         data = input._data[index]
     xp = _backend.array_namespace(input._data)
-    data = xp.ascontiguousarray(data)  # PyTorch lays an indexing result out contiguously
+    strides = None
+    if input.stride() != _layout.contiguous_strides(input._data.shape) or not builtins.all(
+        item.flags.c_contiguous for item in index if type(item) is _ndarray
+    ):
+        strides = _index_strides(input, index, data.shape)
+    if strides is not None:
+        data = _backend.copy_with_strides(data, strides)
+    else:
+        data = _c_order(xp.ascontiguousarray(data))  # contiguous operands: a row-major result
     if np.shares_memory(data, input._data):
         data = data.copy()
     params = {"indices": index, "self_sym_sizes": input._data.shape, **_index_guards(indices)}
     return call(D.INDEX, (input,), data, params)
+
+
+def _index_strides(input: Tensor, index: tuple, shape: tuple):
+    """The strides of PyTorch's ``input[index]`` (an index with arrays in it), or None where its
+    shape is not ``shape``. PyTorch applies the slices, None and ints as a view first, then its
+    index kernel iterates over the view with the indexed dims stepping 0 and over the index
+    arrays (broadcast together; moved to the front when not adjacent), and the result takes
+    that iteration's elementwise layout."""
+    sizes, steps = list(input._data.shape), list(input.stride())
+    consumed = builtins.sum(
+        item.ndim if type(item) is _ndarray and item.dtype == np.bool_ else 1
+        for item in index
+        if item is not None and item is not Ellipsis
+    )
+    view_sizes, view_steps, arrays = [], [], []  # arrays: per view dim, an index array or None
+    dim = 0
+    for item in index:
+        if item is Ellipsis:
+            for _ in range(len(sizes) - consumed):
+                view_sizes.append(sizes[dim])
+                view_steps.append(steps[dim])
+                arrays.append(None)
+                dim += 1
+        elif item is None:
+            after = len(view_sizes)
+            view_sizes.append(1)
+            view_steps.append(1)  # fixed below, once the dims after it are known
+            arrays.append(("new", after))
+        elif isinstance(item, slice):
+            start, stop, step = item.indices(sizes[dim])
+            view_sizes.append(len(range(start, stop, step)))
+            view_steps.append(steps[dim] * step)
+            arrays.append(None)
+            dim += 1
+        elif type(item) is _ndarray and item.dtype == np.bool_:
+            if item.ndim == 0:
+                return None
+            columns = np.nonzero(item)
+            for column in columns:
+                view_sizes.append(sizes[dim])
+                view_steps.append(steps[dim])
+                arrays.append(((len(column),), (item.ndim,)))  # a column of nonzero's result
+                dim += 1
+        elif type(item) is _ndarray:
+            view_sizes.append(sizes[dim])
+            view_steps.append(steps[dim])
+            itemsize = item.itemsize
+            arrays.append((item.shape, tuple(step // itemsize for step in item.strides)))
+            dim += 1
+        else:  # an int selects
+            dim += 1
+    view_sizes += sizes[dim:]  # the dims no item names
+    view_steps += steps[dim:]
+    arrays += [None] * (len(sizes) - dim)
+    for dim in range(len(view_sizes) - 1, -1, -1):  # None: unsqueeze's stride
+        if type(arrays[dim]) is tuple and arrays[dim][0] == "new":
+            later = dim + 1
+            view_steps[dim] = (
+                view_sizes[later] * view_steps[later] if later < len(view_sizes) else 1
+            )
+            arrays[dim] = None
+    indexed = [dim for dim, array in enumerate(arrays) if array is not None]
+    if not indexed:
+        return None
+    try:
+        index_shape = _broadcast_shape(*(arrays[dim][0] for dim in indexed))
+    except RuntimeError:
+        return None
+    if indexed != list(range(indexed[0], indexed[-1] + 1)):  # not adjacent: to the front
+        order = indexed + [dim for dim in range(len(arrays)) if arrays[dim] is None]
+        view_sizes = [view_sizes[dim] for dim in order]
+        view_steps = [view_steps[dim] for dim in order]
+        arrays = [arrays[dim] for dim in order]
+        indexed = list(range(len(indexed)))
+    before, after = indexed[0], len(arrays) - indexed[-1] - 1
+    kept = slice(indexed[-1] + 1, None)
+    result_shape = tuple(view_sizes[:before]) + index_shape + tuple(view_sizes[kept])
+    if result_shape != tuple(shape):
+        return None
+    operands = [
+        (
+            result_shape,
+            tuple(view_steps[:before]) + (0,) * len(index_shape) + tuple(view_steps[kept]),
+        )
+    ]
+    for dim in indexed:
+        # the array broadcast, then viewed with size-1 dims around it (reshape's strides)
+        array_shape, array_steps = _layout.expanded_geometry(*arrays[dim], index_shape)
+        outer = array_shape[0] * array_steps[0] if array_shape else 1
+        inner = array_steps[-1] if array_shape else 1
+        operands.append(
+            (
+                (1,) * before + array_shape + (1,) * after,
+                (outer,) * before + array_steps + (inner,) * after,
+            )
+        )
+    return _layout.elementwise_strides(result_shape, operands)
 
 
 def _index_guards(items) -> dict:

@@ -977,8 +977,14 @@ def advanced_index(draw: Draw, pool, x_expr: str, x):
         count = first if not draw.chance(5) else first + 1
         text = literal([draw.choice((False, True)) for _ in range(count)])
     elif choice == "second" and ndim >= 2:
-        # KNOWN: x[..., torch.tensor([1])] on a (3, 2) tensor has stride (1, 3); PyTorch (1, 1).
-        return None
+        last, outside = int_list(draw, shape[-1], draw.integer(1, 3))
+        if outside:
+            # KNOWN: an index out of range after "..." names the dim it indexes:
+            # torch.zeros(2, 3)[..., torch.tensor([5])] says "index 5 is out of bounds for
+            # dimension 1 with size 3"; PyTorch names the position among the index tensors:
+            # "... for dimension 0 ...".
+            return None
+        text = f"..., torch.tensor({last})"
     elif choice == "pair" and ndim >= 2:
         count = draw.integer(1, 3)
         rows, outside_rows = int_list(draw, shape[0], count)
@@ -998,11 +1004,6 @@ def advanced_index(draw: Draw, pool, x_expr: str, x):
 
 def step_advanced_index(draw: Draw, pool, result: str):
     x_expr, x = pick(draw, pool)
-    if not x.is_contiguous():
-        # KNOWN: advanced indexing of a non-contiguous tensor gives a contiguous result; for
-        # t = torch.zeros(3, 2, 2).transpose(-1, -2), t[torch.tensor([0, 2])].stride() is
-        # (4, 2, 1); PyTorch keeps the layout of the other dims: (4, 1, 2).
-        return None
     index = advanced_index(draw, pool, x_expr, x)
     if index is None:
         return None

@@ -66,3 +66,12 @@ print(torch.cat([t, t]).stride(), torch.cat([t, t], 1).stride(), torch.stack([t,
 print(torch.stack([t, t], 2).stride())
 c = torch.zeros(2, 3, 4, 5).permute(0, 2, 3, 1)
 print(torch.cat([c, c]).stride(), torch.cat([c, c.contiguous()]).stride())
+
+# %% case: advanced_index_layout
+import torch
+t = torch.arange(12.).reshape(3, 2, 2).transpose(-1, -2)
+print(t[torch.tensor([0, 2])].stride(), t[:, torch.tensor([1, 0])].stride(), t[t > 3].stride())
+x = torch.arange(6.).reshape(3, 2)
+print(x[..., torch.tensor([1])].stride(), x[..., torch.tensor([1, 0])].stride())
+i = torch.tensor([[0, 1, 0], [1, 0, 1]]).t()
+print(x[i].stride(), x[i, None].stride(), x.t()[:, i].stride())
