@@ -1711,7 +1711,8 @@ def reshape(input: Tensor, *shape):
     shape = _infer_shape(_size_args(shape), input._data.size)
     data = _view_array(input._data, shape)
     if data is not None:
-        return call_view(D.VIEW, input, data, {"self_sym_sizes": input._data.shape})
+        op = D.VIEW if input._data.flags.c_contiguous else D.RESHAPE_ALIAS
+        return call_view(op, input, data, {"self_sym_sizes": input._data.shape})
     copied = clone(input, memory_format=contiguous_format)
     return _unsafe_view(copied, shape)
 

@@ -862,6 +862,14 @@ VIEW = Op(
     inputs=("self",),
     params=("self_sym_sizes",),
 )
+# reshape's view of a tensor that is not contiguous (PyTorch's _reshape_alias)
+RESHAPE_ALIAS = Op(
+    "ReshapeAliasBackward0",
+    None,
+    _reshape_back,
+    inputs=("self",),
+    params=("self_sym_sizes",),
+)
 UNSAFE_VIEW = Op(
     "UnsafeViewBackward0",
     None,

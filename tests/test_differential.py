@@ -861,11 +861,6 @@ def step_view(draw: Draw, pool, result: str):
         if index is None:
             return None
         return f"{result} = {x_expr}[{index.text}]"
-    if name in ("reshape", "flatten", "unflatten") and not x.is_contiguous():
-        # KNOWN: reshape of a non-contiguous tensor that can be viewed records ViewBackward0;
-        # PyTorch records ReshapeAliasBackward0 (torch.zeros(3, 3, requires_grad=True)[:, 2]
-        # .reshape(1, 3)); flatten and unflatten go through reshape.
-        return None
     if name in ("view", "reshape"):
         target = view_shape(draw, shape)
         if target is None:

@@ -420,6 +420,10 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x: x.reshape(3, 2), (2, 3), label="reshape"),
         _c(lambda t, x: x.flatten(), (2, 3), label="flatten"),
     ),
+    "RESHAPE_ALIAS": (
+        _c(lambda t, x: x[:, 1].reshape(1, 2), (2, 3)),
+        _c(lambda t, x: x.t().reshape(3, 1, 2), (2, 3), label="transposed"),
+    ),
     "UNSAFE_VIEW": (
         _c(lambda t, x: x.t().reshape(6), (2, 3)),
         _c(lambda t, x, y: t.matmul(x, y), (2, 2, 3), (3, 2), label="matmul-3d-2d"),

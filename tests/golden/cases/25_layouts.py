@@ -75,3 +75,13 @@ x = torch.arange(6.).reshape(3, 2)
 print(x[..., torch.tensor([1])].stride(), x[..., torch.tensor([1, 0])].stride())
 i = torch.tensor([[0, 1, 0], [1, 0, 1]]).t()
 print(x[i].stride(), x[i, None].stride(), x.t()[:, i].stride())
+
+# %% case: reshape_alias_of_non_contiguous
+import torch
+a = torch.arange(9., requires_grad=True).reshape(3, 3)
+for r in (a[:, 2].reshape(1, 3), a.t().reshape(3, 1, 3), a[:, 2].reshape(3), a.reshape(9)):
+    print(type(r.grad_fn).__name__, r.stride(), r._base is not None)
+print(type(a[:, :2].flatten(1).grad_fn).__name__, type(a.t().reshape(9).grad_fn).__name__)
+r = a.t()[:, 1:].reshape(3, 2, 1)
+r.sum().backward()
+print(a.grad)
