@@ -219,3 +219,36 @@ def joined_strides(shape, parts) -> tuple:
             current *= shape[dim]
         return tuple(result)
     return contiguous_strides(shape)
+
+
+def view_strides(shape, strides, target):
+    """The strides of ``view(target)`` (PyTorch's computeStride), or None when no view can
+    have that shape. Only the steps of size-1 dims can differ from NumPy's reshape."""
+    if not shape:
+        return (1,) * len(target)
+    numel = 1
+    for size in shape:
+        numel *= size
+    if numel == 0:
+        return contiguous_strides(target) if tuple(shape) != tuple(target) else tuple(strides)
+    result = [0] * len(target)
+    view_d = len(target) - 1
+    chunk_base_stride = strides[-1]
+    tensor_numel = view_numel = 1
+    for tensor_d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[tensor_d]
+        if tensor_d == 0 or (
+            shape[tensor_d - 1] != 1 and strides[tensor_d - 1] != tensor_numel * chunk_base_stride
+        ):
+            while view_d >= 0 and (view_numel < tensor_numel or target[view_d] == 1):
+                result[view_d] = view_numel * chunk_base_stride
+                view_numel *= target[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base_stride = strides[tensor_d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(result)

@@ -1464,7 +1464,9 @@ def to_dtype(input: Tensor, dtype: dtypes.dtype, copy: bool = False):
     if dtype is input.dtype and not copy:
         return input
     data = input._data
-    if data.flags.c_contiguous:
+    if data.flags.c_contiguous and (
+        1 not in data.shape or input.stride() == _layout.contiguous_strides(data.shape)
+    ):
         out = data.astype(dtype.numpy)
     else:  # PyTorch keeps a dense layout, and makes a dense one in the same order of any other
         strides = _layout.preserved_strides(data.shape, input.stride())
@@ -1655,14 +1657,23 @@ def _view_array(data, shape):
     """``data`` reshaped without copying, or None when the strides don't allow it."""
     xp = _backend.array_namespace(data)
     try:
-        return xp.reshape(data, shape, copy=False)
+        view = xp.reshape(data, shape, copy=False)
     except (ValueError, AttributeError, TypeError):
         view = data.view()
         try:
             view.shape = shape
         except AttributeError:
             return None
-        return view
+    if 1 in shape and data.size:  # a size-1 dim: PyTorch's step for it, not NumPy's
+        itemsize = data.itemsize
+        strides = _layout.view_strides(
+            data.shape, tuple(step // itemsize for step in data.strides), tuple(shape)
+        )
+        if strides is not None:
+            strides = tuple(step * itemsize for step in strides)
+            if strides != view.strides:
+                view = xp.lib.stride_tricks.as_strided(view, strides=strides)
+    return view
 
 
 VIEW_INCOMPATIBLE = (

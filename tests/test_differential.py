@@ -335,12 +335,12 @@ def relax_layout(expected, want: dict, got: dict) -> None:
         want.pop("stride")
         want.pop("storage_offset", None)
     elif isinstance(want.get("stride"), tuple) and isinstance(got.get("stride"), tuple):
-        # KNOWN: the stride of a size-1 dim often differs (it never changes which element is
-        # read): torch.zeros(3)[None, 0:-1:2].reshape(1).stride() is (1,), PyTorch (2,);
-        # torch.zeros(1, 2, 2).permute(2, 0, 1).float().stride() is (1, 2, 2), PyTorch
-        # (1, 4, 2); torch.tensor([[1.0, 2.0]]).mT * -1 has (1, 1), PyTorch (1, 2);
-        # t.sum(0, keepdim=True) for t = torch.zeros(3, 2).t() has (1, 1), PyTorch (3, 1).
-        # Strides are compared on the dims of size > 1 only.
+        # KNOWN: the stride of a size-1 dim may differ (it never changes which element is
+        # read) where an elementwise op takes a tensor that is contiguous but steps oddly
+        # along a size-1 dim: torch.tensor([[1.0, 2.0]]).mT * -1 has (1, 1), PyTorch (1, 2)
+        # (PyTorch orders the dims by the input's strides; tensorkit checks only NumPy's
+        # contiguity flag on that hot path). Strides are compared on the dims of size > 1
+        # only.
         shape = want["shape"]
         if len(got["stride"]) == len(shape):
             want["stride"] = tuple(s for s, n in zip(want["stride"], shape) if n != 1)

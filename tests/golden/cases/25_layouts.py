@@ -85,3 +85,11 @@ print(type(a[:, :2].flatten(1).grad_fn).__name__, type(a.t().reshape(9).grad_fn)
 r = a.t()[:, 1:].reshape(3, 2, 1)
 r.sum().backward()
 print(a.grad)
+
+# %% case: size_one_dim_strides_of_views_and_conversions
+import torch
+print(torch.zeros(3)[None, 0:-1:2].reshape(1).stride(), torch.zeros(2, 3, 4)[:, :1].view(2, 4, 1).stride())
+print(torch.zeros(2, 3, 4)[:, :, 0].view(1, 6, 1).stride(), torch.zeros(2, 3).view(1, 6, 1, 1).stride())
+print(torch.zeros(1, 3)[:, :2].double().stride(), torch.zeros(1, 2, 2).permute(2, 0, 1).float().stride())
+t = torch.zeros(3, 2).t()
+print(t.sum(0, keepdim=True).stride(), t.mean(1, keepdim=True).stride())
