@@ -24,6 +24,20 @@ def is_non_overlapping_and_dense(shape, strides) -> bool:
     return True
 
 
+def _sort_dims(perm: list, should_swap) -> None:
+    """PyTorch's insertion sort of dims (innermost first) by ``should_swap(dim0, dim1)``: 1
+    swaps, -1 stops, 0 leaves the pair and goes on. In place."""
+    for i in range(1, len(perm)):
+        dim1 = i
+        for dim0 in range(i - 1, -1, -1):
+            comparison = should_swap(perm[dim0], perm[dim1])
+            if comparison > 0:
+                perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
+                dim1 = dim0
+            elif comparison < 0:
+                break
+
+
 def dense_strides_like(shape, strides) -> tuple:
     """Gap-free strides that keep the order of ``strides`` (PyTorch's infer_dense_strides)."""
     ndim = len(shape)
@@ -37,15 +51,7 @@ def dense_strides_like(shape, strides) -> tuple:
             return -1 if stride0 < stride1 else 1
         return 1 if shape[dim0] > shape[dim1] else 0
 
-    for i in range(1, ndim):
-        dim1 = i
-        for dim0 in range(i - 1, -1, -1):
-            comparison = should_swap(perm[dim0], perm[dim1])
-            if comparison > 0:
-                perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-                dim1 = dim0
-            elif comparison < 0:
-                break
+    _sort_dims(perm, should_swap)
     result = [0] * ndim
     current = 1
     for dim in perm:
@@ -168,16 +174,7 @@ def elementwise_strides(shape, operands) -> tuple:
         return 0
 
     perm = list(range(ndim - 1, -1, -1))  # innermost dim first
-    if ndim > 1:
-        for i in range(1, ndim):
-            dim1 = i
-            for dim0 in range(i - 1, -1, -1):
-                comparison = should_swap(perm[dim0], perm[dim1])
-                if comparison > 0:
-                    perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-                    dim1 = dim0
-                elif comparison < 0:
-                    break
+    _sort_dims(perm, should_swap)
     if perm == list(range(ndim - 1, -1, -1)):
         return contiguous_strides(shape)
     result, current = [0] * ndim, 1
