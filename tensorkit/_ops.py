@@ -2110,15 +2110,14 @@ def unfold(input: Tensor, dimension: int, size: int, step: int):
     return call_view(D.UNFOLD, input, view, params)
 
 
-def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
+def _inplace_view_op(op, target: Tensor, data, params, record: bool) -> Tensor:
     """``unsqueeze_``/``squeeze_``/``t_``/``transpose_``: change the tensor's own window.
 
     They count as in-place ops (the leaf checks apply, the version goes up) and record their own
     node, whose gradient puts the new shape back. A view stays a view of its base, its new
-    node chained after its old grad_fn, as in PyTorch. The callers run ``check_inplace`` before
-    their own argument checks: PyTorch refuses a leaf first.
+    node chained after its old grad_fn, as in PyTorch. ``record``: what the callers'
+    ``_check_view_inplace`` said, before their own argument checks (PyTorch refuses a leaf first).
     """
-    record = check_inplace(target, (target,), overlap=False)  # they write nothing
     node = None
     if record:
         from ._dispatch import make_node
@@ -2137,41 +2136,48 @@ def _inplace_view_op(op, target: Tensor, data, params) -> Tensor:
     return target
 
 
+def _check_view_inplace(target: Tensor) -> bool:
+    """check_inplace for the in-place view ops: no overlap check, they write nothing."""
+    return check_inplace(target, (target,), overlap=False)
+
+
 def unsqueeze_(target: Tensor, dim: int) -> Tensor:
-    check_inplace(target, (target,), overlap=False)
+    record = _check_view_inplace(target)
     axis = target._wrap_dim(dim, target.ndim + 1)
     return _inplace_view_op(
-        D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis}
+        D.UNSQUEEZE_INPLACE, target, _unsqueezed_array(target._data, axis), {"dim": axis}, record
     )
 
 
 def squeeze_(target: Tensor, dim=None) -> Tensor:
-    check_inplace(target, (target,), overlap=False)
+    record = _check_view_inplace(target)
     shape = target._data.shape
     with grad_mode.no_grad():
         squeezed = squeeze(target, dim)._data
     if dim is None:
-        return _inplace_view_op(D.SQUEEZE_INPLACE, target, squeezed, {"self_sym_sizes": shape})
+        return _inplace_view_op(
+            D.SQUEEZE_INPLACE, target, squeezed, {"self_sym_sizes": shape}, record
+        )
     return _inplace_view_op(
-        D.SQUEEZE_DIM_INPLACE, target, squeezed, {"self_sym_sizes": shape, "dim": dim}
+        D.SQUEEZE_DIM_INPLACE, target, squeezed, {"self_sym_sizes": shape, "dim": dim}, record
     )
 
 
 def transpose_(target: Tensor, dim0: int, dim1: int) -> Tensor:
-    check_inplace(target, (target,), overlap=False)
+    record = _check_view_inplace(target)
     a, b = target._wrap_dim(dim0), target._wrap_dim(dim1)
     xp = _backend.array_namespace(target._data)
     data = xp.swapaxes(target._data, a, b) if target.ndim else target._data
-    return _inplace_view_op(D.TRANSPOSE_INPLACE, target, data, {"dim0": a, "dim1": b})
+    return _inplace_view_op(D.TRANSPOSE_INPLACE, target, data, {"dim0": a, "dim1": b}, record)
 
 
 def t_(target: Tensor) -> Tensor:
-    check_inplace(target, (target,), overlap=False)
+    record = _check_view_inplace(target)
     if target.ndim > 2:
         raise RuntimeError(
             f"t_() expects a tensor with <= 2 dimensions, but self is {target.ndim}D"
         )
-    return _inplace_view_op(D.T_INPLACE, target, target._data.T, None)
+    return _inplace_view_op(D.T_INPLACE, target, target._data.T, None, record)
 
 
 def alias(input: Tensor):

@@ -147,10 +147,7 @@ def run_backward(
                                 captured[position] = grad if create_graph else _wrap(grad)
             hooked = node._hooked
             if hooked:
-                if node._tensor_pre_hooks or node._retain_grad_hooks:
-                    grads = _run_tensor_hooks(node, grads, create_graph)
-                if node._pre_hooks:
-                    grads = _run_node_hooks(node._pre_hooks, grads, ())
+                grads = _run_pre_hooks(node, grads, create_graph)
 
             next_functions = node.next_functions
             meta = node._input_meta
@@ -354,10 +351,7 @@ def _general_step(node, grads, math, release: bool) -> tuple:
     several outputs, all-None gradients. Returns the input gradients and the metadata to check
     them against."""
     if node._hooked:
-        if node._tensor_pre_hooks or node._retain_grad_hooks:
-            grads = _run_tensor_hooks(node, grads, False)
-        if node._pre_hooks:
-            grads = _run_node_hooks(node._pre_hooks, grads, ())
+        grads = _run_pre_hooks(node, grads, False)
     next_functions = node.next_functions
     meta = node._input_meta
     if meta is not None and node.vjp is not None:
@@ -610,6 +604,16 @@ def _copy_like(grad, variable_data):
     if not _layout.is_non_overlapping_and_dense(shape, strides):
         strides = _layout.contiguous_strides(shape)
     return _backend.copy_with_strides(_backend.array_namespace(grad).asarray(grad), strides)
+
+
+def _run_pre_hooks(node, grads, create_graph: bool):
+    """What a node's gradients become before it runs: its tensors' hooks and retain_grad, then
+    its own pre-hooks."""
+    if node._tensor_pre_hooks or node._retain_grad_hooks:
+        grads = _run_tensor_hooks(node, grads, create_graph)
+    if node._pre_hooks:
+        grads = _run_node_hooks(node._pre_hooks, grads, ())
+    return grads
 
 
 def _run_tensor_hooks(node, grads: list, create_graph: bool) -> list:
