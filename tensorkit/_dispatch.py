@@ -11,6 +11,10 @@ Three shapes of call, as in PyTorch:
 
 from __future__ import annotations
 
+import linecache
+import os
+import textwrap
+
 from . import _dtype as dtypes
 from ._backend import numpy as np
 from .autograd import grad_mode
@@ -23,6 +27,7 @@ from .tensor import (
     NO_GRAD_MODE,
     NO_GRAD_MULTI_OUTPUT,
     Tensor,
+    UntypedStorage,
     VersionCounter,
 )
 
@@ -134,16 +139,25 @@ def make_node(op, inputs, params, edges=None, meta=None):
         )
     node = op.node_class(edges, saved, meta)
     if _state.anomaly:
-        _note_traceback(node, frames=4)
+        _note_traceback(node)
     return node
 
 
-def _note_traceback(node, frames: int) -> None:
-    """Under anomaly detection: remember where the forward op ran (the stack without its last
-    ``frames`` frames, which are tensorkit's own), for backward's warning."""
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _note_traceback(node) -> None:
+    """Under anomaly detection: remember where the forward op ran, for backward's warning: the
+    stack down to the user's call, without tensorkit's own frames below it (PyTorch's C++
+    frames never show either)."""
     import traceback
 
-    node.metadata["traceback_"] = "".join(traceback.format_stack()[:-frames])
+    stack = traceback.extract_stack()
+    while stack and (
+        stack[-1].filename.startswith(_PACKAGE_DIR) or stack[-1].filename.startswith("<tensorkit")
+    ):
+        stack.pop()
+    node.metadata["traceback_"] = "".join(traceback.format_list(stack))
 
 
 def save_result(node, key: str, result: Tensor) -> None:
@@ -178,14 +192,30 @@ _NOTHING_SAVED: dict = {}
 def call(op, inputs: tuple, out, params: dict | None = None):
     """Wrap ``out`` (one array or a tuple of arrays) as new tensors, recording ``op`` if needed.
 
-    The hot path of every out-of-place op, so the common case is written out in one function:
-    the result tensor, the edges to the inputs' nodes, and the node with what it saves.
+    ``inputs`` are the op's inputs in its table order (tensors or numbers); ``params`` what its
+    formula needs besides them (``dim``, ``alpha``). The work is done by ``op``'s recorder.
     """
     if type(out) is tuple:
         return _call_multi(op, inputs, out, params)
+    record = op.record
+    if record is None:
+        record = recorder(op)
+    return record(inputs, out, params)
+
+
+# ---------------------------------------------------------------------- generated recorders
+#
+# Recording an op is the hot path of the library: every out-of-place op on a tensor that
+# requires grad runs it. Like PyTorch, which generates its autograd wrappers from
+# derivatives.yaml, tensorkit writes each table entry's recorder out as straight-line code the
+# first time the op runs: one block per input (its edge and its (shape, dtype)), one per saved
+# value, no loops and no lookups of what the table says. ``recorder_source(op)`` shows it.
+
+_RECORDER_HEAD = """\
+def record(inputs, out, params):
     if type(out) is not _ndarray:
-        out = np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
-    result = _new(Tensor)  # Tensor._make(out), written out: one call less on every op
+        out = _as_array(out)
+    result = _new(Tensor)  # Tensor._make(out), written out
     result._data = out
     result._storage_obj = None  # made on first use
     result._version_counter = VersionCounter()
@@ -197,78 +227,152 @@ def call(op, inputs: tuple, out, params: dict | None = None):
         result._is_inference = True
     if not _state.grad_enabled:
         return result
-    # The edges (``edge()`` inlined) and each differentiable input's (shape, dtype).
-    edges = []
-    meta = []
     recording = False
-    for tensor in inputs:
-        if type(tensor) is Tensor or isinstance(tensor, Tensor):
-            if tensor._base is None:
-                fn = tensor._grad_fn
-                if fn is not None:
-                    current = (fn, tensor._output_nr)
-                elif tensor._requires_grad:
-                    current = (tensor._accumulate_node(), 0)
-                else:
-                    current = _NO_EDGE
+"""
+
+# The edge to input {i}'s node (``edge()`` inlined) and, where a gradient flows, its metadata.
+_RECORDER_INPUT = """\
+    if type(a{i}) is Tensor or isinstance(a{i}, Tensor):
+        if a{i}._base is None:
+            fn = a{i}._grad_fn
+            if fn is not None:
+                e{i} = (fn, a{i}._output_nr)
+            elif a{i}._requires_grad:
+                e{i} = (a{i}._accumulate_node(), 0)
             else:
-                current = edge(tensor)
-            if current[0] is not None:
-                if tensor._is_inference:
-                    raise RuntimeError(INFERENCE_SAVED)
-                recording = True
-                data = tensor._data
-                meta.append((data.shape, data.dtype))
-            else:
-                meta.append(None)
-                if tensor._base is not None and tensor.requires_grad:
-                    # A view taken before its base's requires_grad_() requires grad but has no
-                    # edge: the result is recorded (and requires grad), its gradient goes nowhere.
-                    recording = True
-            edges.append(current)
+                e{i} = _NO_EDGE
         else:
-            edges.append(_NO_EDGE)
-            meta.append(None)
-    if not recording:
-        return result
-    edges = tuple(edges)
-    # What the formula saves (``make_node`` inlined): inputs as SavedTensors, with their version.
-    items = op.save_items
-    if items:
-        saved = dict(params) if params else {}
-        for key, source, wanted_by in items:
-            if wanted_by is not None and edges[wanted_by][0] is None:
-                saved[key] = None
-                continue
-            value = inputs[source]
-            if isinstance(value, Tensor):
-                if value._is_inference:
-                    raise RuntimeError(INFERENCE_SAVED)
-                entry = _new(SavedTensor)
-                entry.tensor = value
-                entry.output = None
-                counter = entry.version_counter = value._version_counter
-                entry.saved_version = counter.value
-                saved[key] = entry
-            else:
-                saved[key] = value
-    elif op.saves_result:
-        saved = dict(params) if params else {}
+            e{i} = edge(a{i})
+        if e{i}[0] is not None:
+            if a{i}._is_inference:
+                raise RuntimeError(INFERENCE_SAVED)
+            recording = True
+            data = a{i}._data
+            m{i} = (data.shape, data.dtype)
+        else:
+            m{i} = None
+            if a{i}._base is not None and a{i}.requires_grad:
+                # A view taken before its base's requires_grad_(): recorded, with no edge.
+                recording = True
     else:
-        saved = params or _NOTHING_SAVED  # nothing will be added: the params dict can be shared
-    node = _new(op.node_class)
-    node.next_functions = edges
+        e{i} = _NO_EDGE
+        m{i} = None
+"""
+
+# Input {source} saved under {key!r}: a tensor as a SavedTensor with its version, a number as is.
+_RECORDER_SAVE = """\
+{indent}value = a{source}
+{indent}if type(value) is Tensor or isinstance(value, Tensor):
+{indent}    if value._is_inference:
+{indent}        raise RuntimeError(INFERENCE_SAVED)
+{indent}    entry = _new(SavedTensor)
+{indent}    entry.tensor = value
+{indent}    entry.output = None
+{indent}    counter = entry.version_counter = value._version_counter
+{indent}    entry.saved_version = counter.value
+{indent}    saved[{key!r}] = entry
+{indent}else:
+{indent}    saved[{key!r}] = value
+"""
+
+_RECORDER_NODE = """\
+    node = _new(Node)
+    node.next_functions = {edges}
     node._sequence_nr = next(_sequence)
-    node._input_meta = tuple(meta)
+    node._input_meta = {meta}
     node.saved = saved
     if _state.anomaly:
-        _note_traceback(
-            node, frames=3
-        )  # from the op's caller up: not _note_traceback, call, _binary
+        _note_traceback(node)
     result._grad_fn = node
+"""
+
+# ``save_result`` written out: the result is kept as its memory, not as the tensor.
+_RECORDER_SAVE_RESULT = """\
+    storage = result._storage_obj = _new(UntypedStorage)  # result._storage, written out
+    storage._array = out
+    output = _new(_SavedOutput)
+    output.data = out
+    output.storage = storage
+    output.output_nr = 0
+    output.requires_grad = True  # it has this node as its grad_fn
+    output.node_name = NODE_NAME
+    output.grad_fn_ref = None
+    entry = _new(SavedTensor)
+    entry.tensor = None
+    entry.output = output
+    counter = entry.version_counter = result._version_counter
+    entry.saved_version = counter.value
+    saved["result"] = entry
+"""
+
+
+def recorder_source(op) -> str:
+    """The Python source of ``op``'s recorder: ``record(inputs, out, params)`` wraps ``out`` as
+    the result tensor and, when an input needs a gradient, gives it ``op``'s backward node."""
+    parts = [_RECORDER_HEAD]
+    if op.arity is None:  # cat, stack: any number of inputs, none saved
+        parts.append("    edges = []\n    meta = []\n    for a in inputs:\n")
+        parts.append(textwrap.indent(_RECORDER_INPUT.format(i=""), "    "))
+        parts.append("        edges.append(e)\n        meta.append(m)\n")
+        edges, meta = "tuple(edges)", "tuple(meta)"
+    else:
+        names = [f"a{i}" for i in range(op.arity)]
+        parts.append(f"    ({', '.join(names)},) = inputs\n")
+        parts += [_RECORDER_INPUT.format(i=i) for i in range(op.arity)]
+        edges = "(" + "".join(f"e{i}, " for i in range(op.arity)) + ")"
+        meta = "(" + "".join(f"m{i}, " for i in range(op.arity)) + ")"
+    parts.append("    if not recording:\n        return result\n")
+    if op.save_items or op.saves_result:
+        parts.append("    saved = dict(params) if params else {}\n")
+    else:  # nothing will be added: the params dict can be shared
+        parts.append("    saved = params or _NOTHING_SAVED\n")
+    for key, source, wanted_by in op.save_items:
+        if wanted_by is None:
+            parts.append(_RECORDER_SAVE.format(indent="    ", source=source, key=key))
+        else:  # saved only for the gradient of input {wanted_by}
+            parts.append(f"    if e{wanted_by}[0] is None:\n        saved[{key!r}] = None\n")
+            parts.append("    else:\n")
+            parts.append(_RECORDER_SAVE.format(indent="        ", source=source, key=key))
+    parts.append(_RECORDER_NODE.format(edges=edges, meta=meta))
     if op.saves_result:
-        save_result(node, "result", result)
-    return result
+        parts.append(_RECORDER_SAVE_RESULT)
+    parts.append("    return result\n")
+    return "".join(parts)
+
+
+def _as_array(out):
+    """NumPy hands back 0-d results as scalars: make them arrays again (a CuPy array stays)."""
+    return np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
+
+
+def recorder(op):
+    """``op``'s recorder, compiled from ``recorder_source`` on first use and kept on ``op``."""
+    source = recorder_source(op)
+    filename = f"<tensorkit recorder {op.name}>"
+    namespace = {
+        "_ndarray": _ndarray,
+        "_as_array": _as_array,
+        "_new": _new,
+        "Tensor": Tensor,
+        "VersionCounter": VersionCounter,
+        "_state": _state,
+        "edge": edge,
+        "_NO_EDGE": _NO_EDGE,
+        "_NOTHING_SAVED": _NOTHING_SAVED,
+        "INFERENCE_SAVED": INFERENCE_SAVED,
+        "SavedTensor": SavedTensor,
+        "_SavedOutput": _SavedOutput,
+        "UntypedStorage": UntypedStorage,
+        "Node": op.node_class,
+        "NODE_NAME": _new(op.node_class).name(),
+        "_sequence": _sequence,
+        "_note_traceback": _note_traceback,
+    }
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own template
+    # Tracebacks through the recorder show its lines, as for any source file.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    record = op.record = namespace["record"]
+    return record
 
 
 def _call_multi(op, inputs: tuple, out: tuple, params: dict | None):

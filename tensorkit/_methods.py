@@ -289,7 +289,7 @@ def _table_operator(op, params=None):
     ufunc = op.numpy_ufunc
     binary = _ops._binary
     laid_out = _ops._laid_out
-    call = _dispatch.call
+    record = _dispatch.recorder(op)
     hush, unhush = _backend.hush, _backend.unhush
 
     def operator(self, other):
@@ -315,7 +315,7 @@ def _table_operator(op, params=None):
             unhush(token)
         if not x.flags.c_contiguous or (kind is Tensor and not y.flags.c_contiguous):
             out = laid_out(out, (self, other))  # PyTorch's layout, not NumPy's
-        return call(op, (self, other), out, params)
+        return record((self, other), out, params)
 
     return operator
 

@@ -9,10 +9,11 @@ primitives, so their graphs show the same nodes PyTorch's do.
 from __future__ import annotations
 
 import builtins
+import functools
 import numbers
 import warnings
 
-from . import _backend, _layout
+from . import _backend, _dispatch, _layout
 from . import _dtype as dtypes
 from . import derivatives as D
 from ._backend import numpy as np
@@ -549,12 +550,14 @@ def square(input: Tensor):
     return pow(input, 2)
 
 
-def _float_unary(op, can_warn: bool = True):
+def _float_unary(op, can_warn: bool = True, kernel=None):
     """A float op of one tensor (integers compute in the default dtype). ``can_warn``: whether
-    NumPy may warn for some input (log(0), exp overflow, sin(inf)); PyTorch never does."""
+    NumPy may warn for some input (log(0), exp overflow, sin(inf)); PyTorch never does.
+    ``kernel``: the op on a float NumPy array, where it is no single ufunc (sigmoid)."""
     forward = op.forward
-    ufunc = op.numpy_ufunc
+    ufunc = op.numpy_ufunc if kernel is None else kernel
     default_dtype = dtypes.get_default_dtype
+    record = _dispatch.recorder(op)
 
     def function(input: Tensor):
         data = input._data
@@ -566,7 +569,7 @@ def _float_unary(op, can_warn: bool = True):
                 _unhush(token)
             if not data.flags.c_contiguous:
                 out = _laid_out(out, (input,))
-            return call(op, (input,), out)
+            return record((input,), out, None)
         if data.dtype.kind != "f":
             data = _backend.quiet(data.astype, default_dtype().numpy)
         xp = np if type(data) is _ndarray else _backend.array_namespace(data)
@@ -585,7 +588,7 @@ sqrt = _float_unary(D.SQRT)
 sin = _float_unary(D.SIN)
 cos = _float_unary(D.COS)
 tanh = _float_unary(D.TANH, can_warn=False)
-sigmoid = _float_unary(D.SIGMOID)
+sigmoid = _float_unary(D.SIGMOID, kernel=functools.partial(D._sigmoid, np))
 _reciprocal = _float_unary(D.RECIPROCAL)
 
 

@@ -26,10 +26,12 @@ class Op:
     """One table entry."""
 
     __slots__ = (
+        "arity",
         "forward",
         "name",
         "node_class",
         "numpy_ufunc",
+        "record",
         "save",
         "save_items",
         "saves_result",
@@ -51,6 +53,8 @@ class Op:
     ):
         self.name = node
         self.forward = forward
+        self.arity = len(inputs) or None  # None: any number (cat, stack)
+        self.record = None  # the recorder _dispatch generates on the op's first call
         # The ufunc that is the forward itself (with alpha=1 for add and sub): called directly on
         # NumPy arrays, one call less, and able to write an in-place result (out=).
         self.ufunc = ufunc

@@ -10,6 +10,7 @@ import pytest
 from _tools import skip_missing_tool
 
 import tensorkit
+from tensorkit.autograd.graph import SavedTensor
 
 
 @pytest.fixture
@@ -225,3 +226,76 @@ def test_a_big_broadcast_gradient_scaled_by_a_number_gives_the_right_writable_gr
     w.grad.add_(1)  # .grad owns ordinary, writable memory
     assert w.grad.numpy().min() == w.grad.numpy().max() == 3.0
     assert w.grad.stride() == (300, 1)
+
+
+# ------------------------------------------------------------------ generated recorders
+
+
+def _recorded_node_parts(node):
+    saved = {
+        key: (None if value is None else (value.tensor, value.saved_version))
+        if isinstance(value, SavedTensor)
+        else value
+        for key, value in node.saved.items()
+        if key != "result"
+    }
+    return type(node), node.next_functions, node._input_meta, saved
+
+
+@pytest.mark.parametrize(
+    ("op_name", "inputs", "params"),
+    [
+        ("MUL", "xw", None),  # saves each input only for the other's gradient
+        ("MUL", "wx", None),
+        ("MUL", "xx", None),
+        ("MUL", "x2", None),  # a number as an input
+        ("SIN", "x", None),  # saves its input for its own gradient
+        ("ADD", "xw", {"alpha": 1}),  # saves nothing but a param
+        ("TANH", "x", None),  # saves its result
+        ("CAT", "xwx", {"dim": 0, "sizes": [4, 4, 4]}),  # any number of inputs
+    ],
+)
+def test_a_generated_recorder_builds_the_node_make_node_builds(op_name, inputs, params):
+    """Each op's recorder is generated code; ``make_node`` is the same recording written as a
+    loop over the table entry. Both must give the same node: edges, metadata, saved values."""
+    from tensorkit import _dispatch, derivatives
+
+    x = tensorkit.linspace(-1.0, 1.0, 4).requires_grad_()
+    w = tensorkit.linspace(0.5, 1.5, 4)
+    y = x * 1.0  # an input with a grad_fn
+    given = {"x": y, "w": w, "2": 2.0}
+    args = tuple(given[name] for name in inputs)
+    op = getattr(derivatives, op_name)
+    out = np.ones(4, dtype=np.float32)
+    result = _dispatch.call(op, args, out, params)
+    assert result.requires_grad and result._data is out
+    expected = _dispatch.make_node(op, args, params)
+    assert _recorded_node_parts(result.grad_fn) == _recorded_node_parts(expected)
+    if op.saves_result:
+        assert result.grad_fn._saved_result.equal(result)
+    source = _dispatch.recorder_source(op)
+    if op.arity is not None:
+        assert "for " not in source  # written out per input, no loop
+    compile(source, "<test>", "exec")
+
+
+def test_a_generated_recorder_records_nothing_when_no_input_needs_a_gradient():
+    w = tensorkit.linspace(0.5, 1.5, 4)
+    assert (w * w).grad_fn is None and not (w * w).requires_grad
+    x = tensorkit.ones(4, requires_grad=True)
+    with tensorkit.no_grad():
+        assert (x * w).grad_fn is None
+
+
+def test_anomaly_mode_keeps_the_forward_traceback_down_to_the_users_line():
+    """Backward's anomaly warning shows where the failing op ran: the caller's line last, with
+    none of tensorkit's own frames (generated recorders included) below it."""
+    x = tensorkit.ones(3, requires_grad=True)
+    makers = (lambda t: t * 2.0, lambda t: t.sin(), lambda t: t.sum(0), lambda t: t[1:])
+    with pytest.warns(UserWarning, match="Anomaly Detection"), tensorkit.autograd.detect_anomaly():
+        results = [make(x) for make in makers]
+    for result in results:
+        trace = result.grad_fn.metadata["traceback_"]
+        last = trace.rstrip("\n").splitlines()
+        assert __file__ in last[-2], trace
+        assert "lambda t:" in last[-1], trace
