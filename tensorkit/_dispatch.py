@@ -403,6 +403,7 @@ def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> t
         node = make_node(op, (tensor,), params)
         node.output_count = len(views)  # split/unbind: as many outputs as pieces
         node.multi_output = True
+        node._general = True
         for number, view in enumerate(views):
             view._grad_fn = node
             view._output_nr = number

@@ -83,6 +83,10 @@ class Node:
     _tensor_pre_hooks = None  # output_nr -> _HookDict of tensor hooks (non-leaf tensors)
     _retain_grad_hooks = None  # output_nr -> weakref to the tensor that retains its grad
     _hooked = False  # whether any of the four above was ever set: the engine's one check
+    # Whether an ordinary backward must take its general step for this node rather than the
+    # fast one: true unless it is a table formula with one output and no hooks. Whatever sets
+    # hooks, output_count or multi_output on a node sets it too.
+    _general = True
 
     def __init__(self, next_functions: tuple = ()) -> None:
         self.next_functions = next_functions
@@ -111,7 +115,7 @@ class Node:
     def register_hook(self, hook) -> RemovableHandle:
         if self._post_hooks is None:
             self._post_hooks = _HookDict()
-            self._hooked = True
+            self._hooked = self._general = True
         handle = RemovableHandle(self._post_hooks)
         self._post_hooks[handle.id] = hook
         return handle
@@ -119,7 +123,7 @@ class Node:
     def register_prehook(self, hook) -> RemovableHandle:
         if self._pre_hooks is None:
             self._pre_hooks = _HookDict()
-            self._hooked = True
+            self._hooked = self._general = True
         handle = RemovableHandle(self._pre_hooks)
         self._pre_hooks[handle.id] = hook
         return handle
@@ -127,7 +131,7 @@ class Node:
     def _register_tensor_hook(self, output_nr: int, hook) -> RemovableHandle:
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
-            self._hooked = True
+            self._hooked = self._general = True
         hooks = self._tensor_pre_hooks.setdefault(output_nr, _HookDict())
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
@@ -137,7 +141,7 @@ class Node:
         """output_nr -> weakref to the tensor whose ``retain_grad()`` this node fills."""
         if self._retain_grad_hooks is None:
             self._retain_grad_hooks = {}
-            self._hooked = True
+            self._hooked = self._general = True
         return self._retain_grad_hooks
 
     def __call__(self, *grad_outputs):
@@ -336,6 +340,7 @@ def node_class(
             {
                 "__slots__": (),
                 "vjp": staticmethod(vjp) if vjp else None,
+                "_general": vjp is None,
                 "saved_names": frozenset(saved_names),
                 "scalar_tensors": frozenset(scalar_tensors),
                 "__module__": "tensorkit.autograd.graph",
