@@ -253,28 +253,28 @@ def _run_plain(ready: list, buffers: dict, dependencies: dict, math, release: bo
         else:
             try:
                 if node.saves_tensors:
-                    if node._freed:
+                    if node.saved is _FREED_DICT:  # node._freed, without the property call
                         raise RuntimeError(BACKWARD_TWICE)
-                    saved = {}
+                    stored = node.saved
+                    saved = stored.copy()  # each SavedTensor replaced by its array below
                     holds_tensor = False
-                    for key, value in node.saved.items():
+                    for key in stored:
+                        value = stored[key]
                         if type(value) is SavedTensor:
                             if value.version_counter.value != value.saved_version:
                                 value.check_version()  # raises "modified by an inplace operation"
                             holds_tensor = True
                             tensor = value.tensor
                             if tensor is None:
-                                value = value.output.data
+                                saved[key] = value.output.data
                             elif tensor._detached_at > node._sequence_nr:
                                 raise RuntimeError(DETACHED_IN_PLACE)
                             else:
-                                value = tensor._data
-                        saved[key] = value
+                                saved[key] = tensor._data
                     input_grads = vjp(math, grads[0], saved, meta)
-                    saved = tensor = None
+                    saved = stored = value = tensor = None
                     if release:
                         if holds_tensor:
-                            node._freed = True
                             node.saved = _FREED_DICT
                         else:
                             node._release()  # it may still have saved a scalar PyTorch frees
@@ -301,11 +301,14 @@ def _run_plain(ready: list, buffers: dict, dependencies: dict, math, release: bo
             dependencies[next_fn] = remaining
             buffer = buffers.get(next_fn)
             if buffer is None:
+                if remaining == 0 and following is None and not ready:
+                    following = next_fn  # straight to it
+                    following_grads = (
+                        [grad] if next_fn.output_count == 1 else _only(next_fn, nr, grad)
+                    )
+                    continue
                 buffer = [None] * next_fn.output_count
                 buffer[nr] = grad
-                if remaining == 0 and following is None and not ready:
-                    following, following_grads = next_fn, buffer  # straight to it
-                    continue
                 buffers[next_fn] = buffer
             elif grad is not None:
                 current = buffer[nr]
@@ -317,6 +320,13 @@ def _run_plain(ready: list, buffers: dict, dependencies: dict, math, release: bo
                     following = following_grads = None
                 heappush(ready, (-next_fn._sequence_nr, next_fn))
         input_grads = grad = grads = buffer = current = None
+
+
+def _only(node, nr: int, grad) -> list:
+    """The gradients of ``node``'s outputs when only output ``nr`` received one."""
+    grads = [None] * node.output_count
+    grads[nr] = grad
+    return grads
 
 
 def _run_node(node, grads, needs, math, release, create_graph, check_nan=False):

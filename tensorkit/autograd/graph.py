@@ -261,7 +261,6 @@ class FormulaNode(Node):
     """
 
     __slots__ = ("saved",)
-    _freed = False
     saves_tensors = True  # False for formulas that keep only sizes and dims: nothing to unpack
     freed_params = frozenset()  # params that are saved tensors in PyTorch (indices, masks)
     vjp = None  # set on each generated class: vjp(math, grad, saved, needs) -> a grad per input
@@ -278,12 +277,18 @@ class FormulaNode(Node):
         # again, as in PyTorch.
         if not self.saves_tensors:
             return
-        counted = type(self).scalar_tensors | type(self).freed_params
+        cls = type(self)
         for key, value in self.saved.items():
-            if isinstance(value, SavedTensor) or (key in counted and value is not None):
-                self._freed = True
+            if isinstance(value, SavedTensor) or (
+                value is not None and (key in cls.scalar_tensors or key in cls.freed_params)
+            ):
                 self.saved = _FREED_DICT
                 return
+
+    @property
+    def _freed(self) -> bool:
+        """Whether backward freed what this node saved (a second backward then raises)."""
+        return self.saved is _FREED_DICT
 
     def __getattr__(self, attribute: str):
         if attribute.startswith("_saved_"):
