@@ -16,6 +16,7 @@ Broadcasting needs no care here: the engine sums each gradient back to its input
 from __future__ import annotations
 
 from . import _backend
+from .autograd import engine as _engine
 from .autograd.graph import node_class
 
 ALWAYS = None  # "save this whatever inputs need grad"
@@ -1179,9 +1180,7 @@ class ArrayMath:
         return self.xp.broadcast_to(g, shape)
 
     def sum_to(self, g, shape):
-        from .autograd.engine import sum_to
-
-        return sum_to(g, tuple(shape))
+        return _engine.sum_to(g, tuple(shape))
 
     def reshape(self, g, shape):
         return g.reshape(shape)

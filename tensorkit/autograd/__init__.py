@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import engine
 from .engine import run_backward
 from .function import Function, FunctionCtx
 from .grad_mode import (
@@ -41,9 +42,7 @@ from . import graph
 def _as_tuple(value):
     if value is None:
         return None
-    from ..tensor import Tensor
-
-    if isinstance(value, Tensor):
+    if isinstance(value, engine._tensor_type()):
         return (value,)
     return tuple(value)
 

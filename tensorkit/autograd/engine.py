@@ -32,17 +32,31 @@ from .graph import (
 __all__ = ["as_strided_node", "copy_slices_node", "run_backward"]
 
 
-def _tensor_type():
-    from ..tensor import Tensor
+# Modules that import this one (through tensorkit.autograd), bound as globals on first use:
+# an import statement in a function costs about a microsecond on every call.
+_Tensor = _wrap_array = _derivatives = None
 
-    return Tensor
+
+def _tensor_type():
+    global _Tensor
+    if _Tensor is None:
+        from ..tensor import Tensor as _Tensor
+    return _Tensor
 
 
 def _wrap(array):
     """A tensor owning ``array`` (NumPy hands back 0-d results as scalars: make them arrays again)."""
-    from .._dispatch import wrap
+    global _wrap_array
+    if _wrap_array is None:
+        from .._dispatch import wrap as _wrap_array
+    return _wrap_array(array)
 
-    return wrap(array)
+
+def _derivatives_module():
+    global _derivatives
+    if _derivatives is None:
+        from .. import derivatives as _derivatives
+    return _derivatives
 
 
 def run_backward(
@@ -57,8 +71,7 @@ def run_backward(
     materialize_grads: bool = False,
 ):
     """Backpropagate from ``outputs``; accumulate into leaves, or return the grads of ``inputs``."""
-    from .. import derivatives
-
+    derivatives = _derivatives_module()
     roots = []
     for index, (output, grad) in enumerate(zip(outputs, grad_outputs)):
         fn = output.grad_fn
