@@ -75,6 +75,8 @@ def result_dtype(*operands) -> dtypes.dtype:
 
 
 def _check_same_device(a: Tensor, b: Tensor) -> None:
+    if type(a._data) is _ndarray and type(b._data) is _ndarray:
+        return  # both in host memory
     if type(a._data) is not type(b._data) or a.device != b.device:
         first, second = (a.device, b.device) if a.device.type == "cuda" else (b.device, a.device)
         raise RuntimeError(
@@ -357,9 +359,9 @@ def _refuse_bool_subtraction(input, other) -> None:
 
 
 def _is_bool(value) -> bool:
-    return isinstance(value, (bool, np.bool_)) or (
-        isinstance(value, Tensor) and value.dtype is dtypes.bool_
-    )
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind == "b"
+    return isinstance(value, (bool, np.bool_))
 
 
 def rsub(input: Tensor, other, *, alpha=1):
@@ -1271,7 +1273,7 @@ def flip(input: Tensor, dims):
 
 
 def _check_matmul_dtypes(a: Tensor, b: Tensor) -> None:
-    if a.dtype is not b.dtype:
+    if a._data.dtype != b._data.dtype:
         from .tensor import _CPP_TYPE_NAMES
 
         raise RuntimeError(
@@ -1287,18 +1289,19 @@ def _refuse_bool_product(input: Tensor, mat2: Tensor, kernel: str) -> None:
 
 
 def mm(input: Tensor, mat2: Tensor):
-    if input.ndim != 2:
+    a, b = input._data, mat2._data
+    if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    if mat2.ndim != 2:
+    if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if input.shape[1] != mat2.shape[0]:
+    if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
             f"{mat2.shape[0]}x{mat2.shape[1]})"
         )
     _check_matmul_dtypes(input, mat2)
     _refuse_bool_product(input, mat2, "addmm_impl_cpu_")
-    return call(D.MM, (input, mat2), input._data @ mat2._data)
+    return call(D.MM, (input, mat2), a @ b)
 
 
 def mv(input: Tensor, vec: Tensor):
@@ -1359,7 +1362,7 @@ def matmul(input: Tensor, other: Tensor):
     """PyTorch's matmul, built from mm/mv/dot/bmm with the same views around them."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
-    a, b = input.ndim, other.ndim
+    a, b = input._data.ndim, other._data.ndim
     if a == 0 or b == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D"
