@@ -15,6 +15,7 @@ from typing import Any
 
 from . import _backend
 from . import _dtype as dtypes
+from . import autograd as _autograd
 from ._backend import numpy as np
 from .autograd import grad_mode
 from .autograd.graph import AccumulateGrad, RemovableHandle, _HookDict
@@ -589,9 +590,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ copies
     def detach(self) -> Tensor:

@@ -115,10 +115,19 @@ def run_backward(
     check_nan = grad_mode._state.anomaly and grad_mode._state.anomaly_check_nan
     release = not retain_graph
     heappush, heappop = heapq.heappush, heapq.heappop
-    with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
-        if inputs is None and not create_graph and not check_nan:
+    if inputs is None and not create_graph and not check_nan:
+        # The common backward(): grad mode off and NumPy's warnings hushed, set by hand (the
+        # context managers below cost a few microseconds of a small backward).
+        state = grad_mode._state
+        previous, state.grad_enabled = state.grad_enabled, False
+        token = _backend.hush()
+        try:
             _run_plain(ready, buffers, dependencies, math, release)
-            return None
+        finally:
+            _backend.unhush(token)
+            state.grad_enabled = previous
+        return None
+    with grad_mode.set_grad_enabled(create_graph), _backend.warnings_off():
         # A node that becomes ready while no other one waits runs next without the heap (a
         # chain of ops, the common shape of a graph, never touches it).
         following = None
