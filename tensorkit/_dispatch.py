@@ -160,31 +160,6 @@ def _note_traceback(node) -> None:
     node.metadata["traceback_"] = "".join(traceback.format_list(stack))
 
 
-def save_result(node, key: str, result: Tensor) -> None:
-    """Save ``result``, an output of ``node``, for its formula (``SavedTensor(result,
-    is_output=True)`` written out: exp, tanh and sigmoid do this on every call)."""
-    node_type = type(node)
-    name = _node_names.get(node_type)
-    if name is None:
-        name = _node_names[node_type] = node.name()
-    output = _new(_SavedOutput)
-    output.data = result._data
-    output.storage = result._storage
-    output.output_nr = result._output_nr
-    output.requires_grad = True  # it has this node as its grad_fn
-    output.node_name = name
-    output.grad_fn_ref = None
-    entry = _new(SavedTensor)
-    entry.tensor = None
-    entry.output = output
-    counter = entry.version_counter = result._version_counter
-    entry.saved_version = counter.value
-    node.saved[key] = entry
-
-
-_node_names: dict[type, str] = {}  # a table node's name depends on its class only
-
-
 _NO_EDGE = (None, 0)
 _NOTHING_SAVED: dict = {}
 
@@ -286,7 +261,8 @@ _RECORDER_NODE = """\
     result._grad_fn = node
 """
 
-# ``save_result`` written out: the result is kept as its memory, not as the tensor.
+# ``SavedTensor(result, is_output=True)`` written out: the result is kept as its memory, not as
+# the tensor (a node holding its own output would make a reference cycle).
 _RECORDER_SAVE_RESULT = """\
     storage = result._storage_obj = _new(UntypedStorage)  # result._storage, written out
     storage._array = out
@@ -617,7 +593,7 @@ def commit_inplace(
     if node is not None:
         rebase_history(target, node)
         if op.saves_result:
-            save_result(node, "result", target)
+            node.saved["result"] = SavedTensor(target, is_output=True, node_name=node.name())
             if target._base is not None and target.grad_fn is not None:
                 # For a gradient of a gradient, the result of an in-place op on a view is produced by
                 # the view's regenerated grad_fn (AsStridedBackward0 over CopySlices), not by ``node``
