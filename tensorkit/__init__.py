@@ -17,6 +17,7 @@ from . import (
     _methods,  # noqa: F401  (attaches the Tensor methods)
     autograd,
     nn,
+    optim,
 )
 from ._backend import Device as device
 from ._creation import (
@@ -68,6 +69,8 @@ from ._ops import (
     abs,
     absolute,
     add,
+    addcdiv,
+    addcmul,
     all,
     allclose,
     amax,
@@ -114,6 +117,7 @@ from ._ops import (
     isinf,
     isnan,
     le,
+    lerp,
     less,
     less_equal,
     log,
@@ -204,6 +208,8 @@ __all__ = [
     "abs",
     "absolute",
     "add",
+    "addcdiv",
+    "addcmul",
     "all",
     "allclose",
     "amax",
@@ -284,6 +290,7 @@ __all__ = [
     "isinf",
     "isnan",
     "le",
+    "lerp",
     "less",
     "less_equal",
     "linspace",
@@ -320,6 +327,7 @@ __all__ = [
     "numel",
     "ones",
     "ones_like",
+    "optim",
     "outer",
     "permute",
     "pow",

@@ -656,12 +656,199 @@ def clamp(input: Tensor, min=None, max=None):
 clip = clamp
 
 
-def maximum(input: Tensor, other: Tensor):
+def maximum(input: Tensor, other: Tensor, *, out=None):
+    if out is not None:
+        return _into_checked(out, maximum(input, other), "maximum")
     return _binary(D.MAXIMUM, input, other)
 
 
-def minimum(input: Tensor, other: Tensor):
+def minimum(input: Tensor, other: Tensor, *, out=None):
+    if out is not None:
+        return _into_checked(out, minimum(input, other), "minimum")
     return _binary(D.MINIMUM, input, other)
+
+
+def _into_checked(out: Tensor, result: Tensor, name: str) -> Tensor:
+    """``_into`` for an elementwise op, refusing (first) a result ``out``'s dtype can't hold."""
+    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        return _into(out, result, name)  # raises the autograd message
+    check_result_dtype(out, result.dtype)
+    return _into(out, result, name)
+
+
+# ---------------------------------------------------------------------------- lerp, addcmul, addcdiv
+
+
+def _type_names(*values) -> str:
+    return ", ".join(
+        "Tensor" if type(value) is Tensor else type(value).__name__ for value in values
+    )
+
+
+def _cpp_name(tensor: Tensor) -> str:
+    from .tensor import _CPP_TYPE_NAMES
+
+    return _CPP_TYPE_NAMES[tensor.dtype.name]
+
+
+def _lerp_checks(input, end, weight, inplace: bool) -> tuple[bool, bool]:
+    """PyTorch's checks for lerp, in its order; returns whether the weight is a tensor and
+    whether the in-place form must be recorded."""
+    weight_is_tensor = isinstance(weight, Tensor)
+    if not (
+        isinstance(input, Tensor)
+        and isinstance(end, Tensor)
+        and (weight_is_tensor or isinstance(weight, (numbers.Number, np.number, np.bool_)))
+    ):
+        raise TypeError(
+            f"lerp() received an invalid combination of arguments - got "
+            f"({_type_names(input, end, weight)}), but expected one of:\n"
+            " * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n"
+        )
+    if isinstance(weight, complex):
+        raise RuntimeError("value cannot be converted to type float without overflow")  # noqa: TRY004
+    operands = (input, end, weight) if weight_is_tensor else (input, end)
+    for tensor in operands[1:]:
+        _check_same_device(input, tensor)
+    record = check_inplace(input, operands) if inplace else False
+    if end.dtype is not input.dtype:
+        raise RuntimeError(
+            f"expected dtype {_cpp_name(input)} for `end` but got dtype {_cpp_name(end)}"
+        )
+    if weight_is_tensor and weight.ndim and weight.dtype is not input.dtype:
+        raise RuntimeError(
+            f"expected dtype {_cpp_name(input)} for `weight` but got dtype {_cpp_name(weight)}"
+        )
+    shape = _broadcast_shape(*(_shape_of(tensor) for tensor in operands))
+    if inplace:
+        check_result_shape(input, shape)
+    if not input.dtype.is_floating_point:
+        kernel = "lerp_kernel_tensor" if weight_is_tensor else "lerp_kernel_scalar"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.short_name}'")
+    return weight_is_tensor, record
+
+
+def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
+    """``input + weight * (end - input)``, computed from the nearer end as PyTorch does.
+
+    >>> import tensorkit as torch
+    >>> torch.lerp(torch.tensor([0., 1.]), torch.tensor([10., 11.]), 0.25)
+    tensor([2.5000, 3.5000])
+    """
+    if _lerp_checks(input, end, weight, inplace=False)[0]:
+        out = D.LERP_TENSOR.forward(
+            _backend.array_namespace(input._data), input._data, end._data, weight._data
+        )
+        if not _contiguous(input._data, end._data, weight._data):
+            out = _laid_out(out, (input, end, weight), input._data.dtype)
+        return call(D.LERP_TENSOR, (input, end, weight), out)
+    weight = _as_operand(weight)
+    out = D.LERP.forward(_backend.array_namespace(input._data), input._data, end._data, weight)
+    if not _contiguous(input._data, end._data):
+        out = _laid_out(out, (input, end), input._data.dtype)
+    return call(D.LERP, (input, end), out, {"weight": weight})
+
+
+def lerp_(target: Tensor, end: Tensor, weight) -> Tensor:
+    weight_is_tensor, record = _lerp_checks(target, end, weight, inplace=True)
+    if weight_is_tensor:
+        out = D.LERP_TENSOR.forward(
+            _backend.array_namespace(target._data), target._data, end._data, weight._data
+        )
+        return commit_inplace(D.LERP_TENSOR, target, (target, end, weight), out, record)
+    weight = _as_operand(weight)
+    out = D.LERP.forward(_backend.array_namespace(target._data), target._data, end._data, weight)
+    return commit_inplace(D.LERP, target, (target, end), out, record, {"weight": weight})
+
+
+ADDCDIV_INTEGER = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+    "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * tensorkit.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+    "for all dtypes."
+)
+
+
+def _addc_operands(name: str, input, tensor1, tensor2, value, target: Tensor | None):
+    """addcmul/addcdiv's checks in PyTorch's order; returns (arrays, dtype, value as the
+    kernel sees it) and whether an in-place form must record."""
+    for position, (argument, tensor) in enumerate(
+        (("input", input), ("tensor1", tensor1), ("tensor2", tensor2)), 1
+    ):
+        if not isinstance(tensor, Tensor):
+            where = f"'{argument}' (position {position})"
+            raise TypeError(
+                f"{name}(): argument {where} must be Tensor, not {type(tensor).__name__}"
+            )
+    if isinstance(value, Tensor) and value.ndim == 0:
+        value = value.item()  # a 0-dim tensor passes as a number
+    if not isinstance(value, (numbers.Number, np.number, np.bool_)) or isinstance(value, complex):
+        raise TypeError(f"{name}(): argument 'value' must be Number, not {type(value).__name__}")
+    for tensor in (tensor1, tensor2):
+        _check_same_device(input, tensor)
+    record = check_inplace(target, (target, tensor1, tensor2)) if target is not None else False
+    if (
+        name == "addcdiv"
+        and not tensor1.dtype.is_floating_point
+        and not tensor2.dtype.is_floating_point
+    ):
+        raise RuntimeError(ADDCDIV_INTEGER)
+    shape = _broadcast_shape(input._data.shape, tensor1._data.shape, tensor2._data.shape)
+    dtype = result_dtype(input, tensor1, tensor2)
+    if target is not None:
+        check_result_shape(target, shape)
+        check_result_dtype(target, dtype)
+    if dtype is dtypes.bool_:
+        raise NotImplementedError(f"\"{name}_cpu_out\" not implemented for 'Bool'")
+    # The kernel takes the value as an element of the computing dtype (0.5 is 0 for integers).
+    value = float(value) if dtype.is_floating_point else builtins.int(value)
+    x, y, z = _arrays((input, tensor1, tensor2), dtype)
+    return (x, y, z), value, record
+
+
+def _addc(op, name: str, input, tensor1, tensor2, value):
+    (x, y, z), value, _ = _addc_operands(name, input, tensor1, tensor2, value, None)
+    out = op.forward(_backend.array_namespace(x), x, y, z, value)
+    if not _contiguous(x, y, z):
+        out = _laid_out(out, (input, tensor1, tensor2), x.dtype)
+    return call(op, (input, tensor1, tensor2), out, {"value": value})
+
+
+def _addc_(op, name: str, target, tensor1, tensor2, value):
+    (x, y, z), value, record = _addc_operands(name, target, tensor1, tensor2, value, target)
+    out = op.forward(_backend.array_namespace(x), x, y, z, value)
+    return commit_inplace(op, target, (target, tensor1, tensor2), out, record, {"value": value})
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    """``input + value * tensor1 * tensor2``.
+
+    >>> import tensorkit as torch
+    >>> torch.addcmul(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([3., 4.]), value=0.5)
+    tensor([2.5000, 5.0000])
+    """
+    return _addc(D.ADDCMUL, "addcmul", input, tensor1, tensor2, value)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    """``input + value * tensor1 / tensor2`` (floating-point tensor1 or tensor2 only).
+
+    >>> import tensorkit as torch
+    >>> torch.addcdiv(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([4., 4.]), value=-2)
+    tensor([0.5000, 0.0000])
+    """
+    return _addc(D.ADDCDIV, "addcdiv", input, tensor1, tensor2, value)
+
+
+def addcmul_(target: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    return _addc_(D.ADDCMUL, "addcmul", target, tensor1, tensor2, value)
+
+
+def addcdiv_(target: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    return _addc_(D.ADDCDIV, "addcdiv", target, tensor1, tensor2, value)
 
 
 def where(condition: Tensor, input=None, other=None):

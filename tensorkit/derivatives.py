@@ -305,6 +305,55 @@ WHERE = Op(
     ),
     params=("condition",),
 )
+# d lerp(a, b, w) = (1 - w) da + w db      (w a Python number)
+LERP = Op(
+    "LerpBackward0",
+    lambda xp, a, b, weight: _lerp(xp, a, b, weight),
+    lambda m, g, s, needs: (
+        g * (1 - s["weight"]) if needs[0] else None,
+        g * s["weight"] if needs[1] else None,
+    ),
+    inputs=("self", "end"),
+    params=("weight",),
+)
+# d lerp(a, b, w) = (1 - w) da + w db + (b - a) dw      (w a tensor)
+LERP_TENSOR = Op(
+    "LerpBackward1",
+    lambda xp, a, b, w: _lerp(xp, a, b, w),
+    lambda m, g, s, needs: (
+        g * (1 - s["weight"]) if needs[0] else None,
+        g * s["weight"] if needs[1] else None,
+        g * (s["end"] - s["self"]) if needs[2] else None,
+    ),
+    save={"self": ("self", "weight"), "end": ("end", "weight"), "weight": ("weight", ALWAYS)},
+    inputs=("self", "end", "weight"),
+)
+# d(a + v b c) = da + v c db + v b dc      (v a Python number)
+ADDCMUL = Op(
+    "AddcmulBackward0",
+    lambda xp, a, b, c, value: a + value * b * c,  # PyTorch's order: (value * b) * c, then a +
+    lambda m, g, s, needs: (
+        g,
+        g * (s["tensor2"] * s["value"]) if needs[1] else None,
+        g * (s["tensor1"] * s["value"]) if needs[2] else None,
+    ),
+    save={"tensor1": ("tensor1", "tensor2"), "tensor2": ("tensor2", "tensor1")},
+    inputs=("self", "tensor1", "tensor2"),
+    params=("value",),
+)
+# d(a + v b / c) = da + v/c db - v b/c^2 dc
+ADDCDIV = Op(
+    "AddcdivBackward0",
+    lambda xp, a, b, c, value: a + value * b / c,  # PyTorch's order: (value * b) / c, then a +
+    lambda m, g, s, needs: (
+        g,
+        g * (s["value"] / s["tensor2"]) if needs[1] else None,
+        -g * ((s["value"] * s["tensor1"]) / (s["tensor2"] * s["tensor2"])) if needs[2] else None,
+    ),
+    save={"tensor1": ("tensor1", "tensor2"), "tensor2": ("tensor2", ALWAYS)},
+    inputs=("self", "tensor1", "tensor2"),
+    params=("value",),
+)
 FLOOR_DIVIDE = Op(
     "NotImplemented",
     lambda xp, a, b: xp.floor_divide(a, b),
@@ -383,6 +432,17 @@ def _sigmoid(xp, a):
     xp.exp(out, out=out)
     out += 1
     return xp.reciprocal(out, out=out)
+
+
+def _lerp(xp, start, end, weight):
+    """PyTorch's lerp: start + w (end - start) for |w| < 0.5, else end - (end - start) (1 - w),
+    which gives end exactly at w = 1. The weight is cast to the inputs' dtype first, as
+    PyTorch's kernel casts it."""
+    weight = xp.asarray(weight, dtype=start.dtype)
+    diff = end - start
+    if weight.ndim == 0:
+        return start + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+    return xp.where(abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
 def _clamp(xp, a, low, high):
