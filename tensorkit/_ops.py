@@ -803,8 +803,11 @@ def _addc_operands(name: str, input, tensor1, tensor2, value, target: Tensor | N
         check_result_dtype(target, dtype)
     if dtype is dtypes.bool_:
         raise NotImplementedError(f"\"{name}_cpu_out\" not implemented for 'Bool'")
-    # The kernel takes the value as an element of the computing dtype (0.5 is 0 for integers).
-    value = float(value) if dtype.is_floating_point else builtins.int(value)
+    # The kernel takes the value as an element of the computing dtype (0.5 is 0 for integers);
+    # the node keeps the number as given.
+    value = _as_operand(value)
+    if not dtype.is_floating_point:
+        value = builtins.int(value)
     x, y, z = _arrays((input, tensor1, tensor2), dtype)
     return (x, y, z), value, record
 

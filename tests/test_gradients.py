@@ -268,6 +268,33 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x, y: t.where(x > 0, x, y), (2, 3), (2, 3)),
         _c(lambda t, x, y: t.where(x > 0, x, y), (2, 3), (3,), label="broadcast"),
     ),
+    "LERP": (
+        _c(lambda t, x, y: t.lerp(x, y, 0.25), (2, 3), (2, 3)),
+        _c(lambda t, x, y: x.lerp(y, 0.75), (2, 3), (3,), label="large-weight-broadcast"),
+        _c(lambda t, x, y: x.clone().lerp_(y, 0.3), (2, 3), (2, 3), label="inplace"),
+    ),
+    "LERP_TENSOR": (
+        _c(lambda t, x, y, w: t.lerp(x, y, w), (2, 3), (2, 3), (2, 3), kinds="ddu"),
+        _c(lambda t, x, y, w: t.lerp(x, y, w), (2, 3), (3,), (2, 1), kinds="ddu", label="bcast"),
+        _c(lambda t, x, y, w: x.clone().lerp_(y, w), (2, 3), (2, 3), (), kinds="ddu", label="inp"),
+    ),
+    "ADDCMUL": (
+        _c(lambda t, x, a, b: t.addcmul(x, a, b, value=0.5), (2, 3), (2, 3), (2, 3)),
+        _c(lambda t, x, a, b: x.addcmul(a, b), (3,), (2, 3), (2, 1), label="broadcast"),
+        _c(lambda t, x, a: x.clone().addcmul_(a, a, value=-2), (2, 3), (2, 3), label="inplace"),
+    ),
+    "ADDCDIV": (
+        _c(lambda t, x, a, b: t.addcdiv(x, a, b, value=0.5), (2, 3), (2, 3), (2, 3), kinds="ddp"),
+        _c(lambda t, x, a, b: x.addcdiv(a, b), (3,), (2, 3), (2, 1), kinds="ddp", label="bcast"),
+        _c(
+            lambda t, x, a, b: x.clone().addcdiv_(a, b, value=-3),
+            (2, 3),
+            (2, 3),
+            (2, 3),
+            kinds="ddp",
+            label="inplace",
+        ),
+    ),
     # floor_divide has no derivative in PyTorch: backward raises, and so must ours.
     "FLOOR_DIVIDE": (
         _c(

@@ -283,8 +283,15 @@ class Optimizer:
         def pack(group: dict[str, Any]) -> dict[str, Any]:
             nonlocal start
             packed = {key: value for key, value in group.items() if key != "params"}
-            for index, param in enumerate(group["params"], start):
-                mapping.setdefault(id(param), index)
+            # Within one group a repeated parameter takes its last index (PyTorch's dict
+            # comprehension); a parameter met in an earlier group keeps that one.
+            mapping.update(
+                {
+                    id(param): index
+                    for index, param in enumerate(group["params"], start)
+                    if id(param) not in mapping
+                }
+            )
             packed["params"] = [mapping[id(param)] for param in group["params"]]
             start += len(packed["params"])
             return packed
