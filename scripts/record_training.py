@@ -5,7 +5,7 @@
 
 Runs every configuration in tests/_training.py (a small MLP trained 100 steps with SGD, Adam
 and AdamW variants) on real PyTorch (torch 2.13, CPU) and writes
-tests/golden/expected/training_losses.json: for each configuration, what it was made from, the
+tests/golden/training_losses.json: for each configuration, what it was made from, the
 loss of every step and the final parameters. tests/test_optim.py trains the same runs with
 tensorkit and compares against this file, so the suite needs no PyTorch.
 """

@@ -7,7 +7,7 @@ name)`` runs one configuration with ``module`` (``torch`` or ``tensorkit``) and 
 of every step (computed before that step's update) and the final parameters.
 
 ``scripts/record_training.py`` runs them on PyTorch and writes
-``tests/golden/expected/training_losses.json``; ``tests/test_optim.py`` runs them on tensorkit
+``tests/golden/training_losses.json``; ``tests/test_optim.py`` runs them on tensorkit
 and compares. Changing anything here means recording again.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 
 STEPS = 100
 SEED = 20240613
-EXPECTED_PATH = Path(__file__).resolve().parent / "golden" / "expected" / "training_losses.json"
+EXPECTED_PATH = Path(__file__).resolve().parent / "golden" / "training_losses.json"
 
 # name: (optimizer class, its options, hidden activation, loss)
 CONFIGS: dict[str, tuple[str, dict, str, str]] = {
