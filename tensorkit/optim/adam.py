@@ -9,6 +9,7 @@ decoupled weight decay is a ``mul_`` of its own before it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import _creation, _ops
@@ -162,7 +163,7 @@ class Adam(Optimizer):
             steps.append(state["step"])
 
     @_step_without_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step; returns the closure's loss, if one is given."""
         loss = self._evaluate(closure)
         for group in self.param_groups:

@@ -12,6 +12,7 @@ groups in with defaults before it refuses a later one).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -392,11 +393,9 @@ def _cast_state_tensor(param: Tensor, value: Tensor, param_id, param_groups, key
 def _step_without_grad(step):
     """Run an optimizer's ``step`` with grad mode off, as PyTorch's (non-differentiable) step."""
 
+    @functools.wraps(step)
     def wrapper(self, closure=None):
         with no_grad():
             return step(self, closure)
 
-    wrapper.__name__ = step.__name__
-    wrapper.__qualname__ = step.__qualname__
-    wrapper.__doc__ = step.__doc__
     return wrapper

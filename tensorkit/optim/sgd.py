@@ -7,6 +7,7 @@ do) and the same arithmetic in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..tensor import Tensor
@@ -91,7 +92,7 @@ class SGD(Optimizer):
             group.setdefault("fused", False)
 
     @_step_without_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step; returns the closure's loss, if one is given."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
