@@ -93,6 +93,7 @@ _SAME_NAME = (
     "nonzero",
     "cumsum",
     "mm",
+    "addmm",
     "mv",
     "dot",
     "bmm",

@@ -693,6 +693,40 @@ def _evenly_to(m, g, x, extreme):
 
 
 # ---------------------------------------------------------------------------- linear algebra
+# d(beta C + alpha A B) = beta dC + alpha (dA B^T + A^T dB). Its own node, as in PyTorch: what
+# nn.Linear records for a batch of vectors (C, the bias, broadcast over the rows).
+ADDMM = Op(
+    "AddmmBackward0",
+    lambda xp, c, a, b, beta=1, alpha=1: _addmm(xp, c, a, b, beta, alpha),
+    lambda m, g, s, needs: (
+        (g if s["beta"] == 1 else g * s["beta"]) if needs[0] else None,
+        _times(m.matmul(g, m.mT(s["mat2"])), s["alpha"]) if needs[1] else None,
+        _times(m.matmul(m.mT(s["mat1"]), g), s["alpha"]) if needs[2] else None,
+    ),
+    save={"mat1": ("mat1", "mat2"), "mat2": ("mat2", "mat1")},
+    inputs=("self", "mat1", "mat2"),
+    params=(
+        "beta",
+        "alpha",
+        "mat1_sym_sizes",
+        "mat1_sym_strides",
+        "mat2_sym_sizes",
+        "mat2_sym_strides",
+    ),
+)
+
+
+def _addmm(xp, c, a, b, beta, alpha):
+    product = a @ b if alpha == 1 else (a @ b) * alpha
+    if beta == 0:  # PyTorch ignores the input then: its nan and inf do not spread
+        return product + xp.zeros_like(c)
+    return product + (c if beta == 1 else c * beta)
+
+
+def _times(value, factor):
+    return value if factor == 1 else value * factor
+
+
 # d(A B) = dA B^T + A^T dB
 MM = Op(
     "MmBackward0",

@@ -41,9 +41,6 @@ CASES = runner.all_cases()
 # the day that part lands, the case passes and strict=True makes the suite say so.
 NEEDS_LATER_ISSUE = {
     "10_version::optimizer_step_adds_one": "tensorkit.optim (issue 3)",
-    "10_version::load_state_dict_adds_one": "tensorkit.nn.Linear and load_state_dict (issue 3)",
-    "10_version::new_linear_parameters_at_version_one": "tensorkit.nn.Linear (issue 3)",
-    "15_numpy::float64_array_into_float32_linear_raises": "tensorkit.nn.Linear (issue 3)",
     "16_inplace_error::optimizer_step_between_backwards": "tensorkit.optim (issue 3)",
 }
 

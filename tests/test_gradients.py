@@ -346,6 +346,11 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x: t.log_softmax(x, -1), (2, 2, 3), kinds="u", label="3d"),
     ),
     # ---------------------------------------------------------------- linear algebra
+    "ADDMM": (
+        _c(lambda t, c, x, y: t.addmm(c, x, y), (4,), (2, 3), (3, 4), label="broadcast-bias"),
+        _c(lambda t, c, x, y: t.addmm(c, x, y, beta=0.5, alpha=2.0), (2, 4), (2, 3), (3, 4)),
+        _c(lambda t, x, w, b: t.nn.functional.linear(x, w, b), (5, 3), (2, 3), (2,), label="linear"),
+    ),
     "MM": (
         _c(lambda t, x, y: x @ y, (2, 3), (3, 4)),
         _c(lambda t, x, y: t.mm(x, y.t()), (2, 3), (4, 3), label="transposed-operand"),

@@ -1,5 +1,38 @@
-"""Neural-network building blocks. For now: ``Parameter``; modules, layers and losses follow."""
+"""Neural-network building blocks: ``Module``, ``Parameter``, layers, losses (``tensorkit.nn``)."""
 
+from . import functional, init
+from .modules import (
+    Dropout,
+    Flatten,
+    Identity,
+    Linear,
+    LogSoftmax,
+    Module,
+    ModuleDict,
+    ModuleList,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
 from .parameter import Parameter
 
-__all__ = ["Parameter"]
+__all__ = [
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "Linear",
+    "LogSoftmax",
+    "Module",
+    "ModuleDict",
+    "ModuleList",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "functional",
+    "init",
+]
