@@ -349,7 +349,9 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
     "ADDMM": (
         _c(lambda t, c, x, y: t.addmm(c, x, y), (4,), (2, 3), (3, 4), label="broadcast-bias"),
         _c(lambda t, c, x, y: t.addmm(c, x, y, beta=0.5, alpha=2.0), (2, 4), (2, 3), (3, 4)),
-        _c(lambda t, x, w, b: t.nn.functional.linear(x, w, b), (5, 3), (2, 3), (2,), label="linear"),
+        _c(
+            lambda t, x, w, b: t.nn.functional.linear(x, w, b), (5, 3), (2, 3), (2,), label="linear"
+        ),
     ),
     "MM": (
         _c(lambda t, x, y: x @ y, (2, 3), (3, 4)),
