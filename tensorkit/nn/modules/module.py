@@ -465,9 +465,9 @@ class Module:
 
         def convert(tensor: Tensor) -> Tensor:
             wanted = dtype if tensor.is_floating_point() else None
-            if device is None:
-                return tensor.to(wanted) if wanted is not None else tensor
-            return tensor.to(device, wanted)
+            if device is not None:
+                tensor = tensor.to(device)
+            return tensor.to(wanted) if wanted is not None else tensor
 
         return self._apply(convert)
 

@@ -521,3 +521,16 @@ nn.Dropout(1.5)
 # %% case: dropout_functional_bad_p
 import torch
 torch.nn.functional.dropout(torch.ones(2), -0.1)
+
+# %% case: to_device_and_grad_dtype
+import torch
+lin = torch.nn.Linear(3, 2, dtype=torch.float64)
+print(lin.weight.dtype, lin.to('cpu') is lin, lin.to(device='cpu', dtype=torch.float32).weight.dtype, lin.cpu() is lin)
+print(lin.to(torch.ones(1, dtype=torch.float64)).weight.dtype, lin.half().weight.dtype)
+m = torch.nn.Sequential(torch.nn.Linear(2, 2))
+m(torch.ones(1, 2)).sum().backward()
+g = m[0].weight.grad
+m.double()
+print(m[0].weight.grad.dtype, m[0].weight.grad is g, m[0].weight.grad.shape)
+m.register_buffer('steps', torch.tensor([1, 2]))
+print(m.float().steps.dtype, m[0].weight.dtype)
