@@ -2,14 +2,19 @@
 
 from . import functional, init
 from .modules import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
     Dropout,
     Flatten,
     Identity,
+    L1Loss,
     Linear,
     LogSoftmax,
     Module,
     ModuleDict,
     ModuleList,
+    MSELoss,
+    NLLLoss,
     ReLU,
     Sequential,
     Sigmoid,
@@ -19,14 +24,19 @@ from .modules import (
 from .parameter import Parameter
 
 __all__ = [
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
     "Dropout",
     "Flatten",
     "Identity",
+    "L1Loss",
     "Linear",
     "LogSoftmax",
+    "MSELoss",
     "Module",
     "ModuleDict",
     "ModuleList",
+    "NLLLoss",
     "Parameter",
     "ReLU",
     "Sequential",

@@ -5,17 +5,23 @@ from .container import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
+from .loss import BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
 
 __all__ = [
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
     "Dropout",
     "Flatten",
     "Identity",
+    "L1Loss",
     "Linear",
     "LogSoftmax",
+    "MSELoss",
     "Module",
     "ModuleDict",
     "ModuleList",
+    "NLLLoss",
     "ReLU",
     "Sequential",
     "Sigmoid",
