@@ -1196,7 +1196,11 @@ def _mse_loss_grad(g, x, t, reduction):
 def _nll_loss_grad(m, g, s):
     x = _raw(s["self"])
     target = _raw(s["target"]).astype(_backend.numpy.int64)
-    target = target.reshape(()) if x.ndim == 1 else target  # a 1-d input's target may be (1,)
+    if x.ndim == 1 and target.ndim == 1:
+        # The forward takes a 1-d input's target of shape (1,); PyTorch's backward refuses it
+        raise RuntimeError(
+            f"size mismatch (got input: {list(x.shape)}, target: {list(target.shape)})"
+        )
     weight = _raw(s["weight"])
     xp = _backend.array_namespace(x)
     class_dim = 0 if x.ndim == 1 else 1

@@ -556,6 +556,7 @@ def _nll_loss(
     total_weight = xp.asarray(weights.sum(), dtype=x.dtype)
     if reduction == NONE and x.ndim > 1:
         out = losses
+        total_weight = xp.zeros((), dtype=x.dtype)  # PyTorch leaves it 0 when it doesn't reduce
     elif target.numel() == 0:  # PyTorch: nan for the mean of nothing, 0 for the sum
         out = xp.asarray(math.nan if reduction == MEAN else 0.0, dtype=x.dtype)
     else:
