@@ -231,11 +231,8 @@ def _mse_loss(input: Tensor, target: Tensor, reduction: int) -> Tensor:
     difference = input._data - target._data
     out = difference * difference
     if reduction == NONE:
-        out = (
-            _ops._laid_out(out, (input, target))
-            if not _ops._contiguous(input._data, target._data)
-            else out
-        )
+        if not _ops._contiguous(input._data, target._data):  # PyTorch's elementwise layout
+            out = _ops._laid_out(out, (input, target))
     else:
         out = _mean(out) if reduction == MEAN else out.sum()
     return call(D.MSE_LOSS, (input, target), out, {"reduction": reduction})
