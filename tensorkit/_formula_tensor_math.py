@@ -289,3 +289,12 @@ def norm_grad(g, x, norm, ord, dim, keepdim):
         count = _ops.sum(mask, dim, keepdim=True) if dim is not None else _ops.sum(mask)
         return g * _ops.sign(x) * mask / count
     return g * x * _ops.abs(x) ** (ord - 2) / norm ** (ord - 1)
+
+
+def sigmoid(x):
+    return _ops.sigmoid(x)
+
+
+def log_sigmoid(x):
+    # min(x, 0) - log(1 + exp(-|x|)): the stable form, from differentiable ops
+    return _ops.clamp(x, max=0) - _ops.log(1 + _ops.exp(-_ops.abs(x)))

@@ -96,6 +96,7 @@ _SAME_NAME = (
     "nonzero",
     "cumsum",
     "mm",
+    "addmm",
     "mv",
     "dot",
     "bmm",

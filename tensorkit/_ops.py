@@ -1494,6 +1494,43 @@ def mm(input: Tensor, mat2: Tensor):
     return call(D.MM, (input, mat2), a @ b)
 
 
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast over the product's rows:
+    what ``nn.Linear`` computes for a batch (``AddmmBackward0``).
+
+    >>> import tensorkit
+    >>> tensorkit.addmm(tensorkit.ones(2), tensorkit.ones(1, 3), tensorkit.ones(3, 2))
+    tensor([[4., 4.]])
+    """
+    for name, matrix in (("mat1", mat1), ("mat2", mat2)):
+        if matrix._data.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {matrix._data.ndim}-D tensor")
+    for name, tensor in (("mat1", mat1), ("self", input)):
+        if tensor.dtype is not mat2.dtype:
+            raise RuntimeError(
+                f"{name} and mat2 must have the same dtype, but got {tensor.dtype.short_name} "
+                f"and {mat2.dtype.short_name}"
+            )
+    a, b = mat1._data, mat2._data
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+            f"{b.shape[0]}x{b.shape[1]})"
+        )
+    _refuse_bool_product(mat1, mat2, "addmm_impl_cpu_")
+    expand(input, a.shape[0], b.shape[1])  # refuses a bias that does not broadcast, as PyTorch
+    out = D.ADDMM.forward(_backend.array_namespace(a), input._data, a, b, beta, alpha)
+    params = {
+        "beta": beta,
+        "alpha": alpha,
+        "mat1_sym_sizes": a.shape,
+        "mat1_sym_strides": mat1.stride() if mat1.requires_grad else (),
+        "mat2_sym_sizes": b.shape,
+        "mat2_sym_strides": mat2.stride() if mat2.requires_grad else (),
+    }
+    return call(D.ADDMM, (input, mat1, mat2), out.astype(a.dtype, copy=False), params)
+
+
 def mv(input: Tensor, vec: Tensor):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")

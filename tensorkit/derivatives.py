@@ -20,7 +20,7 @@ from .autograd import engine as _engine
 from .autograd.graph import node_class
 
 ALWAYS = None  # "save this whatever inputs need grad"
-_SAVED_ARRAY_PARAMS = frozenset(("indices", "condition"))
+_SAVED_ARRAY_PARAMS = frozenset(("indices", "condition", "mask"))
 
 
 class Op:
@@ -132,6 +132,32 @@ DIV = Op(
     save={"self": ("self", "other"), "other": ("other", ALWAYS)},
     scalars=("other",),
     ufunc="true_divide",
+)
+# PyTorch's Scalar overloads (mul.Scalar, add.Scalar, div.Scalar): Python code reaches the
+# Tensor ones (MulBackward0 ...), but its C++ composites such as cross_entropy call these, so
+# their graphs show nodes of their own.
+# d(x c) = c dx
+MUL_SCALAR = Op(
+    "MulBackward1",
+    lambda xp, a, other: a * other,
+    lambda m, g, s, needs: (g * s["other"],),
+    inputs=("self",),
+    params=("other",),
+)
+# d(x + c) = dx
+ADD_SCALAR = Op(
+    "AddBackward1",
+    lambda xp, a, other: a + other,
+    lambda m, g, s, needs: (g,),
+    inputs=("self",),
+)
+# d(x / c) = dx / c
+DIV_SCALAR = Op(
+    "DivBackward1",
+    lambda xp, a, other: a / other,
+    lambda m, g, s, needs: (g / s["other"],),
+    inputs=("self",),
+    params=("other",),
 )
 # d(-x) = -dx
 NEG = Op("NegBackward0", lambda xp, a: -a, lambda m, g, s, needs: (-g,), inputs=("self",))
@@ -353,6 +379,14 @@ ADDCDIV = Op(
     save={"tensor1": ("tensor1", "tensor2"), "tensor2": ("tensor2", ALWAYS)},
     inputs=("self", "tensor1", "tensor2"),
     params=("value",),
+)
+# d masked_fill(x, mask, value) = dx where the mask is False, 0 where it filled
+MASKED_FILL = Op(
+    "MaskedFillBackward0",
+    None,
+    lambda m, g, s, needs: (m.where(s["mask"], 0, g),),
+    inputs=("self",),
+    params=("mask",),
 )
 FLOOR_DIVIDE = Op(
     "NotImplemented",
@@ -753,6 +787,40 @@ def _evenly_to(m, g, x, extreme):
 
 
 # ---------------------------------------------------------------------------- linear algebra
+# d(beta C + alpha A B) = beta dC + alpha (dA B^T + A^T dB). Its own node, as in PyTorch: what
+# nn.Linear records for a batch of vectors (C, the bias, broadcast over the rows).
+ADDMM = Op(
+    "AddmmBackward0",
+    lambda xp, c, a, b, beta=1, alpha=1: _addmm(xp, c, a, b, beta, alpha),
+    lambda m, g, s, needs: (
+        (g if s["beta"] == 1 else g * s["beta"]) if needs[0] else None,
+        _times(m.matmul(g, m.mT(s["mat2"])), s["alpha"]) if needs[1] else None,
+        _times(m.matmul(m.mT(s["mat1"]), g), s["alpha"]) if needs[2] else None,
+    ),
+    save={"mat1": ("mat1", "mat2"), "mat2": ("mat2", "mat1")},
+    inputs=("self", "mat1", "mat2"),
+    params=(
+        "beta",
+        "alpha",
+        "mat1_sym_sizes",
+        "mat1_sym_strides",
+        "mat2_sym_sizes",
+        "mat2_sym_strides",
+    ),
+)
+
+
+def _addmm(xp, c, a, b, beta, alpha):
+    product = a @ b if alpha == 1 else (a @ b) * alpha
+    if beta == 0:  # PyTorch ignores the input then: its nan and inf do not spread
+        return product + xp.zeros_like(c)
+    return product + (c if beta == 1 else c * beta)
+
+
+def _times(value, factor):
+    return value if factor == 1 else value * factor
+
+
 # d(A B) = dA B^T + A^T dB
 MM = Op(
     "MmBackward0",
@@ -1109,6 +1177,139 @@ def _without(shape, dim):
     return tuple(size for axis, size in enumerate(shape) if axis != dim)
 
 
+# ---------------------------------------------------------------------------- losses
+# PyTorch's reduction codes, saved as ``grad_fn._saved_reduction``.
+REDUCTION_NONE, REDUCTION_MEAN, REDUCTION_SUM = 0, 1, 2
+
+# mse = (x - t)^2, summed or averaged: d/dx = 2 (x - t) g (/ n for the mean), d/dt = -d/dx
+MSE_LOSS = Op(
+    "MseLossBackward0",
+    None,
+    lambda m, g, s, needs: (
+        _mse_loss_grad(g, s["self"], s["target"], s["reduction"]) if needs[0] else None,
+        _mse_loss_grad(g, s["target"], s["self"], s["reduction"]) if needs[1] else None,
+    ),
+    save={"self": ("self", ALWAYS), "target": ("target", ALWAYS)},
+    inputs=("self", "target"),
+    params=("reduction",),
+)
+# nll = -w[t] x[t] per sample, summed or divided by the total weight of the counted targets:
+# d/dx = -w[t] g (/ total_weight) at each target's class, 0 elsewhere and where t is ignored.
+# The target, the weight and total_weight are saved tensors (params: they get no gradient).
+NLL_LOSS = Op(
+    "NllLossBackward0",
+    None,
+    lambda m, g, s, needs: (_nll_loss_grad(m, g, s),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("target", "weight", "reduction", "ignore_index", "total_weight"),
+)
+# the same loss over (N, C, H, W) inputs (PyTorch's nll_loss2d; other K-d inputs are viewed so)
+NLL_LOSS2D = Op(
+    "NllLoss2DBackward0",
+    None,
+    lambda m, g, s, needs: (_nll_loss_grad(m, g, s),),
+    save={"self": ("self", ALWAYS)},
+    inputs=("self",),
+    params=("target", "weight", "reduction", "ignore_index", "total_weight"),
+)
+# bce = (1 - t) x - l log sigmoid(x), l = 1 + (p - 1) t (p: pos_weight, 1 without), times w:
+# d/dx = ((p t + 1 - t) sigmoid(x) - p t) w g, d/dt = (log sigmoid(-x) - p log sigmoid(x)) w g
+# (-x w g without p), both / n for the mean. log sigmoid is min(x, 0) - log1p(exp(-|x|)), which
+# neither overflows nor loses the small values.
+BCE_WITH_LOGITS = Op(
+    "BinaryCrossEntropyWithLogitsBackward0",
+    None,
+    lambda m, g, s, needs: _bce_with_logits_grads(m, g, s, needs),
+    save={"self": ("self", ALWAYS), "target": ("target", ALWAYS)},
+    inputs=("self", "target"),
+    params=("weight", "pos_weight", "reduction"),
+)
+
+
+def _numel(x) -> int:
+    """Element count of an array (``size``) or a tensor (``numel()``, under create_graph)."""
+    size = x.size
+    return size if type(size) is int else x.numel()
+
+
+def _raw(x):
+    """The array behind a saved tensor (formulas under create_graph receive tensors)."""
+    return getattr(x, "_data", x)
+
+
+def _constant(m, array):
+    """A NumPy constant as the formula math wants it: as is, or as a tensor (create_graph)."""
+    if m.is_array:
+        return array
+    from ._dispatch import wrap
+
+    return wrap(array)
+
+
+def _mse_loss_grad(g, x, t, reduction):
+    # PyTorch's order: norm * (x - t) * g, norm = 2 (2 / n for the mean)
+    norm = 2.0 / _numel(x) if reduction == REDUCTION_MEAN else 2.0
+    return norm * (x - t) * g
+
+
+def _nll_loss_grad(m, g, s):
+    x = _raw(s["self"])
+    target = _raw(s["target"]).astype(_backend.numpy.int64)
+    if x.ndim == 1 and target.ndim == 1:
+        # The forward takes a 1-d input's target of shape (1,); PyTorch's backward refuses it
+        raise RuntimeError(
+            f"size mismatch (got input: {list(x.shape)}, target: {list(target.shape)})"
+        )
+    weight = _raw(s["weight"])
+    xp = _backend.array_namespace(x)
+    class_dim = 0 if x.ndim == 1 else 1
+    counted = target != s["ignore_index"]
+    classes = xp.where(counted, target, 0)
+    # nll_loss2d accepts any weight with C elements
+    scale = weight.reshape(-1)[classes] if weight is not None else xp.ones(target.shape, x.dtype)
+    scale = xp.where(counted, scale, 0).astype(x.dtype)
+    if s["reduction"] == REDUCTION_MEAN:
+        g = -(g / s["total_weight"])  # PyTorch divides the gradient first, then scales by w
+    else:
+        g = -g
+    # Only the counted targets' places are written: a nan gradient (all ignored, mean) stays out.
+    values = m.where(_constant(m, counted), g * _constant(m, scale), 0)
+    return m.scatter_along(values, classes, class_dim, False, x.shape)
+
+
+def _bce_with_logits_grads(m, g, s, needs):
+    x, t = s["self"], s["target"]
+    weight, pos_weight = s["weight"], s["pos_weight"]
+    mean = s["reduction"] == REDUCTION_MEAN
+    grad_input = grad_target = None
+    if needs[0]:
+        if pos_weight is None:
+            grad_input = (m.sigmoid(x) - t) * g
+        else:
+            weighted = pos_weight * t
+            grad_input = ((weighted + 1 - t) * m.sigmoid(x) - weighted) * g
+        if weight is not None:
+            grad_input = grad_input * weight
+        if mean:
+            grad_input = grad_input / _numel(x)
+    if needs[1]:
+        if pos_weight is None:
+            grad_target = -x * g
+        else:
+            grad_target = (m.log_sigmoid(-x) - m.log_sigmoid(x) * pos_weight) * g
+        if weight is not None:
+            grad_target = grad_target * weight
+        if mean:
+            grad_target = grad_target / _numel(t)
+    return grad_input, grad_target
+
+
+def log_sigmoid(xp, x):
+    """log(sigmoid(x)) as PyTorch computes it: min(x, 0) - log1p(exp(-|x|)), stable both ways."""
+    return xp.minimum(x, 0) - xp.log1p(xp.exp(-abs(x)))
+
+
 # ---------------------------------------------------------------------------- formula math
 _LAZY_BROADCAST_MIN = 1 << 16  # elements: below this a plain multiply is cheaper
 
@@ -1227,6 +1428,12 @@ class ArrayMath:
         self.xp.subtract(1, out, out=out)
         self.xp.multiply(out, g, out=out)
         return out
+
+    def sigmoid(self, x):
+        return _sigmoid(self.xp, x)
+
+    def log_sigmoid(self, x):
+        return log_sigmoid(self.xp, x)
 
     def sigmoid_grad(self, g, result):
         if result.ndim == 0:

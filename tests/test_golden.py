@@ -39,11 +39,7 @@ CASES = runner.all_cases()
 
 # Cases that need parts of tensorkit another issue builds. They are strict expected failures:
 # the day that part lands, the case passes and strict=True makes the suite say so.
-NEEDS_LATER_ISSUE = {
-    "10_version::load_state_dict_adds_one": "tensorkit.nn.Linear and load_state_dict (issue 3)",
-    "10_version::new_linear_parameters_at_version_one": "tensorkit.nn.Linear (issue 3)",
-    "15_numpy::float64_array_into_float32_linear_raises": "tensorkit.nn.Linear (issue 3)",
-}
+NEEDS_LATER_ISSUE: dict[str, str] = {}
 
 
 def _case_param(case):

@@ -373,6 +373,13 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x: t.log_softmax(x, -1), (2, 2, 3), kinds="u", label="3d"),
     ),
     # ---------------------------------------------------------------- linear algebra
+    "ADDMM": (
+        _c(lambda t, c, x, y: t.addmm(c, x, y), (4,), (2, 3), (3, 4), label="broadcast-bias"),
+        _c(lambda t, c, x, y: t.addmm(c, x, y, beta=0.5, alpha=2.0), (2, 4), (2, 3), (3, 4)),
+        _c(
+            lambda t, x, w, b: t.nn.functional.linear(x, w, b), (5, 3), (2, 3), (2,), label="linear"
+        ),
+    ),
     "MM": (
         _c(lambda t, x, y: x @ y, (2, 3), (3, 4)),
         _c(lambda t, x, y: t.mm(x, y.t()), (2, 3), (4, 3), label="transposed-operand"),
@@ -504,6 +511,143 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
         _c(lambda t, x: x.unbind(0)[1], (3, 2), label="one-piece-used"),
     ),
 }
+
+
+# ---------------------------------------------------------------- losses (tensorkit.nn.functional)
+def _targets(t, *classes):
+    return t.tensor(list(classes))
+
+
+def _weights_of(t, *values):
+    return t.tensor(list(values), dtype=t.float64)
+
+
+EXERCISERS.update(
+    {
+        "MSE_LOSS": (
+            _c(lambda t, x, y: t.nn.functional.mse_loss(x, y), (2, 3), (2, 3)),
+            _c(
+                lambda t, x, y: t.nn.functional.mse_loss(x, y, reduction="sum"),
+                (3,),
+                (3,),
+                label="sum",
+            ),
+            _c(
+                lambda t, x, y: t.nn.functional.mse_loss(x, y, reduction="none"),
+                (2, 3),
+                (2, 3),
+                label="none",
+            ),
+            _c(
+                lambda t, x: t.nn.functional.mse_loss(x, t.ones(2, 3, dtype=t.float64)),
+                (2, 3),
+                label="constant-target",
+            ),
+            _c(lambda t, x, y: t.nn.functional.mse_loss(x, y), (), (), label="0d"),
+        ),
+        "NLL_LOSS": (
+            _c(lambda t, x: t.nn.functional.nll_loss(x, _targets(t, 0, 2, 1)), (3, 4)),
+            _c(
+                lambda t, x: t.nn.functional.nll_loss(
+                    x,
+                    _targets(t, 0, 3, 3, 1),
+                    weight=_weights_of(t, 0.5, 1.0, 2.0, 3.0),
+                    ignore_index=1,
+                ),
+                (4, 4),
+                label="weight-ignore_index",
+            ),
+            _c(
+                lambda t, x: t.nn.functional.nll_loss(x, _targets(t, 2, 0, 2), reduction="none"),
+                (3, 3),
+                label="none",
+            ),
+            _c(
+                lambda t, x: t.nn.functional.nll_loss(x, t.tensor(2), reduction="sum"),
+                (4,),
+                label="1d",
+            ),
+            _c(
+                lambda t, x: t.nn.functional.cross_entropy(x, _targets(t, 1, 0, 2)),
+                (3, 3),
+                kinds="u",
+                label="cross_entropy",
+            ),
+        ),
+        "NLL_LOSS2D": (
+            _c(
+                lambda t, x: t.nn.functional.nll_loss(x, t.tensor([[[0, 2], [1, 1]]])), (1, 3, 2, 2)
+            ),
+            _c(
+                lambda t, x: t.nn.functional.cross_entropy(
+                    x, t.tensor([[0, 2, 1], [1, -100, 0]]), reduction="none"
+                ),
+                (2, 3, 3),
+                kinds="u",
+                label="3d-none",
+            ),
+        ),
+        "BCE_WITH_LOGITS": (
+            _c(
+                lambda t, x, y: t.nn.functional.binary_cross_entropy_with_logits(x, y),
+                (2, 3),
+                (2, 3),
+            ),
+            _c(
+                lambda t, x, y: t.nn.functional.binary_cross_entropy_with_logits(
+                    x,
+                    y,
+                    weight=_weights_of(t, 0.5, 2.0, 1.0),
+                    pos_weight=_weights_of(t, 3.0, 1.0, 0.25),
+                    reduction="sum",
+                ),
+                (2, 3),
+                (2, 3),
+                label="weight-pos_weight",
+            ),
+            _c(
+                lambda t, x: t.nn.functional.binary_cross_entropy_with_logits(
+                    x, t.tensor([1.0, 0.0, 0.5], dtype=t.float64), reduction="none"
+                ),
+                (3,),
+                label="none",
+            ),
+        ),
+        # cross_entropy's C++ composites are where PyTorch's Scalar overloads show up
+        "MUL_SCALAR": (
+            _c(
+                lambda t, x: t.nn.functional.cross_entropy(
+                    x, _targets(t, 0, 2, 1), label_smoothing=0.2
+                ),
+                (3, 4),
+                kinds="u",
+            ),
+        ),
+        "ADD_SCALAR": (
+            _c(
+                lambda t, x, y: t.nn.functional.cross_entropy(x, y, label_smoothing=0.1),
+                (2, 3),
+                (2, 3),
+                kinds="uu",
+            ),
+        ),
+        "DIV_SCALAR": (
+            _c(lambda t, x, y: t.nn.functional.cross_entropy(x, y), (2, 3), (2, 3), kinds="uu"),
+        ),
+        "MASKED_FILL": (
+            _c(
+                lambda t, x: t.nn.functional.cross_entropy(
+                    x,
+                    _targets(t, 0, -100, 1),
+                    weight=_weights_of(t, 1.0, 2.0, 0.5),
+                    label_smoothing=0.3,
+                ),
+                (3, 3),
+                kinds="u",
+            ),
+        ),
+    }
+)
 
 # 0-dim inputs (NumPy hands back scalars, not arrays, for 0-d results: formulas must cope)
 ZERO_DIM = (
