@@ -818,3 +818,35 @@ for fn in [lambda: torch.maximum(a, b, out=torch.empty(3, dtype=torch.int64)),
         fn()
     except RuntimeError as e:
         print(e)
+
+# %% case: linear_model_parameters_generator
+import torch
+import torch.nn.functional as F
+model = torch.nn.Linear(2, 1)
+with torch.no_grad():
+    model.weight.copy_(torch.tensor([[1., 2.]]))
+    model.bias.copy_(torch.tensor([0.5]))
+ptr = model.weight.data_ptr()
+opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+x = torch.tensor([[1., -1.], [2., 0.5]])
+y = torch.tensor([[0.], [1.]])
+print(model.weight._version, model.bias._version)
+for _ in range(3):
+    opt.zero_grad()
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    print(loss)
+print(model.weight, model.bias)
+print(model.weight._version, model.bias._version, model.weight.data_ptr() == ptr)
+sd = model.state_dict()
+print(sd['weight'].data_ptr() == ptr)
+model.zero_grad()
+print(model.weight.grad, model.bias.grad)
+
+# %% case: named_parameters_give_param_names
+import torch
+model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+opt = torch.optim.Adam(model.named_parameters(), lr=0.01)
+print(opt.param_groups[0]['param_names'])
+print(opt.state_dict()['param_groups'][0]['param_names'], opt.state_dict()['param_groups'][0]['params'])
