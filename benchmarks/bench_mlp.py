@@ -1,8 +1,9 @@
-"""MLP training step: batch 256, 784 -> 512 -> 10, relu, softmax cross-entropy, SGD by hand.
+"""MLP training step: batch 256, 784 -> 512 -> 10, relu, softmax cross-entropy, SGD.
 
-The layers are written with basic ops (matmul, +, relu, log_softmax, indexing, mean) since
-``tensorkit.nn`` may not exist; the update runs under ``no_grad`` as ``p -= lr * p.grad`` then
-``p.grad = None``. Target (DESIGN.md "Speed"): within 1.2x of the same step written by hand in NumPy.
+The model is ``nn.Sequential(nn.Linear, nn.ReLU, nn.Linear)``, the loss ``F.cross_entropy`` and
+the update ``optim.SGD`` (``zero_grad``, ``backward``, ``step``), as a learner writes it; the
+NumPy column is the same step with forward, backward and update written by hand. Target
+(DESIGN.md "Speed"): within 1.2x of the NumPy step.
 """
 
 from __future__ import annotations
@@ -14,6 +15,21 @@ TITLE = "3. MLP training step (784-512-10, batch 256, SGD)"
 
 TARGET = 1.2
 LR = 0.01
+
+
+def make_model(torch, params):
+    """The MLP as ``nn`` modules, its weights copied from ``params`` (NumPy, (in, out) layout)."""
+    W1, b1, W2, b2 = params
+    model = torch.nn.Sequential(
+        torch.nn.Linear(W1.shape[0], W1.shape[1]),
+        torch.nn.ReLU(),
+        torch.nn.Linear(W2.shape[0], W2.shape[1]),
+    )
+    with torch.no_grad():
+        for layer, W, b in ((model[0], W1, b1), (model[2], W2, b2)):
+            layer.weight.copy_(torch.from_numpy(W.T.copy()))
+            layer.bias.copy_(torch.from_numpy(b.copy()))
+    return model
 
 
 def make_data(np, batch, n_in, n_hidden, n_out):
@@ -30,18 +46,12 @@ def make_data(np, batch, n_in, n_hidden, n_out):
     return params, X, y
 
 
-def train_step(torch, params, X, y, rows, lr=LR):
+def train_step(torch, model, optimizer, X, y):
     """One step of the workload; returns the loss (a 0-d tensor)."""
-    W1, b1, W2, b2 = params
-    h = (X @ W1 + b1).relu()
-    logits = h @ W2 + b2
-    logp = torch.log_softmax(logits, dim=1)
-    loss = -logp[rows, y].mean()
+    optimizer.zero_grad()
+    loss = torch.nn.functional.cross_entropy(model(X), y)
     loss.backward()
-    with torch.no_grad():
-        for p in params:
-            p -= lr * p.grad
-            p.grad = None
+    optimizer.step()
     return loss
 
 
@@ -79,12 +89,14 @@ def run(ctx: Context) -> list[Row]:
 
     fns, after = {}, {}
     for name, mod in ctx.modules().items():
-        params = [mod.from_numpy(p.copy()).requires_grad_() for p in params0]
-        X, y, rows = mod.from_numpy(X0), mod.from_numpy(y0), mod.arange(batch)
-        loss = train_step(mod, params, X, y, rows)
-        after[name] = [to_numpy(p, np) for p in params] + [to_numpy(loss, np).reshape(1)]
-        fns[name] = lambda mod=mod, params=params, X=X, y=y, rows=rows: train_step(
-            mod, params, X, y, rows
+        model = make_model(mod, params0)
+        optimizer = mod.optim.SGD(model.parameters(), lr=LR)
+        X, y = mod.from_numpy(X0), mod.from_numpy(y0)
+        loss = train_step(mod, model, optimizer, X, y)
+        weights = [model[0].weight.T, model[0].bias, model[2].weight.T, model[2].bias]
+        after[name] = [to_numpy(p, np) for p in weights] + [to_numpy(loss, np).reshape(1)]
+        fns[name] = lambda mod=mod, model=model, optimizer=optimizer, X=X, y=y: train_step(
+            mod, model, optimizer, X, y
         )
     params_np = [p.copy() for p in params0]
     rows_np = np.arange(batch)

@@ -266,15 +266,18 @@ def _inplace_binary(op, target: Tensor, other, params=None):
         check_result_dtype(target, dtype)
         x, y = _arrays((target, other), dtype)
     xp = _backend.array_namespace(x)
-    if (
-        not record
-        and op.ufunc is not None
-        and x is target._data
-        and (not params or params.get("alpha", 1) == 1)
-    ):
+    alpha = params.get("alpha", 1) if params else 1
+    if not record and op.ufunc is not None and x is target._data and alpha is not None:
         # Nothing to record: write the result straight into the target's memory (NumPy buffers
-        # the inputs itself when they overlap the output, as in x.add_(x.flip(0))).
-        _backend.quiet(getattr(xp, op.ufunc), x, y, target._data)
+        # the inputs itself when they overlap the output, as in x.add_(x.flip(0))). An alpha
+        # scales the other operand first, as the table's forward does (p.add_(g, alpha=-lr)).
+        token = _hush()
+        try:
+            if alpha != 1:
+                y = alpha * y
+            getattr(xp, op.ufunc)(x, y, out=x)
+        finally:
+            _unhush(token)
         target._version_counter.value += 1
         return target
     out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
@@ -1518,7 +1521,11 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
             f"{b.shape[0]}x{b.shape[1]})"
         )
     _refuse_bool_product(mat1, mat2, "addmm_impl_cpu_")
-    expand(input, a.shape[0], b.shape[1])  # refuses a bias that does not broadcast, as PyTorch
+    bias_shape, rows, columns = input._data.shape, a.shape[0], b.shape[1]
+    if len(bias_shape) > 2 or builtins.any(
+        size not in (1, wanted) for size, wanted in zip(bias_shape[::-1], (columns, rows))
+    ):
+        expand(input, rows, columns)  # raises PyTorch's message for a bias that won't broadcast
     out = D.ADDMM.forward(_backend.array_namespace(a), input._data, a, b, beta, alpha)
     params = {
         "beta": beta,
@@ -3040,8 +3047,15 @@ def zero_(target: Tensor) -> Tensor:
     return _inplace_constant(D.ZERO, target, 0)
 
 
+def _alpha_is_plain(target: Tensor, alpha) -> bool:
+    """Whether ``alpha`` needs no check of its own: an int for a non-bool target, or a float
+    for a float one (p.add_(grad, alpha=-lr), every optimizer step)."""
+    kind = target._data.dtype.kind
+    return (type(alpha) is int and kind != "b") or (type(alpha) is float and kind == "f")
+
+
 def add_(target: Tensor, other, *, alpha=1) -> Tensor:
-    if type(alpha) is not int or target.dtype is dtypes.bool_:
+    if not _alpha_is_plain(target, alpha):
         alpha = _inplace_alpha(target, other, alpha)
     return _inplace_binary(D.ADD, target, other, {"alpha": alpha})
 
@@ -3050,7 +3064,7 @@ def sub_(target: Tensor, other, *, alpha=1) -> Tensor:
     if _is_bool(target) or _is_bool(other):
         _autograd_checks(target, other)
         _refuse_bool_subtraction(target, other)
-    if type(alpha) is not int:
+    if not _alpha_is_plain(target, alpha):
         alpha = _inplace_alpha(target, other, alpha)
     return _inplace_binary(D.SUB, target, other, {"alpha": alpha})
 

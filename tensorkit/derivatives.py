@@ -794,8 +794,12 @@ ADDMM = Op(
     lambda xp, c, a, b, beta=1, alpha=1: _addmm(xp, c, a, b, beta, alpha),
     lambda m, g, s, needs: (
         (g if s["beta"] == 1 else g * s["beta"]) if needs[0] else None,
-        _times(m.matmul(g, m.mT(s["mat2"])), s["alpha"]) if needs[1] else None,
-        _times(m.matmul(m.mT(s["mat1"]), g), s["alpha"]) if needs[2] else None,
+        _mat1_grad(m, g, s["mat2"], s["mat1_sym_sizes"], s["mat1_sym_strides"], s["alpha"])
+        if needs[1]
+        else None,
+        _mat2_grad(m, g, s["mat1"], s["mat2_sym_sizes"], s["mat2_sym_strides"], s["alpha"])
+        if needs[2]
+        else None,
     ),
     save={"mat1": ("mat1", "mat2"), "mat2": ("mat2", "mat1")},
     inputs=("self", "mat1", "mat2"),
@@ -818,7 +822,27 @@ def _addmm(xp, c, a, b, beta, alpha):
 
 
 def _times(value, factor):
-    return value if factor == 1 else value * factor
+    return value if factor == 1 else value * factor  # an elementwise op keeps value's layout
+
+
+# PyTorch's mm_mat1_backward / mm_mat2_backward: a gradient in the layout of the matrix it is
+# for. nn.Linear's mat2 is weight.t(), column-major; its gradient computed as (g^T A)^T is too,
+# so after TBackward0 the weight's gradient is row-major like the weight, and becomes its
+# .grad without a copy.
+def _column_major(sizes, strides) -> bool:
+    return bool(strides) and strides[0] == 1 and strides[1] == sizes[0]
+
+
+def _mat1_grad(m, g, mat2, sizes, strides, alpha):
+    if _column_major(sizes, strides):
+        return _times(m.mT(m.matmul(mat2, m.mT(g))), alpha)
+    return _times(m.matmul(g, m.mT(mat2)), alpha)
+
+
+def _mat2_grad(m, g, mat1, sizes, strides, alpha):
+    if _column_major(sizes, strides):
+        return _times(m.mT(m.matmul(m.mT(g), mat1)), alpha)
+    return _times(m.matmul(m.mT(mat1), g), alpha)
 
 
 # d(A B) = dA B^T + A^T dB
@@ -1267,8 +1291,10 @@ def _nll_loss_grad(m, g, s):
     counted = target != s["ignore_index"]
     classes = xp.where(counted, target, 0)
     # nll_loss2d accepts any weight with C elements
-    scale = weight.reshape(-1)[classes] if weight is not None else xp.ones(target.shape, x.dtype)
-    scale = xp.where(counted, scale, 0).astype(x.dtype)
+    if weight is not None:
+        scale = xp.where(counted, weight.reshape(-1)[classes], 0).astype(x.dtype)
+    else:
+        scale = counted.astype(x.dtype)
     if s["reduction"] == REDUCTION_MEAN:
         g = -(g / s["total_weight"])  # PyTorch divides the gradient first, then scales by w
     else:
@@ -1453,13 +1479,13 @@ class ArrayMath:
         return g.reshape(shape)
 
     def swapaxes(self, g, a, b):
-        return self.xp.swapaxes(g, a, b) if g.ndim else g
+        return g.swapaxes(a, b) if g.ndim else g
 
     def permute(self, g, dims):
         return self.xp.transpose(g, dims)
 
     def mT(self, x):
-        return self.xp.swapaxes(x, -1, -2)
+        return x.swapaxes(-1, -2)  # the array's method: NumPy's function wraps it in Python
 
     def matmul(self, a, b):
         return self.xp.matmul(a, b)
@@ -1478,6 +1504,9 @@ class ArrayMath:
         if not sizes:  # max(dim) of a 0-d tensor is the tensor
             return g
         out = xp.zeros(sizes, dtype=g.dtype)
+        if not keepdim and len(sizes) == 2 and dim in (1, -1) and indices.ndim == 1:
+            out[xp.arange(sizes[0]), indices] = g  # a batch of rows: one index each, no copies
+            return out
         if not keepdim:
             g = xp.expand_dims(g, dim)
             indices = xp.expand_dims(indices, dim)

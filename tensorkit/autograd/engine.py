@@ -597,7 +597,20 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
     # likewise): it owns its memory, and its only references are the engine loop's variable,
     # this parameter and getrefcount's argument (the loop drops every other one first). Otherwise
     # .grad gets a copy, so it never aliases an array another node or a hook still holds.
-    unshared = getattr(grad, "base", 0) is None and sys.getrefcount(grad) <= 3
+    base = getattr(grad, "base", 0)
+    if base is None:
+        unshared = sys.getrefcount(grad) <= 3
+    else:
+        # A view over a whole buffer that nothing else holds counts as unshared too: the
+        # transpose of a transposed product (nn.Linear's weight gradient, see _mat2_grad).
+        unshared = (
+            type(base) is type(grad)
+            and base.base is None
+            and base.size == grad.size
+            and sys.getrefcount(base) <= 3
+            and sys.getrefcount(grad) <= 3
+        )
+    base = None
     with _grad_lock:
         _accumulate_locked(variable, grad, create_graph, unshared)
 

@@ -541,8 +541,11 @@ def _nll_loss(
     if out_of_bounds.any():
         raise IndexError(f"Target {int(targets[out_of_bounds].flat[0])} is out of bounds.")
     classes = xp.where(counted, targets, 0)
-    picked = xp.take_along_axis(x, xp.expand_dims(classes, class_dim), class_dim)
-    picked = picked.squeeze(class_dim)
+    if x.ndim == 2:  # a batch of rows, one class each
+        picked = x[xp.arange(x.shape[0]), classes]
+    else:
+        picked = xp.take_along_axis(x, xp.expand_dims(classes, class_dim), class_dim)
+        picked = picked.squeeze(class_dim)
     if weight is not None:
         weights = xp.where(counted, weight._data.reshape(-1)[classes], 0).astype(x.dtype)
         losses = -(picked * weights)
