@@ -178,6 +178,23 @@ def index_grad(g, indices, sizes):
     return call(D.INDEX_ACCUMULATE, (g,), out, {"indices": indices, "self_sym_sizes": tuple(sizes)})
 
 
+def embedding_grad(g, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """The rows of ``g`` added into a zero matrix at ``indices`` (each scaled and masked by a
+    constant first), through ``index_grad``: a gradient that differentiates again."""
+    from ._backend import numpy as np
+
+    flat = indices._data.reshape(-1)
+    rows = _ops.reshape(g, (flat.shape[0], g.shape[-1]))
+    factor = np.ones(flat.shape[0])
+    if scale_grad_by_freq:
+        factor = 1.0 / np.bincount(flat, minlength=num_weights)[flat]
+    if padding_idx >= 0:
+        factor = np.where(flat == padding_idx, 0.0, factor)
+    if scale_grad_by_freq or padding_idx >= 0:
+        rows = rows * wrap(factor.astype(g._data.dtype)[:, None])
+    return index_grad(rows, (flat,), (num_weights, g.shape[-1]))
+
+
 def index_take(g, indices):
     return _ops._advanced_getitem(g, indices if isinstance(indices, tuple) else (indices,))
 

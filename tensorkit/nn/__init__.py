@@ -3,8 +3,10 @@
 from . import functional, init
 from .modules import (
     Dropout,
+    Embedding,
     Flatten,
     Identity,
+    LayerNorm,
     Linear,
     LogSoftmax,
     Module,
@@ -20,8 +22,10 @@ from .parameter import Parameter
 
 __all__ = [
     "Dropout",
+    "Embedding",
     "Flatten",
     "Identity",
+    "LayerNorm",
     "Linear",
     "LogSoftmax",
     "Module",

@@ -6,11 +6,15 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
 from .module import Module
+from .normalization import LayerNorm
+from .sparse import Embedding
 
 __all__ = [
     "Dropout",
+    "Embedding",
     "Flatten",
     "Identity",
+    "LayerNorm",
     "Linear",
     "LogSoftmax",
     "Module",
