@@ -179,20 +179,26 @@ def index_grad(g, indices, sizes):
 
 
 def embedding_grad(g, indices, num_weights, padding_idx, scale_grad_by_freq):
-    """The rows of ``g`` added into a zero matrix at ``indices`` (each scaled and masked by a
-    constant first), through ``index_grad``: a gradient that differentiates again."""
+    """The rows of ``g`` added into a zero matrix at ``indices`` (the padding row's masked out
+    first), through ``index_grad``: a gradient that differentiates again.
+
+    Under scale_grad_by_freq the value is divided by each row's count, but the gradient flows
+    through the unscaled sum, as PyTorch's double backward (a plain gather) has it: the first
+    backward, met again on the way down, scales once, and once is the true second derivative.
+    """
     from ._backend import numpy as np
 
     flat = indices._data.reshape(-1)
     rows = _ops.reshape(g, (flat.shape[0], g.shape[-1]))
-    factor = np.ones(flat.shape[0])
+    if padding_idx < num_weights:  # saved unsigned: "no padding" is 2**64 - 1
+        keep = (flat != padding_idx).astype(g._data.dtype)[:, None]
+        rows = rows * wrap(keep)
+    out = index_grad(rows, (flat,), (num_weights, g.shape[-1]))
     if scale_grad_by_freq:
-        factor = 1.0 / np.bincount(flat, minlength=num_weights)[flat]
-    if padding_idx >= 0:
-        factor = np.where(flat == padding_idx, 0.0, factor)
-    if scale_grad_by_freq or padding_idx >= 0:
-        rows = rows * wrap(factor.astype(g._data.dtype)[:, None])
-    return index_grad(rows, (flat,), (num_weights, g.shape[-1]))
+        counts = np.maximum(np.bincount(flat, minlength=num_weights), 1)
+        shrink = (1.0 / counts).astype(g._data.dtype)[:, None] - 1
+        out = out + wrap(out._data * shrink)  # a constant: the graph does not see the scaling
+    return out
 
 
 def index_take(g, indices):

@@ -1534,7 +1534,8 @@ def embedding(
 
     params = {
         "indices": SavedTensor(indices),
-        "padding_idx": padding_idx,
+        # a SymInt that reads back unsigned, as PyTorch's: no padding (-1) shows as 2**64 - 1
+        "padding_idx": padding_idx % 2**64,
         "scale_grad_by_freq": scale_grad_by_freq,
         "sparse": sparse,
         "weight_sym_argsize_0": rows,

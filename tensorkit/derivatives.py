@@ -1398,7 +1398,7 @@ class ArrayMath:
             rows = rows * (1.0 / counts[flat]).astype(g.dtype)[:, None]
         out = xp.zeros((num_weights, g.shape[-1]), dtype=g.dtype)
         xp.add.at(out, flat, rows) if xp is _backend.numpy else out.scatter_add(flat, rows)
-        if padding_idx >= 0:
+        if padding_idx < num_weights:  # saved unsigned: "no padding" is 2**64 - 1
             out[padding_idx] = 0
         return out
 
