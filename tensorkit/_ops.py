@@ -1484,7 +1484,9 @@ def _check_index_dtype(indices: Tensor, position: int, function: str) -> None:
     that check's table print as the backend's type (``CPUBoolType``)."""
     if indices.dtype is dtypes.int64 or indices.dtype is dtypes.int32:
         return
-    found = "CPUBoolType" if indices.dtype is dtypes.bool_ else f"tensorkit.{indices.dtype.legacy_name}"
+    found = (
+        "CPUBoolType" if indices.dtype is dtypes.bool_ else f"tensorkit.{indices.dtype.legacy_name}"
+    )
     raise RuntimeError(
         f"Expected tensor for argument #{position} 'indices' to have one of the following scalar "
         f"types: Long, Int; but got {found} instead (while checking arguments for {function})"
@@ -1602,7 +1604,9 @@ def _check_layer_norm_dtypes(input: Tensor, weight, bias) -> None:
     if first is not None and first.dtype is not input.dtype:
         for parameter in (weight, bias):
             if parameter is not None and parameter.dtype is not dtypes.float32:
-                raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+                raise RuntimeError(
+                    "mixed dtype (CPU): expect parameter to have scalar type of Float"
+                )
         if input.dtype is not dtypes.float16:
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     elif weight is not None and bias is not None and bias.dtype is not weight.dtype:
