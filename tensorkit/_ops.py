@@ -1493,10 +1493,15 @@ def _check_index_dtype(indices: Tensor, position: int, function: str) -> None:
     )
 
 
-def _refuse_sparse_gradient(weight: Tensor, sparse: bool) -> None:
-    """tensorkit has no sparse tensors: an embedding that would record a sparse gradient for its
-    weight is refused (one that records nothing, under no_grad or for a frozen weight, runs)."""
-    if sparse and _dispatch.needs_grad((weight,)):
+def _refuse_unrecordable_lookup(weight: Tensor, indices: Tensor, sparse: bool) -> None:
+    """A lookup whose gradient cannot be recorded: the indices are saved, so an inference tensor
+    is refused (as PyTorch does); and tensorkit has no sparse tensors, so ``sparse=True`` is
+    refused where a gradient would be recorded (under no_grad, or for a frozen weight, it runs)."""
+    if not _dispatch.needs_grad((weight,)):
+        return
+    if indices._is_inference:
+        raise RuntimeError(_dispatch.INFERENCE_SAVED)
+    if sparse:
         raise NotImplementedError(
             "embedding(..., sparse=True): tensorkit has no sparse tensors, so it cannot give the "
             "weight the sparse gradient PyTorch gives it. Use sparse=False: the same gradient, "
@@ -1529,7 +1534,7 @@ def embedding(
     rows = weight._data.shape[0]
     if index.size and (int(index.min()) < 0 or int(index.max()) >= rows):
         raise IndexError("index out of range in self")
-    _refuse_sparse_gradient(weight, sparse)
+    _refuse_unrecordable_lookup(weight, indices, sparse)
     xp = _backend.array_namespace(weight._data)
     out = _c_order(xp.take(weight._data, index, axis=0))
     from .autograd.graph import SavedTensor

@@ -125,6 +125,16 @@ def test_sparse_gradients_are_refused_before_anything_changes():
         F.embedding(tensorkit.tensor([], dtype=tensorkit.int64), table.weight, sparse=True)
 
 
+def test_inference_indices_are_refused_before_max_norm_rescales():
+    weight = tensorkit.arange(6.0).reshape(3, 2).requires_grad_()
+    with tensorkit.inference_mode():
+        indices = tensorkit.tensor([2])
+    before, version = _snapshot(weight)
+    with pytest.raises(RuntimeError, match="Inference tensors cannot be saved for backward"):
+        F.embedding(indices, weight, max_norm=1.0)
+    assert np.array_equal(weight.detach().numpy(), before) and weight._version == version
+
+
 def test_sparse_lookups_that_record_no_gradient_run():
     table = tensorkit.nn.Embedding(4, 3, sparse=True)
     with tensorkit.no_grad():

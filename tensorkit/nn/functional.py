@@ -179,7 +179,7 @@ def _refuse_lookup_before_renorm(weight: Tensor, input: Tensor, sparse: bool) ->
             return  # so are these
         if lowest < 0:
             raise IndexError("index out of range in self")
-    _ops._refuse_sparse_gradient(weight, sparse)
+    _ops._refuse_unrecordable_lookup(weight, input, sparse)
 
 
 def layer_norm(

@@ -311,3 +311,16 @@ for f in tests:
         print("no error")
     except (RuntimeError, TypeError, NotImplementedError) as e:
         print(type(e).__name__, e)
+
+# %% case: embedding_indices_made_in_inference_mode
+import torch
+with torch.inference_mode():
+    idx = torch.tensor([0, 1])
+w = torch.ones(3, 2, requires_grad=True)
+print(torch.nn.functional.embedding(idx, w.detach()))
+with torch.no_grad():
+    print(torch.nn.functional.embedding(idx, w).grad_fn)
+try:
+    torch.nn.functional.embedding(idx, w)
+except RuntimeError as e:
+    print(type(e).__name__, e)
