@@ -178,6 +178,29 @@ def index_grad(g, indices, sizes):
     return call(D.INDEX_ACCUMULATE, (g,), out, {"indices": indices, "self_sym_sizes": tuple(sizes)})
 
 
+def embedding_grad(g, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """The rows of ``g`` added into a zero matrix at ``indices`` (the padding row's masked out
+    first), through ``index_grad``: a gradient that differentiates again.
+
+    Under scale_grad_by_freq the value is divided by each row's count, but the gradient flows
+    through the unscaled sum, as PyTorch's double backward (a plain gather) has it: the first
+    backward, met again on the way down, scales once, and once is the true second derivative.
+    """
+    from ._backend import numpy as np
+
+    flat = indices._data.reshape(-1)
+    rows = _ops.reshape(g, (flat.shape[0], g.shape[-1]))
+    if padding_idx < num_weights:  # saved unsigned: "no padding" is 2**64 - 1
+        keep = (flat != padding_idx).astype(g._data.dtype)[:, None]
+        rows = rows * wrap(keep)
+    out = index_grad(rows, (flat,), (num_weights, g.shape[-1]))
+    if scale_grad_by_freq:
+        counts = np.maximum(np.bincount(flat, minlength=num_weights), 1)
+        shrink = (1.0 / counts).astype(g._data.dtype)[:, None] - 1
+        out = out + wrap(out._data * shrink)  # a constant: the graph does not see the scaling
+    return out
+
+
 def index_take(g, indices):
     return _ops._advanced_getitem(g, indices if isinstance(indices, tuple) else (indices,))
 

@@ -1662,6 +1662,229 @@ def outer(input: Tensor, vec2: Tensor):
     return mul(unsqueeze(input, 1), vec2)
 
 
+# ---------------------------------------------------------------------------- layers
+# The ATen ops behind nn.Embedding and nn.LayerNorm (torch.embedding, torch.layer_norm): each
+# records a node of its own, as in PyTorch. nn.functional parses their Python-level arguments.
+
+
+def _require_tensor(function: str, name: str, position: int, value) -> None:
+    """PyTorch's argument parser refusing a non-tensor where a tensor is expected."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{function}(): argument '{name}' (position {position}) must be Tensor, not "
+            f"{type(value).__name__}"
+        )
+
+
+def _check_index_dtype(indices: Tensor, position: int, function: str) -> None:
+    """Indices must be int64 or int32 (checkScalarTypes). Types without a legacy tensor name in
+    that check's table print as the backend's type (``CPUBoolType``)."""
+    if indices.dtype is dtypes.int64 or indices.dtype is dtypes.int32:
+        return
+    found = (
+        "CPUBoolType" if indices.dtype is dtypes.bool_ else f"tensorkit.{indices.dtype.legacy_name}"
+    )
+    raise RuntimeError(
+        f"Expected tensor for argument #{position} 'indices' to have one of the following scalar "
+        f"types: Long, Int; but got {found} instead (while checking arguments for {function})"
+    )
+
+
+def _refuse_unrecordable_lookup(weight: Tensor, indices: Tensor, sparse: bool) -> None:
+    """A lookup whose gradient cannot be recorded: the indices are saved, so an inference tensor
+    is refused (as PyTorch does); and tensorkit has no sparse tensors, so ``sparse=True`` is
+    refused where a gradient would be recorded (under no_grad, or for a frozen weight, it runs)."""
+    if not _dispatch.needs_grad((weight,)):
+        return
+    if indices._is_inference:
+        raise RuntimeError(_dispatch.INFERENCE_SAVED)
+    if sparse:
+        raise NotImplementedError(
+            "embedding(..., sparse=True): tensorkit has no sparse tensors, so it cannot give the "
+            "weight the sparse gradient PyTorch gives it. Use sparse=False: the same gradient, "
+            "dense."
+        )
+
+
+def embedding(
+    weight: Tensor,
+    indices: Tensor,
+    padding_idx: int = -1,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """The rows of ``weight`` that ``indices`` pick, shaped ``indices.shape + (dim,)``
+    (``EmbeddingBackward0``). ``nn.functional.embedding`` is the usual way in.
+
+    >>> import tensorkit
+    >>> w = tensorkit.arange(6.0).reshape(3, 2).requires_grad_()
+    >>> tensorkit._ops.embedding(w, tensorkit.tensor([2, 0]))
+    tensor([[4., 5.],
+            [0., 1.]], grad_fn=<EmbeddingBackward0>)
+    """
+    _require_tensor("embedding", "weight", 1, weight)
+    _require_tensor("embedding", "indices", 2, indices)
+    if weight._data.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    _check_index_dtype(indices, 1, "embedding")
+    index = indices._data
+    rows = weight._data.shape[0]
+    if index.size and (int(index.min()) < 0 or int(index.max()) >= rows):
+        raise IndexError("index out of range in self")
+    _refuse_unrecordable_lookup(weight, indices, sparse)
+    xp = _backend.array_namespace(weight._data)
+    out = _c_order(xp.take(weight._data, index, axis=0))
+    from .autograd.graph import SavedTensor
+
+    params = {
+        "indices": SavedTensor(indices),
+        # a SymInt that reads back unsigned, as PyTorch's: no padding (-1) shows as 2**64 - 1
+        "padding_idx": padding_idx % 2**64,
+        "scale_grad_by_freq": scale_grad_by_freq,
+        "sparse": sparse,
+        "weight_sym_argsize_0": rows,
+    }
+    return call(D.EMBEDDING, (weight,), out, params)
+
+
+def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float, norm_type: float) -> Tensor:
+    """Scale, in place and unrecorded, each row of ``input`` that ``indices`` name and whose
+    ``norm_type``-norm exceeds ``max_norm`` down to norm ``max_norm`` (PyTorch divides by
+    norm + 1e-7). The version goes up by one, rows rescaled or not, as in PyTorch.
+
+    The indices are all checked before any row changes (PyTorch renormalises the rows before a
+    bad index as it goes, and leaves them so when it raises).
+    """
+    if input._data.ndim != 2:
+        raise RuntimeError(
+            f"Expected 2-dimensional tensor, but got {input._data.ndim}-dimensional tensor for "
+            "argument #1 'self' (while checking arguments for embedding_renorm_)"
+        )
+    _check_index_dtype(indices, 2, "embedding_renorm_")
+    data = input._data
+    count = data.shape[0]
+    picked = np.unique(np.asarray(indices._data).reshape(-1))  # sorted, as PyTorch walks them
+    if picked.size and (picked[0] < -count or picked[-1] >= count):
+        bad = picked[0] if picked[0] < -count else picked[picked >= count][0]
+        raise IndexError(
+            f"select(): index {bad} out of range for tensor of size {list(data.shape)} at "
+            "dimension 0"
+        )
+    picked = np.unique(picked % count) if picked.size else picked
+    if picked.size:
+        with grad_mode.no_grad():
+            norms = norm(wrap(data[picked]), norm_type, 1)._data.astype(np.float64)
+        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        rescaled = picked[scale != 1.0]
+        if rescaled.size:
+            factor = scale[scale != 1.0].astype(data.dtype)[:, None]
+            data[rescaled] = data[rescaled] * factor
+    input._version_counter.value += 1
+    return input
+
+
+def _layer_norm_shape(normalized_shape) -> tuple:
+    """normalized_shape as the argument parser takes it: a sequence of ints, never one int."""
+    if isinstance(normalized_shape, Tensor) or not isinstance(normalized_shape, (tuple, list)):
+        raise TypeError(
+            "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+            f"{type(normalized_shape).__name__}"
+        )
+    for position, size in enumerate(normalized_shape):
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral):
+            raise TypeError(
+                "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+                f"but found element of type {type(size).__name__} at pos {position}"
+            )
+    return tuple(int(size) for size in normalized_shape)
+
+
+def _check_layer_norm_dtypes(input: Tensor, weight, bias) -> None:
+    """PyTorch's CPU rule: weight and bias share the input's dtype, except that a float16 input
+    may take float32 parameters (mixed precision); which message depends on which rule broke."""
+    first = weight if weight is not None else bias
+    if first is not None and first.dtype is not input.dtype:
+        for parameter in (weight, bias):
+            if parameter is not None and parameter.dtype is not dtypes.float32:
+                raise RuntimeError(
+                    "mixed dtype (CPU): expect parameter to have scalar type of Float"
+                )
+        if input.dtype is not dtypes.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    elif weight is not None and bias is not None and bias.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.short_name} but found {bias.dtype.short_name}"
+        )
+
+
+def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+    """Normalise over the trailing ``normalized_shape`` dims to mean 0 and (biased) variance 1,
+    then scale by ``weight`` and shift by ``bias`` (``NativeLayerNormBackward0``).
+
+    >>> import tensorkit
+    >>> tensorkit._ops.layer_norm(tensorkit.tensor([[1.0, 3.0]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
+    _require_tensor("layer_norm", "input", 1, input)
+    shape = _layer_norm_shape(normalized_shape)
+    for name, position, parameter in (("weight", 3, weight), ("bias", 4, bias)):
+        if parameter is not None:
+            _require_tensor("layer_norm", name, position, parameter)
+    if isinstance(eps, Tensor) or not isinstance(eps, numbers.Real):
+        raise TypeError(
+            f"layer_norm(): argument 'eps' (position 5) must be float, not {type(eps).__name__}"
+        )
+    listed = str(list(shape))
+    if not shape:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+            f"element, but got normalized_shape = {listed}"
+        )
+    for name, parameter in (("weight", weight), ("bias", bias)):
+        if parameter is not None and tuple(parameter._data.shape) != shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                f"{list(parameter._data.shape)} and normalized_shape = {listed}"
+            )
+    x = input._data
+    if x.ndim < len(shape) or tuple(x.shape[x.ndim - len(shape) :]) != shape:
+        trailing = "".join(f", {size}" for size in shape)
+        raise RuntimeError(
+            f"Given normalized_shape={listed}, expected input with shape [*{trailing}], but got "
+            f"input of size{list(x.shape)}"
+        )
+    _check_layer_norm_dtypes(input, weight, bias)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"LayerNormKernelImpl\" not implemented for '{input.dtype.short_name}'"
+        )
+    xp = _backend.array_namespace(x)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    # float16 is computed in float32 (PyTorch's accumulation type); the mean and rstd stay
+    # float32 when the parameters are (mixed precision), else take the input's dtype
+    computed = x.astype(np.float32) if x.dtype == np.float16 else x
+    mean = computed.mean(axis=axes, keepdims=True)
+    centered = computed - mean
+    rstd = 1 / xp.sqrt((centered * centered).mean(axis=axes, keepdims=True) + eps)
+    out = centered * rstd
+    if weight is not None:
+        out = out * weight._data
+    if bias is not None:
+        out = out + bias._data
+    out = _c_order(out.astype(x.dtype, copy=False))
+    first = weight if weight is not None else bias
+    kept = np.float32 if first is not None and first.dtype is not input.dtype else x.dtype
+    from .autograd.graph import SavedTensor
+
+    params = {
+        "normalized_shape": shape,
+        "result1": SavedTensor(wrap(_c_order(mean.astype(kept, copy=False)))),
+        "result2": SavedTensor(wrap(_c_order(rstd.astype(kept, copy=False)))),
+        "eps": eps,  # for the formula's create_graph branch only (PyTorch's node shows no eps)
+    }
+    return call(D.NATIVE_LAYER_NORM, (input, weight, bias), out, params)
+
+
 # ---------------------------------------------------------------------------- copies, casts, joins
 
 

@@ -890,6 +890,77 @@ DOT = Op(
 )
 
 
+# ---------------------------------------------------------------------------- layers
+# Rows of the weight picked by indices (nn.Embedding). Its own node, as in PyTorch: the gradient
+# of each picked row is added back into a zero matrix of the weight's shape; rows picked more
+# often get more (divided by the count under scale_grad_by_freq) and the padding row gets none.
+# The indices are a saved tensor (a SavedTensor passed as a param: they are no input with an
+# edge, as they are none in PyTorch's next_functions), so changing them in place is caught.
+EMBEDDING = Op(
+    "EmbeddingBackward0",
+    None,
+    lambda m, g, s, needs: (
+        m.embedding_grad(
+            g,
+            s["indices"],
+            s["weight_sym_argsize_0"],
+            s["padding_idx"],
+            s["scale_grad_by_freq"],
+        ),
+    ),
+    inputs=("weight",),
+    params=("indices", "padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0"),
+)
+
+
+def _layer_norm_grads(m, g, s, needs):
+    """y = xhat w + b with xhat = (x - mean) rstd over the trailing normalized dims:
+
+    dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), dxhat = g w;
+    dw = g xhat and db = g, each summed over the leading (batch) dims.
+
+    On arrays mean and rstd are the ones the forward saved. On tensors (create_graph=True) they
+    are recomputed from the input, so that a gradient of this gradient sees them move with it.
+    """
+    x, weight = s["input"], s["weight"]
+    axes = tuple(range(x.ndim - len(s["normalized_shape"]), x.ndim))
+    if m.is_array:
+        mean, rstd = s["result1"], s["result2"]
+    else:
+        mean = x.mean(axes, keepdims=True)
+        centered = x - mean
+        rstd = ((centered * centered).mean(axes, keepdims=True) + s["eps"]) ** -0.5
+    xhat = (x - mean) * rstd
+    grad_input = grad_weight = grad_bias = None
+    if needs[0]:
+        dxhat = g if weight is None else g * weight
+        grad_input = rstd * (
+            dxhat
+            - dxhat.mean(axes, keepdims=True)
+            - xhat * (dxhat * xhat).mean(axes, keepdims=True)
+        )
+    if needs[1]:
+        grad_weight = m.sum_to(g * xhat, weight.shape)
+    if needs[2]:
+        grad_bias = m.sum_to(g, s["bias"].shape)
+    return grad_input, grad_weight, grad_bias
+
+
+# Layer normalisation over the trailing dims (nn.LayerNorm), its own node as in PyTorch. It saves
+# what PyTorch's does: the input, weight and bias, and the forward's mean (result1) and
+# 1/sqrt(var + eps) (result2), kept per row with the normalized dims as size 1. The eps
+# travels in the saved dict unnamed (PyTorch's node shows none): only the recomputation above
+# uses it.
+NATIVE_LAYER_NORM = Op(
+    "NativeLayerNormBackward0",
+    None,
+    _layer_norm_grads,
+    save={"input": ("input", ALWAYS), "weight": ("weight", ALWAYS), "bias": ("bias", ALWAYS)},
+    inputs=("input", "weight", "bias"),
+    params=("normalized_shape", "result1", "result2"),
+)
+
+
 # ---------------------------------------------------------------------------- copies and joins
 # random fills: the new values do not depend on the old ones
 NORMAL = Op("NormalBackward0", None, _zero_grad, inputs=("self",))
@@ -1575,6 +1646,22 @@ class ArrayMath:
         self.xp.add.at(out, indices, g) if self.xp is _backend.numpy else out.scatter_add(
             indices, g
         )
+        return out
+
+    def embedding_grad(self, g, indices, num_weights, padding_idx, scale_grad_by_freq):
+        """Each row of ``g`` added into row ``indices[i]`` of a zero (num_weights, dim) matrix,
+        as PyTorch's embedding_dense_backward: scaled by 1/count under scale_grad_by_freq, and
+        nothing into the padding row."""
+        xp = self.xp
+        flat = indices.reshape(-1)
+        rows = g.reshape(flat.shape[0], g.shape[-1])
+        if scale_grad_by_freq:
+            counts = xp.bincount(flat, minlength=num_weights)
+            rows = rows * (1.0 / counts[flat]).astype(g.dtype)[:, None]
+        out = xp.zeros((num_weights, g.shape[-1]), dtype=g.dtype)
+        xp.add.at(out, flat, rows) if xp is _backend.numpy else out.scatter_add(flat, rows)
+        if padding_idx < num_weights:  # saved unsigned: "no padding" is 2**64 - 1
+            out[padding_idx] = 0
         return out
 
     def index_fill_zero(self, g, indices):

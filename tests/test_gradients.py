@@ -120,6 +120,13 @@ def _gradient_of_indexing(t, x, w):
     return g
 
 
+def _embedding_padding_unused(t, w):
+    """A lookup whose padding rows are multiplied by 0 afterwards: the output does not depend on
+    the padding row, so its zero gradient is the true derivative."""
+    index = t.tensor([0, 2, 2, 1])
+    return t.nn.functional.embedding(index, w, padding_idx=2) * (index != 2).unsqueeze(-1)
+
+
 def _inplace_then_view(t, x):
     base = x.clone()
     row = base[1]
@@ -392,6 +399,46 @@ EXERCISERS: dict[str, tuple[Case, ...] | Case] = {
     "DOT": (
         _c(lambda t, x, y: x @ y, (3,), (3,)),
         _c(lambda t, x, y: t.dot(x, y), (4,), (4,), label="function"),
+    ),
+    # ---------------------------------------------------------------- layers
+    # EmbeddingBackward0's padding row and scale_grad_by_freq are not derivatives of the lookup
+    # (PyTorch's neither): the cases keep to where they are (tests/test_nn_layers.py checks the
+    # rest against PyTorch).
+    "EMBEDDING": (
+        _c(lambda t, w: t.nn.functional.embedding(t.tensor([[0, 2], [3, 0]]), w), (4, 3)),
+        _c(_embedding_padding_unused, (4, 3), label="padding-masked-out"),
+        _c(
+            lambda t, w: t.nn.functional.embedding(
+                t.tensor([3, 0, 2], dtype=t.int32), w, scale_grad_by_freq=True
+            ),
+            (4, 3),
+            label="scale-grad-by-freq-distinct",
+        ),
+        _c(lambda t, w: t.nn.functional.embedding(t.tensor(1), w.t()), (3, 4), label="0d-index"),
+    ),
+    "NATIVE_LAYER_NORM": (
+        _c(
+            lambda t, x, w, b: t.nn.functional.layer_norm(x, (3,), w, b),
+            (2, 3),
+            (3,),
+            (3,),
+            kinds="uuu",
+        ),
+        _c(lambda t, x: t.nn.functional.layer_norm(x, (2, 3)), (2, 2, 3), label="2d-no-affine"),
+        _c(
+            lambda t, x, w: t.nn.functional.layer_norm(x.t(), [2], w, eps=0.1),
+            (2, 4),
+            (2,),
+            kinds="uu",
+            label="weight-only-eps-transposed",
+        ),
+        _c(
+            lambda t, x, w, b: t.nn.functional.layer_norm(x, (4,), w, b),
+            (4,),
+            (4,),
+            (4,),
+            label="1d",
+        ),
     ),
     # ---------------------------------------------------------------- copies and joins
     "CLONE": (

@@ -12,6 +12,7 @@ from .. import _dtype as dtypes
 from .. import derivatives as D
 from .._creation import rand_like, zeros_like
 from .._dispatch import call, needs_grad, wrap
+from .._dtype import int32, int64
 from ..autograd import grad_mode
 from ..autograd.graph import SavedTensor
 from ..tensor import Tensor
@@ -22,7 +23,9 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "dropout",
+    "embedding",
     "l1_loss",
+    "layer_norm",
     "linear",
     "log_softmax",
     "mse_loss",
@@ -729,3 +732,82 @@ def _check_inplace_broadcast(shape: tuple, broadcast: tuple) -> None:
         raise RuntimeError(
             f"output with shape {list(shape)} doesn't match the broadcast shape {list(broadcast)}"
         )
+
+
+# ---------------------------------------------------------------------------- embedding and normalisation
+
+
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Look up the rows of ``weight`` that ``input`` (int64 or int32 indices) names: the result
+    has shape ``input.shape + (embedding_dim,)`` and records ``EmbeddingBackward0``.
+
+    ``padding_idx``'s row gets no gradient; ``max_norm`` first rescales, in place, each looked-up
+    row whose ``norm_type``-norm exceeds it; ``scale_grad_by_freq`` divides each row's gradient
+    by how often the row was picked. ``sparse=True`` (a sparse gradient) is refused where a
+    gradient would be recorded: tensorkit has no sparse tensors.
+
+    >>> import tensorkit
+    >>> w = tensorkit.tensor([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> embedding(tensorkit.tensor([[2, 1]]), w, padding_idx=0)
+    tensor([[[3., 4.],
+             [1., 2.]]], grad_fn=<EmbeddingBackward0>)
+    """
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = weight.size(0) + padding_idx
+    else:
+        padding_idx = -1
+    if max_norm is not None:
+        input = input.contiguous()  # as PyTorch, which saves this (contiguous) index tensor
+        target = weight.detach()
+        _refuse_lookup_before_renorm(weight, input, sparse)
+        _ops.embedding_renorm_(target, input, max_norm, norm_type)
+    return _ops.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+def _refuse_lookup_before_renorm(weight: Tensor, input: Tensor, sparse: bool) -> None:
+    """Refuse, before max_norm rescales anything, a call that the lookup after the rescaling
+    would refuse (PyTorch rescales first and raises after, leaving the weight changed). What
+    the rescaling itself checks is left to it: it checks before it writes."""
+    if weight.ndim != 2 or input.dtype not in (int64, int32):
+        return  # embedding_renorm_ refuses these itself, with its own message
+    if input.numel():
+        rows = weight.size(0)
+        lowest, highest = int(input.min()), int(input.max())
+        if lowest < -rows or highest >= rows:
+            return  # so are these
+        if lowest < 0:
+            raise IndexError("index out of range in self")
+    _ops._refuse_unrecordable_lookup(weight, input, sparse)
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise the trailing ``normalized_shape`` dims of ``input`` to mean 0 and variance 1
+    (the biased variance, plus ``eps``), then scale by ``weight`` and shift by ``bias``:
+    ``NativeLayerNormBackward0``.
+
+    >>> import tensorkit
+    >>> layer_norm(tensorkit.tensor([[1.0, 3.0], [2.0, 2.0]]), (2,))
+    tensor([[-1.0000,  1.0000],
+            [ 0.0000,  0.0000]])
+    """
+    return _ops.layer_norm(input, normalized_shape, weight, bias, eps)
