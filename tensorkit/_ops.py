@@ -1505,16 +1505,17 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
     >>> tensorkit.addmm(tensorkit.ones(2), tensorkit.ones(1, 3), tensorkit.ones(3, 2))
     tensor([[4., 4.]])
     """
-    for name, matrix in (("mat1", mat1), ("mat2", mat2)):
-        if matrix._data.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix, got {matrix._data.ndim}-D tensor")
-    for name, tensor in (("mat1", mat1), ("self", input)):
-        if tensor.dtype is not mat2.dtype:
-            raise RuntimeError(
-                f"{name} and mat2 must have the same dtype, but got {tensor.dtype.short_name} "
-                f"and {mat2.dtype.short_name}"
-            )
     a, b = mat1._data, mat2._data
+    for name, matrix in (("mat1", a), ("mat2", b)):
+        if matrix.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
+    if a.dtype != b.dtype or input._data.dtype != b.dtype:
+        for name, tensor in (("mat1", mat1), ("self", input)):
+            if tensor.dtype is not mat2.dtype:
+                raise RuntimeError(
+                    f"{name} and mat2 must have the same dtype, but got "
+                    f"{tensor.dtype.short_name} and {mat2.dtype.short_name}"
+                )
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
@@ -1526,7 +1527,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
         size not in (1, wanted) for size, wanted in zip(bias_shape[::-1], (columns, rows))
     ):
         expand(input, rows, columns)  # raises PyTorch's message for a bias that won't broadcast
-    out = D.ADDMM.forward(_backend.array_namespace(a), input._data, a, b, beta, alpha)
+    out = D._addmm(_backend.array_namespace(a), input._data, a, b, beta, alpha)
     params = {
         "beta": beta,
         "alpha": alpha,

@@ -815,10 +815,15 @@ ADDMM = Op(
 
 
 def _addmm(xp, c, a, b, beta, alpha):
-    product = a @ b if alpha == 1 else (a @ b) * alpha
-    if beta == 0:  # PyTorch ignores the input then: its nan and inf do not spread
-        return product + xp.zeros_like(c)
-    return product + (c if beta == 1 else c * beta)
+    out = a @ b  # a new array: the rest is written into it (one buffer, as PyTorch's addmm)
+    if out.ndim == 0 or out.dtype.kind != "f" or out.dtype != xp.result_type(out, c):
+        out = out * alpha if alpha != 1 else out  # 0-d results or a wider bias: out of place
+        return out if beta == 0 else out + (c if beta == 1 else c * beta)
+    if alpha != 1:
+        out *= alpha
+    if beta != 0:  # with beta 0 PyTorch ignores the input: its nan and inf do not spread
+        out += c if beta == 1 else c * beta
+    return out
 
 
 def _times(value, factor):
