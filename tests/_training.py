@@ -1,7 +1,7 @@
 """The training runs that show tensorkit's optimizers train as PyTorch's do.
 
-A small MLP (8 -> 16 -> 4) written from parameters and tensor ops (``x @ W.t() + b``), trained
-full-batch for ``STEPS`` steps on fixed data. Data and initial weights come from NumPy with a
+A small MLP (8 -> 16 -> 4), ``nn.Sequential(nn.Linear, nn.Tanh or nn.ReLU, nn.Linear)`` with
+``nn.MSELoss`` or ``nn.CrossEntropyLoss``, trained full-batch for ``STEPS`` steps on fixed data. Data and initial weights come from NumPy with a
 fixed seed, so PyTorch and tensorkit start from the very same float32 numbers. ``train(module,
 name)`` runs one configuration with ``module`` (``torch`` or ``tensorkit``) and returns the loss
 of every step (computed before that step's update) and the final parameters.
@@ -63,7 +63,7 @@ def data() -> dict[str, np.ndarray]:
     return {
         "x": x,
         "y": y,
-        "onehot": np.eye(4, dtype=np.float32)[labels],
+        "labels": labels.astype(np.int64),
         "w1": (rng.standard_normal((16, 8)) / np.sqrt(8)).astype(np.float32),
         "b1": (0.1 * rng.standard_normal(16)).astype(np.float32),
         "w2": (rng.standard_normal((4, 16)) / 4).astype(np.float32),
@@ -75,28 +75,35 @@ def train(module, name: str, steps: int = STEPS) -> dict[str, list]:
     """Train configuration ``name`` with ``module``; the per-step losses and final parameters."""
     optimizer_name, options, activation, loss_name = CONFIGS[name]
     arrays = data()
-    params = [
-        module.nn.Parameter(module.tensor(arrays[key].copy())) for key in ("w1", "b1", "w2", "b2")
-    ]
-    w1, b1, w2, b2 = params
-    x, y, onehot = (module.tensor(arrays[key]) for key in ("x", "y", "onehot"))
-    optimizer = getattr(module.optim, optimizer_name)(params, **options)
+    nn = module.nn
+    model = nn.Sequential(
+        nn.Linear(8, 16), nn.Tanh() if activation == "tanh" else nn.ReLU(), nn.Linear(16, 4)
+    )
+    model.load_state_dict(
+        {
+            f"{layer}.{kind}": module.tensor(arrays[key])
+            for layer, kind, key in (
+                (0, "weight", "w1"),
+                (0, "bias", "b1"),
+                (2, "weight", "w2"),
+                (2, "bias", "b2"),
+            )
+        }
+    )
+    x = module.tensor(arrays["x"])
+    target = module.tensor(arrays["y"] if loss_name == "mse" else arrays["labels"])
+    criterion = nn.MSELoss() if loss_name == "mse" else nn.CrossEntropyLoss()
+    optimizer = getattr(module.optim, optimizer_name)(model.parameters(), **options)
     losses = []
     for _ in range(steps):
         optimizer.zero_grad()
-        hidden = x @ w1.t() + b1
-        hidden = hidden.tanh() if activation == "tanh" else hidden.relu()
-        out = hidden @ w2.t() + b2
-        if loss_name == "mse":
-            loss = ((out - y) ** 2).mean()
-        else:
-            loss = -(module.log_softmax(out, dim=1) * onehot).sum(dim=1).mean()
+        loss = criterion(model(x), target)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
     return {
         "losses": losses,
-        "params": [param.detach().numpy().ravel().tolist() for param in params],
+        "params": [param.detach().numpy().ravel().tolist() for param in model.parameters()],
     }
 
 
@@ -106,6 +113,7 @@ def describe(name: str) -> dict:
     return {
         "optimizer": optimizer_name,
         "options": {key: list(v) if isinstance(v, tuple) else v for key, v in options.items()},
+        "model": "nn.Sequential(nn.Linear(8, 16), activation, nn.Linear(16, 4))",
         "activation": activation,
         "loss": loss_name,
         "steps": STEPS,
