@@ -1365,6 +1365,13 @@ def _nll_loss_grad(m, g, s):
     xp = _backend.array_namespace(x)
     class_dim = 0 if x.ndim == 1 else 1
     counted = target != s["ignore_index"]
+    if m.is_array and weight is None and x.ndim == 2 and target.ndim == 1 and counted.all():
+        # The common case (a batch of rows, every target counted, no weights): each row's
+        # gradient is -g (over the total weight for the mean) at its target, 0 elsewhere.
+        g = -(g / s["total_weight"]) if s["reduction"] == REDUCTION_MEAN else -g
+        out = xp.zeros(x.shape, dtype=x.dtype)
+        out[xp.arange(x.shape[0]), target] = g
+        return out
     classes = xp.where(counted, target, 0)
     # nll_loss2d accepts any weight with C elements
     if weight is not None:
@@ -1417,6 +1424,9 @@ _LAZY_BROADCAST_MIN = 1 << 16  # elements: below this a plain multiply is cheape
 
 
 _UNSIGNED_OF_SIZE = {2: "uint16", 4: "uint32", 8: "uint64"}
+
+
+_MASK_MIN = 1024  # below this many elements where() is the quicker of the two
 
 
 def _maskable(values, condition) -> bool:
@@ -1477,13 +1487,13 @@ class ArrayMath:
         # magnitude slower than this: the array's bits ANDed with a mask of all ones or all
         # zeros. Bit for bit what where() gives, nan and inf masked out included, and never a
         # -0.0 (which a multiply by the mask would give).
-        if type(b) is int and b == 0 and _maskable(a, condition):
+        if type(b) is int and b == 0 and _maskable(a, condition) and a.size >= _MASK_MIN:
             xp = self.xp
             bits = a.view(_UNSIGNED_OF_SIZE[a.itemsize])
             mask = condition.astype(bits.dtype)
             xp.negative(mask, out=mask)  # True -> all ones, False -> 0
             return xp.bitwise_and(bits, mask, out=mask).view(a.dtype)
-        if type(a) is int and a == 0 and _maskable(b, condition):
+        if type(a) is int and a == 0 and _maskable(b, condition) and b.size >= _MASK_MIN:
             xp = self.xp
             bits = b.view(_UNSIGNED_OF_SIZE[b.itemsize])
             mask = condition.astype(bits.dtype)

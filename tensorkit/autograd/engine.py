@@ -537,6 +537,9 @@ def _warn_anomaly(node) -> None:
 def _validate(grad, meta, create_graph: bool, node=None, position: int = 0):
     """Reduce a gradient to its input's shape (broadcasting) and cast it to the input's dtype."""
     shape, dtype = meta
+    if not create_graph and shape and grad.ndim == len(shape) + 1 and grad.shape[1:] == shape:
+        grad = grad.sum(axis=0)  # the common broadcast: a bias added to every row of a batch
+        return grad if grad.dtype == dtype else grad.astype(dtype)
     if tuple(grad.shape) != tuple(shape) and not _expandable(tuple(shape), tuple(grad.shape)):
         raise RuntimeError(
             f"Function {node.name() if node is not None else 'a node'} returned an invalid gradient at index "
