@@ -540,6 +540,24 @@ def _nll_loss(
     class_dim = 0 if x.ndim == 1 else 1
     targets = target._data.astype(xp.int64).reshape(() if x.ndim == 1 else target.shape)
     counted = targets != ignore_index
+    if (
+        weight is None
+        and x.ndim == 2
+        and targets.size
+        and counted.all()
+        and targets.min() >= 0
+        and targets.max() < x.shape[1]
+    ):
+        # The common case: a batch of rows, every target counted and in range, no weights.
+        losses = -x[xp.arange(x.shape[0]), targets]
+        total_weight = xp.asarray(targets.size, dtype=x.dtype)
+        if reduction == NONE:
+            out, total_weight = losses, xp.zeros((), dtype=x.dtype)
+        elif reduction == MEAN:
+            out = xp.asarray(losses.sum() / total_weight, dtype=x.dtype)
+        else:
+            out = xp.asarray(losses.sum(), dtype=x.dtype)
+        return _nll_loss_result(op, input, target, None, reduction, ignore_index, out, total_weight)
     out_of_bounds = counted & ((targets < 0) | (targets >= x.shape[class_dim]))
     if out_of_bounds.any():
         raise IndexError(f"Target {int(targets[out_of_bounds].flat[0])} is out of bounds.")
@@ -566,6 +584,11 @@ def _nll_loss(
         out = xp.asarray(losses.sum(), dtype=x.dtype)
         if reduction == MEAN:
             out = xp.asarray(out / total_weight, dtype=x.dtype)
+    return _nll_loss_result(op, input, target, weight, reduction, ignore_index, out, total_weight)
+
+
+def _nll_loss_result(op, input, target, weight, reduction, ignore_index, out, total_weight):
+    """The loss tensor, recording ``op`` with what its gradient needs when ``input`` needs one."""
     params = None
     if needs_grad((input,)):
         params = {
