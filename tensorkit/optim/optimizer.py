@@ -219,7 +219,12 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     def _check_defaults(self) -> None:
-        """The checks a subclass's PyTorch constructor makes once the groups are in."""
+        """The checks PyTorch's SGD and Adam constructors make once the groups are in."""
+        if self.defaults.get("fused"):
+            if self.defaults.get("differentiable"):
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if self.defaults.get("foreach"):
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def _refuse_unsupported(self, group: dict[str, Any]) -> None:
         """Refuse the options that ask for an implementation tensorkit does not have."""

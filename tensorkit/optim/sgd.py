@@ -75,13 +75,6 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def _check_defaults(self) -> None:
-        if self.defaults["fused"]:
-            if self.defaults["differentiable"]:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if self.defaults["foreach"]:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:

@@ -13,6 +13,13 @@ from .module import Module, _addindent
 __all__ = ["ModuleDict", "ModuleList", "Sequential"]
 
 
+def _renumber(container: Module) -> None:
+    """Key the modules 0, 1, 2, ... again after a deletion, as PyTorch does."""
+    container._modules = OrderedDict(
+        (str(i), module) for i, module in enumerate(container._modules.values())
+    )
+
+
 def _index(idx, size: int) -> int:
     idx = operator.index(idx)
     if not -size <= idx < size:
@@ -60,10 +67,7 @@ class Sequential(Module):
                 delattr(self, key)
         else:
             delattr(self, next(islice(self._modules.keys(), _index(idx, len(self)), None)))
-        # renumber, so the keys stay 0, 1, 2, ...
-        self._modules = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values())
-        )
+        _renumber(self)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -147,9 +151,7 @@ class ModuleList(Module):
                 delattr(self, str(k))
         else:
             delattr(self, self._key(idx))
-        self._modules = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values())
-        )
+        _renumber(self)
 
     def __len__(self) -> int:
         return len(self._modules)
