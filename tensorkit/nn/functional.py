@@ -147,6 +147,9 @@ _SIZE_WARNING = (
     "Using a target size ({target}) that is different to the input size ({input}). This will "
     "likely lead to incorrect results due to broadcasting. Please ensure they have the same size."
 )
+_REDUCTION_CODES = {"mean": MEAN, "sum": SUM, "none": NONE}
+_INT64 = dtypes.int64.numpy
+
 _WEIGHT_NOT_DIFFERENTIABLE = (
     "The function '{function}' is not differentiable with respect to argument '{argument}'. "
     "This input cannot have requires_grad True."
@@ -315,6 +318,26 @@ def cross_entropy(
     >>> cross_entropy(logits, tensorkit.tensor([0, 1]))
     tensor(0.1269, grad_fn=<NllLossBackward0>)
     """
+    if (
+        type(input) is Tensor
+        and type(target) is Tensor
+        and weight is None
+        and size_average is None
+        and reduce is None
+        and type(ignore_index) is int
+        and type(label_smoothing) in (float, int)
+        and label_smoothing == 0
+        and reduction in _REDUCTION_CODES
+        and input._data.ndim == 2
+        and target._data.ndim == 1
+        and input._data.dtype.kind == "f"
+        and target._data.dtype == _INT64
+        and target._data.shape[0] == input._data.shape[0]
+    ):
+        # The common call (a batch of logits, their class indices, nothing else): every check
+        # below would pass, so go straight to PyTorch's two ops.
+        logp = _ops.log_softmax(input, 1)
+        return _nll_loss(D.NLL_LOSS, logp, target, None, _REDUCTION_CODES[reduction], ignore_index)
     if size_average is not None or reduce is not None:
         reduction = _reduction.legacy_get_string(size_average, reduce)
     reduction = _reduction.get_enum(reduction)
