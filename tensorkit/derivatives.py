@@ -1355,7 +1355,7 @@ def _mse_loss_grad(g, x, t, reduction):
 
 def _nll_loss_grad(m, g, s):
     x = _raw(s["self"])
-    target = _raw(s["target"]).astype(_backend.numpy.int64)
+    target = _raw(s["target"]).astype(_backend.numpy.int64, copy=False)
     if x.ndim == 1 and target.ndim == 1:
         # The forward takes a 1-d input's target of shape (1,); PyTorch's backward refuses it
         raise RuntimeError(
@@ -1487,13 +1487,23 @@ class ArrayMath:
         # magnitude slower than this: the array's bits ANDed with a mask of all ones or all
         # zeros. Bit for bit what where() gives, nan and inf masked out included, and never a
         # -0.0 (which a multiply by the mask would give).
-        if type(b) is int and b == 0 and _maskable(a, condition) and a.size >= _MASK_MIN:
+        if (
+            type(b) is int
+            and b == 0
+            and getattr(a, "size", 0) >= _MASK_MIN
+            and _maskable(a, condition)
+        ):
             xp = self.xp
             bits = a.view(_UNSIGNED_OF_SIZE[a.itemsize])
             mask = condition.astype(bits.dtype)
             xp.negative(mask, out=mask)  # True -> all ones, False -> 0
             return xp.bitwise_and(bits, mask, out=mask).view(a.dtype)
-        if type(a) is int and a == 0 and _maskable(b, condition) and b.size >= _MASK_MIN:
+        if (
+            type(a) is int
+            and a == 0
+            and getattr(b, "size", 0) >= _MASK_MIN
+            and _maskable(b, condition)
+        ):
             xp = self.xp
             bits = b.view(_UNSIGNED_OF_SIZE[b.itemsize])
             mask = condition.astype(bits.dtype)
