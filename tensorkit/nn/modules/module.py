@@ -222,12 +222,18 @@ class Module:
                     super().__setattr__(name, value)
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached when ordinary lookup fails: look in the three registries.
+        # Only reached when ordinary lookup fails: look in the three registries (written out:
+        # every self.weight in a forward comes here).
         state = self.__dict__
-        for registry in ("_parameters", "_buffers", "_modules"):
-            entries = state.get(registry)
-            if entries is not None and name in entries:
-                return entries[name]
+        entries = state.get("_parameters")
+        if entries is not None and name in entries:
+            return entries[name]
+        entries = state.get("_buffers")
+        if entries is not None and name in entries:
+            return entries[name]
+        entries = state.get("_modules")
+        if entries is not None and name in entries:
+            return entries[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:
