@@ -425,15 +425,15 @@ def check_inplace(target: Tensor, inputs: tuple, copy: bool = False, overlap: bo
     if 0 in data.strides and has_internal_overlap(data):
         raise RuntimeError(OVERLAP_INPLACE)
     storage = target._storage_obj  # None: the target owns its memory and no view was taken
-    for other in inputs:
-        if (
-            storage is not None
-            and other is not target
-            and isinstance(other, Tensor)
-            and other._storage_obj is storage
-            and _partially_overlap(data, other._data)
-        ):
-            raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
+    if storage is not None:
+        for other in inputs:
+            if (
+                other is not target
+                and isinstance(other, Tensor)
+                and other._storage_obj is storage
+                and _partially_overlap(data, other._data)
+            ):
+                raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
     return record
 
 

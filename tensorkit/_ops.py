@@ -1494,7 +1494,7 @@ def mm(input: Tensor, mat2: Tensor):
         )
     _check_matmul_dtypes(input, mat2)
     _refuse_bool_product(input, mat2, "addmm_impl_cpu_")
-    return call(D.MM, (input, mat2), a @ b)
+    return call(D.MM, (input, mat2), a @ b, _product_layouts("self", input, mat2))
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
@@ -1528,15 +1528,19 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
     ):
         expand(input, rows, columns)  # raises PyTorch's message for a bias that won't broadcast
     out = D._addmm(_backend.array_namespace(a), input._data, a, b, beta, alpha)
-    params = {
-        "beta": beta,
-        "alpha": alpha,
-        "mat1_sym_sizes": a.shape,
-        "mat1_sym_strides": mat1.stride() if mat1.requires_grad else (),
-        "mat2_sym_sizes": b.shape,
+    params = {"beta": beta, "alpha": alpha, **_product_layouts("mat1", mat1, mat2)}
+    return call(D.ADDMM, (input, mat1, mat2), out.astype(a.dtype, copy=False), params)
+
+
+def _product_layouts(first: str, mat1: Tensor, mat2: Tensor) -> dict:
+    """What mm and addmm save of their matrices' layouts, as PyTorch: the sizes, and the strides
+    of each matrix that needs a gradient (which is then computed in that layout)."""
+    return {
+        f"{first}_sym_sizes": mat1._data.shape,
+        f"{first}_sym_strides": mat1.stride() if mat1.requires_grad else (),
+        "mat2_sym_sizes": mat2._data.shape,
         "mat2_sym_strides": mat2.stride() if mat2.requires_grad else (),
     }
-    return call(D.ADDMM, (input, mat1, mat2), out.astype(a.dtype, copy=False), params)
 
 
 def mv(input: Tensor, vec: Tensor):

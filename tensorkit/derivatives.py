@@ -855,11 +855,16 @@ MM = Op(
     "MmBackward0",
     lambda xp, a, b: a @ b,
     lambda m, g, s, needs: (
-        m.matmul(g, m.mT(s["mat2"])) if needs[0] else None,
-        m.matmul(m.mT(s["self"]), g) if needs[1] else None,
+        _mat1_grad(m, g, s["mat2"], s["self_sym_sizes"], s["self_sym_strides"], 1)
+        if needs[0]
+        else None,
+        _mat2_grad(m, g, s["self"], s["mat2_sym_sizes"], s["mat2_sym_strides"], 1)
+        if needs[1]
+        else None,
     ),
     save={"self": ("self", "mat2"), "mat2": ("mat2", "self")},
     inputs=("self", "mat2"),
+    params=("self_sym_sizes", "self_sym_strides", "mat2_sym_sizes", "mat2_sym_strides"),
 )
 BMM = Op(
     "BmmBackward0",

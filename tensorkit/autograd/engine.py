@@ -537,9 +537,6 @@ def _warn_anomaly(node) -> None:
 def _validate(grad, meta, create_graph: bool, node=None, position: int = 0):
     """Reduce a gradient to its input's shape (broadcasting) and cast it to the input's dtype."""
     shape, dtype = meta
-    if not create_graph and shape and grad.ndim == len(shape) + 1 and grad.shape[1:] == shape:
-        grad = grad.sum(axis=0)  # the common broadcast: a bias added to every row of a batch
-        return grad if grad.dtype == dtype else grad.astype(dtype)
     if tuple(grad.shape) != tuple(shape) and not _expandable(tuple(shape), tuple(grad.shape)):
         raise RuntimeError(
             f"Function {node.name() if node is not None else 'a node'} returned an invalid gradient at index "
@@ -581,6 +578,8 @@ def sum_to(array, shape: tuple):
     """
     if array.shape == shape:
         return array
+    if shape and array.ndim == len(shape) + 1 and array.shape[1:] == shape:
+        return array.sum(axis=0)  # the common broadcast: a bias added to every row of a batch
     lead = array.ndim - len(shape)
     if lead:
         array = array.sum(axis=tuple(range(lead)))

@@ -534,3 +534,18 @@ m.double()
 print(m[0].weight.grad.dtype, m[0].weight.grad is g, m[0].weight.grad.shape)
 m.register_buffer('steps', torch.tensor([1, 2]))
 print(m.float().steps.dtype, m[0].weight.dtype)
+
+# %% case: mm_saved_layouts_and_grad_layout
+import torch
+a = torch.ones(2, 3, requires_grad=True)
+b = torch.ones(4, 3, requires_grad=True)
+y = a @ b.t()
+fn = y.grad_fn
+print(type(fn).__name__, fn._saved_self_sym_sizes, fn._saved_self_sym_strides, fn._saved_mat2_sym_sizes, fn._saved_mat2_sym_strides)
+y2 = torch.ones(2, 3) @ b.t()
+print(y2.grad_fn._saved_self_sym_strides, y2.grad_fn._saved_mat2_sym_strides)
+lin = torch.nn.Linear(3, 2, bias=False)
+lin(torch.ones(4, 3)).sum().backward()
+print(lin.weight.grad.stride(), lin.weight.grad.is_contiguous(), lin.weight.grad)
+y.sum().backward()
+print(b.grad.stride(), a.grad.stride())
