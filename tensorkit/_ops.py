@@ -2839,7 +2839,10 @@ def _advanced_getitem(input: Tensor, items):
 
 def _index(input: Tensor, indices):
     """PyTorch's index: ``indices`` (index tensors, or None for a dim left alone) pick a copy."""
-    index = tuple(slice(None) if item is None else _index_array(item) for item in indices)
+    index = tuple(
+        slice(None) if item is None or type(item) is slice else _index_array(item)
+        for item in indices
+    )
     if builtins.any(
         type(item) is _ndarray and item.dtype.kind == "b" and not item.size for item in index
     ):

@@ -299,3 +299,14 @@ def test_anomaly_mode_keeps_the_forward_traceback_down_to_the_users_line():
         last = trace.rstrip("\n").splitlines()
         assert __file__ in last[-2], trace
         assert "lambda t:" in last[-1], trace
+
+
+def test_third_order_gradient_through_advanced_indexing_with_a_slice():
+    """The saved indices of an index_put hold slice(None); differentiating them again indexes
+    with that slice (a regression: _index once took every index for an array)."""
+    x = tensorkit.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = (x[:, [0, 2]] ** 3).sum()
+    (g,) = tensorkit.autograd.grad(y, x, create_graph=True)
+    (h,) = tensorkit.autograd.grad(g.sum(), x, create_graph=True)
+    (third,) = tensorkit.autograd.grad(h.sum(), x)
+    assert third.tolist() == [[6.0, 0.0, 6.0], [6.0, 0.0, 6.0]]
