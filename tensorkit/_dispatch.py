@@ -282,10 +282,22 @@ _RECORDER_SAVE_RESULT = """\
 """
 
 
-def recorder_source(op) -> str:
+# A view op's recorder is handed the view already made (``call_view``).
+_VIEW_RECORDER_HEAD = """\
+def record(inputs, result, params):
+    if not _state.grad_enabled:
+        return result
+    recording = False
+"""
+
+
+def recorder_source(op, view: bool = False) -> str:
     """The Python source of ``op``'s recorder: ``record(inputs, out, params)`` wraps ``out`` as
-    the result tensor and, when an input needs a gradient, gives it ``op``'s backward node."""
-    parts = [_RECORDER_HEAD]
+    the result tensor and, when an input needs a gradient, gives it ``op``'s backward node.
+    With ``view``, ``record(inputs, result, params)`` records onto a view already made."""
+    if view and op.saves_result:
+        raise ValueError(f"{op.name}: a view op does not save its result")
+    parts = [_VIEW_RECORDER_HEAD if view else _RECORDER_HEAD]
     if op.arity is None:  # cat, stack: any number of inputs, none saved
         parts.append("    edges = []\n    meta = []\n    for a in inputs:\n")
         parts.append(textwrap.indent(_RECORDER_INPUT.format(i=""), "    "))
@@ -321,10 +333,11 @@ def _as_array(out):
     return np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
 
 
-def recorder(op):
-    """``op``'s recorder, compiled from ``recorder_source`` on first use and kept on ``op``."""
-    source = recorder_source(op)
-    filename = f"<tensorkit recorder {op.name}>"
+def recorder(op, view: bool = False):
+    """``op``'s recorder, compiled from ``recorder_source`` on first use and kept on ``op``
+    (``op.record``, or ``op.record_view`` for a view op's)."""
+    source = recorder_source(op, view)
+    filename = f"<tensorkit {'view ' if view else ''}recorder {op.name}>"
     namespace = {
         "_ndarray": _ndarray,
         "_as_array": _as_array,
@@ -347,7 +360,11 @@ def recorder(op):
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own template
     # Tracebacks through the recorder show its lines, as for any source file.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    record = op.record = namespace["record"]
+    record = namespace["record"]
+    if view:
+        op.record_view = record
+    else:
+        op.record = record
     return record
 
 
@@ -366,9 +383,10 @@ def _call_multi(op, inputs: tuple, out: tuple, params: dict | None):
 def call_view(op, tensor: Tensor, data, params: dict | None = None) -> Tensor:
     """A view of ``tensor`` over ``data`` (an array sharing its memory), recorded as ``op``."""
     view = tensor._make_view(data)
-    if needs_grad((tensor,)):
-        view._grad_fn = make_node(op, (tensor,), params)
-    return view
+    record = op.record_view
+    if record is None:
+        record = recorder(op, view=True)
+    return record((tensor,), view, params)
 
 
 def call_multi_view(op, tensor: Tensor, arrays, params: dict | None = None) -> tuple:

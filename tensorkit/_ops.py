@@ -1505,42 +1505,62 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
     >>> tensorkit.addmm(tensorkit.ones(2), tensorkit.ones(1, 3), tensorkit.ones(3, 2))
     tensor([[4., 4.]])
     """
-    a, b = mat1._data, mat2._data
-    for name, matrix in (("mat1", a), ("mat2", b)):
-        if matrix.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
-    if a.dtype != b.dtype or input._data.dtype != b.dtype:
+    a, b, c = mat1._data, mat2._data, input._data
+    if a.ndim != 2 or b.ndim != 2:
+        for name, matrix in (("mat1", a), ("mat2", b)):
+            if matrix.ndim != 2:
+                raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
+    dtype = b.dtype
+    if a.dtype != dtype or c.dtype != dtype:
         for name, tensor in (("mat1", mat1), ("self", input)):
             if tensor.dtype is not mat2.dtype:
                 raise RuntimeError(
                     f"{name} and mat2 must have the same dtype, but got "
                     f"{tensor.dtype.short_name} and {mat2.dtype.short_name}"
                 )
-    if a.shape[1] != b.shape[0]:
+    rows, columns = a.shape
+    if columns != b.shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{columns} and "
             f"{b.shape[0]}x{b.shape[1]})"
         )
-    _refuse_bool_product(mat1, mat2, "addmm_impl_cpu_")
-    bias_shape, rows, columns = input._data.shape, a.shape[0], b.shape[1]
-    if len(bias_shape) > 2 or builtins.any(
-        size not in (1, wanted) for size, wanted in zip(bias_shape[::-1], (columns, rows))
+    if dtype.kind == "b":
+        _refuse_bool_product(mat1, mat2, "addmm_impl_cpu_")
+    columns = b.shape[1]
+    bias_shape = c.shape
+    if bias_shape != (columns,) and (
+        len(bias_shape) > 2
+        or builtins.any(
+            size not in (1, wanted) for size, wanted in zip(bias_shape[::-1], (columns, rows))
+        )
     ):
         expand(input, rows, columns)  # raises PyTorch's message for a bias that won't broadcast
-    out = D._addmm(_backend.array_namespace(a), input._data, a, b, beta, alpha)
-    params = {"beta": beta, "alpha": alpha, **_product_layouts("mat1", mat1, mat2)}
-    return call(D.ADDMM, (input, mat1, mat2), out.astype(a.dtype, copy=False), params)
+    out = D._addmm(_backend.array_namespace(a), c, a, b, beta, alpha)
+    if out.dtype is not dtype:
+        out = out.astype(dtype)
+    if not grad_mode._state.grad_enabled:
+        return call(D.ADDMM, (input, mat1, mat2), out)  # nothing recorded: no params needed
+    params = _product_layouts("mat1", mat1, mat2, {"beta": beta, "alpha": alpha})
+    return call(D.ADDMM, (input, mat1, mat2), out, params)
 
 
-def _product_layouts(first: str, mat1: Tensor, mat2: Tensor) -> dict:
+def _product_layouts(first: str, mat1: Tensor, mat2: Tensor, params: dict | None = None) -> dict:
     """What mm and addmm save of their matrices' layouts, as PyTorch: the sizes, and the strides
-    of each matrix that needs a gradient (which is then computed in that layout)."""
-    return {
-        f"{first}_sym_sizes": mat1._data.shape,
-        f"{first}_sym_strides": mat1.stride() if mat1.requires_grad else (),
-        "mat2_sym_sizes": mat2._data.shape,
-        "mat2_sym_strides": mat2.stride() if mat2.requires_grad else (),
-    }
+    of each matrix that needs a gradient (which is then computed in that layout); added to
+    ``params`` when given."""
+    a, b = mat1._data, mat2._data
+    params = {} if params is None else params
+    params[f"{first}_sym_sizes"] = a.shape
+    params[f"{first}_sym_strides"] = _strides_of(a) if mat1.requires_grad else ()
+    params["mat2_sym_sizes"] = b.shape
+    params["mat2_sym_strides"] = _strides_of(b) if mat2.requires_grad else ()
+    return params
+
+
+def _strides_of(array) -> tuple:
+    """``Tensor.stride()`` of a tensor over ``array``: its strides in elements."""
+    itemsize = array.itemsize
+    return tuple([step // itemsize for step in array.strides])
 
 
 def mv(input: Tensor, vec: Tensor):

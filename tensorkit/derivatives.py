@@ -33,6 +33,7 @@ class Op:
         "node_class",
         "numpy_ufunc",
         "record",
+        "record_view",
         "save",
         "save_items",
         "saves_result",
@@ -56,6 +57,7 @@ class Op:
         self.forward = forward
         self.arity = len(inputs) or None  # None: any number (cat, stack)
         self.record = None  # the recorder _dispatch generates on the op's first call
+        self.record_view = None  # the same for a view op (call_view)
         # The ufunc that is the forward itself (with alpha=1 for add and sub): called directly on
         # NumPy arrays, one call less, and able to write an in-place result (out=).
         self.ufunc = ufunc
@@ -816,7 +818,11 @@ ADDMM = Op(
 
 def _addmm(xp, c, a, b, beta, alpha):
     out = a @ b  # a new array: the rest is written into it (one buffer, as PyTorch's addmm)
-    if out.ndim == 0 or out.dtype.kind != "f" or out.dtype != xp.result_type(out, c):
+    if (
+        out.ndim == 0
+        or out.dtype.kind != "f"
+        or (out.dtype is not getattr(c, "dtype", None) and out.dtype != xp.result_type(out, c))
+    ):
         out = out * alpha if alpha != 1 else out  # 0-d results or a wider bias: out of place
         return out if beta == 0 else out + (c if beta == 1 else c * beta)
     if alpha != 1:
