@@ -273,15 +273,51 @@ def _inplace_binary(op, target: Tensor, other, params=None):
         # scales the other operand first, as the table's forward does (p.add_(g, alpha=-lr)).
         token = _hush()
         try:
-            if alpha != 1:
-                y = alpha * y
-            getattr(xp, op.ufunc)(x, y, out=x)
+            if alpha == 1:
+                getattr(xp, op.ufunc)(x, y, out=x)
+            elif _blockable(x, y):
+                _scaled_update_in_blocks(op.numpy_ufunc, x, y, alpha)
+            else:
+                getattr(xp, op.ufunc)(x, alpha * y, out=x)
         finally:
             _unhush(token)
         target._version_counter.value += 1
         return target
     out = op.forward(xp, x, y, **params) if params else op.forward(xp, x, y)
     return commit_inplace(op, target, (target, other), out, record, params)
+
+
+_BLOCK = 32768  # elements per block: a float32 block and its scaled copy stay in L2 cache
+
+
+def _blockable(x, y) -> bool:
+    """Whether ``x op= alpha * y`` can run block by block: big C-ordered NumPy arrays of one
+    shape and dtype whose memory is apart."""
+    return (
+        type(x) is _ndarray
+        and x.size >= 4 * _BLOCK
+        and type(y) is _ndarray
+        and y.shape == x.shape
+        and y.dtype == x.dtype
+        and x.flags.c_contiguous
+        and y.flags.c_contiguous
+        and not np.may_share_memory(x, y)
+    )
+
+
+def _scaled_update_in_blocks(ufunc, x, y, alpha) -> None:
+    """``ufunc(x, alpha * y, out=x)`` (an optimizer's ``p.add_(g, alpha=-lr)``) a block at a
+    time, through one block-sized scratch array: the same arithmetic, element for element, as
+    the whole-array expression, without writing and re-reading a full-size ``alpha * y``. That
+    is what PyTorch's fused kernel saves; on a big parameter it is a third of the update's time."""
+    flat_x, flat_y = x.reshape(-1), y.reshape(-1)
+    scratch = np.empty(_BLOCK, dtype=x.dtype)
+    size = flat_x.size
+    for start in range(0, size, _BLOCK):
+        stop = builtins.min(start + _BLOCK, size)
+        part = scratch[: stop - start]
+        np.multiply(flat_y[start:stop], alpha, out=part)
+        ufunc(flat_x[start:stop], part, out=flat_x[start:stop])
 
 
 def _inplace_unary(op, target: Tensor, params=None, float_only: bool = False):

@@ -1752,3 +1752,38 @@ def test_numbers_that_fit_are_taken_as_pytorch_takes_them(t):
     assert vals(t.full((2,), 1e40, dtype=t.bool)) == [True, True]
     assert vals(t.zeros(2) + 1e40) == [float("inf")] * 2  # arithmetic overflows silently
     assert vals(t.full((1,), 2**64 - 1, dtype=t.float32)) == [float(2**64)]
+
+
+@pytest.mark.parametrize("method", ["add_", "sub_"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_big_scaled_inplace_update_matches_the_whole_array_expression(t, method, dtype):
+    # An optimizer's p.add_(g, alpha=-lr) on a big parameter runs block by block in tensorkit:
+    # the result is bit for bit the whole-array ``p op (alpha * g)`` (PyTorch fuses the multiply
+    # and the add, so it may differ in the last bit), the version moves once, and an update whose
+    # operands share memory (p.add_(p, ...)) comes out the same as well.
+    rng = np.random.default_rng(0)
+    p0 = rng.standard_normal((300, 701)).astype(dtype)  # not a multiple of any block size
+    g0 = rng.standard_normal((300, 701)).astype(dtype)
+    alpha = -0.0123
+    scaled = (np.asarray(alpha, dtype=dtype) * g0).astype(dtype)
+    expected = p0 + scaled if method == "add_" else p0 - scaled
+    p, g = t.from_numpy(p0.copy()), t.from_numpy(g0.copy())
+    with t.no_grad():
+        out = getattr(p, method)(g, alpha=alpha)
+    assert out is p and p._version == 1
+    same = np.testing.assert_array_equal if t is tensorkit else _within_one_rounding
+    same(p.numpy(), expected, p0, scaled)
+    np.testing.assert_array_equal(g.numpy(), g0)  # the operand is read, never written
+    q = t.from_numpy(p0.copy())
+    getattr(q, method)(q, alpha=alpha)
+    self_scaled = (np.asarray(alpha, dtype=dtype) * p0).astype(dtype)
+    expected_self = p0 + self_scaled if method == "add_" else p0 - self_scaled
+    same(q.numpy(), expected_self, p0, self_scaled)
+    assert q._version == 1
+
+
+def _within_one_rounding(actual, expected, first, second):
+    # one rounding of first ± second's exact value, against NumPy's two: the error is bounded
+    # by the operands' size, not the (possibly cancelled) result's
+    bound = 2 * np.finfo(expected.dtype).eps * (np.abs(first) + np.abs(second))
+    assert np.all(np.abs(actual - expected) <= bound)

@@ -89,6 +89,20 @@ class SGD(Optimizer):
         """Perform a single optimization step; returns the closure's loss, if one is given."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
+            lr = group["lr"]
+            if (
+                group["momentum"] == 0
+                and group["weight_decay"] == 0
+                and not group["maximize"]
+                and type(lr) in (float, int)
+            ):
+                # Plain SGD, what _sgd does without momentum buffers: p -= lr * g, in place.
+                alpha = -lr
+                for param in group["params"]:
+                    grad = param._grad
+                    if grad is not None:
+                        param.add_(grad, alpha=alpha)
+                continue
             params: list[Tensor] = []
             grads: list[Tensor] = []
             momentum_buffers: list[Tensor | None] = []
