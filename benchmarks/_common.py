@@ -103,6 +103,7 @@ def measure(
     warmup: int = 2,
     max_number: int = 100_000,
     collect: bool = True,
+    settle: float = 0.0,
 ) -> dict[str, Timing]:
     """Time each callable, timeit-style, and return min and median seconds per call.
 
@@ -112,6 +113,13 @@ def measure(
     library's threads still spinning after its turn, hits all implementations alike. The
     garbage collector stays enabled (a cost users pay); with ``collect`` it also runs before each
     round, so that one implementation's garbage is not collected on another's time.
+
+    With ``settle`` the machine idles that many seconds before each sample, for workloads with
+    threaded BLAS calls: OpenBLAS's idle threads (NumPy's, and so tensorkit's) busy-wait 2**28
+    cycles, about 0.1 s, after every threaded call, and PyTorch's OpenMP threads spin too. On a
+    machine with few cores the spinning threads of the implementation that ran last slow down
+    the next one, and in a rotation of three, each does not follow each other one equally often.
+    (Workloads of small ops are better without: an idle pause leaves their first calls cold.)
     """
     numbers = {}
     for name, fn in fns.items():
@@ -129,6 +137,7 @@ def measure(
         # work, and whoever always ran right after it would pay for that on every sample.
         start = round_number % len(names)
         for name in names[start:] + names[:start]:
+            time.sleep(settle)
             samples[name].append(_time_calls(fns[name], numbers[name]))
     return {
         name: Timing(min(s), statistics.median(s), repeat, numbers[name], s)

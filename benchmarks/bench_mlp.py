@@ -105,7 +105,15 @@ def run(ctx: Context) -> list[Row]:
     fns["numpy"] = lambda: numpy_train_step(np, params_np, X0, y0, rows_np)
     check_close(ctx, "parameters and loss after one step", after)
 
-    t = measure(fns, repeat=repeat, min_time=0.005 if ctx.quick else 0.05, warmup=3)
+    # settle: the matmuls run on OpenBLAS's and PyTorch's thread pools, whose idle threads spin
+    # for about 0.1 s after each call (see measure)
+    t = measure(
+        fns,
+        repeat=repeat,
+        min_time=0.005 if ctx.quick else 0.05,
+        warmup=3,
+        settle=0 if ctx.quick else 0.15,
+    )
     ms = {name: t[name].min * 1e3 for name in t}
     rows = [
         Row(
