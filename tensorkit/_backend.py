@@ -12,7 +12,16 @@ import types
 
 import numpy
 
-__all__ = ["Device", "array_namespace", "cupy_module", "device", "namespace_for", "numpy"]
+__all__ = [
+    "Device",
+    "array_namespace",
+    "cuda_namespace",
+    "device",
+    "from_host",
+    "host_view",
+    "namespace_for",
+    "numpy",
+]
 
 
 class Device:
@@ -69,71 +78,161 @@ class Device:
 device = Device
 CPU = Device("cpu")
 
-_cupy = None
+# The two array namespaces. The host's is NumPy; the test suite may put a strict stand-in in its
+# place (tests/strict_device.py), whose arrays refuse to pass for NumPy arrays, so that any
+# code that reaches past a tensor's namespace fails on the CPU as it would on a GPU. The CUDA
+# namespace is CuPy, imported when a CUDA tensor is first asked for (or the stand-in).
+_host = numpy
+_host_array = numpy.ndarray
+_cuda = None
+_cuda_array: type | None = None
+_cuda_is_stand_in = False
+
+NO_CUPY = (
+    "tensorkit cannot use CUDA: CuPy is not installed. On a machine with an NVIDIA GPU, install "
+    'the GPU extra (pip install "tensorkit[gpu]"), or the CuPy wheel for your CUDA version '
+    "(pip install cupy-cuda12x for CUDA 12, cupy-cuda11x for CUDA 11)."
+)
 
 
-def cupy_module():
-    """Import CuPy on first use, with a message that says how to get it."""
-    global _cupy
-    if _cupy is None:
+def _no_gpu(detail: str) -> str:
+    return (
+        f"tensorkit cannot use CUDA: CuPy is installed, but {detail}. CUDA tensors need an "
+        "NVIDIA GPU and its driver; on this machine use the CPU (device='cpu')."
+    )
+
+
+def cuda_namespace():
+    """CuPy (imported on first use), or a RuntimeError that says what is missing and how to get it."""
+    global _cuda, _cuda_array
+    if _cuda is None:
         try:
             import cupy
         except ImportError as error:
-            raise AssertionError(
-                "tensorkit cannot use CUDA: CuPy is not installed. "
-                "Install the GPU extra (pip install 'tensorkit[gpu]') on a machine with an NVIDIA GPU."
-            ) from error
+            raise RuntimeError(NO_CUPY) from error
         try:
             count = cupy.cuda.runtime.getDeviceCount()
         except Exception as error:  # CuPy raises its own CUDARuntimeError subclasses
-            raise AssertionError(
-                f"tensorkit cannot use CUDA: no usable NVIDIA GPU ({error})"
-            ) from error
+            raise RuntimeError(_no_gpu(f"no usable NVIDIA GPU was found ({error})")) from error
         if count == 0:
-            raise AssertionError("tensorkit cannot use CUDA: no NVIDIA GPU is visible")
-        _cupy = cupy
-    return _cupy
+            raise RuntimeError(_no_gpu("no NVIDIA GPU is visible"))
+        _cuda, _cuda_array = cupy, cupy.ndarray
+    return _cuda
+
+
+def cuda_device_count() -> int:
+    """How many CUDA devices there are: 0 without CuPy or without a GPU (never raises)."""
+    if _cuda is not None:
+        return 1 if _cuda_is_stand_in else _cuda.cuda.runtime.getDeviceCount()
+    try:
+        return cuda_namespace().cuda.runtime.getDeviceCount()
+    except RuntimeError:
+        return 0
+
+
+def use_namespaces(host=None, cuda=None) -> tuple:
+    """Serve the host and/or CUDA devices with the given array namespaces (the test suite's
+    strict stand-ins); returns the previous pair, for ``restore_namespaces``."""
+    global _host, _host_array, _cuda, _cuda_array, _cuda_is_stand_in
+    previous = (_host, (_cuda, _cuda_is_stand_in))
+    if host is not None:
+        _host, _host_array = host, host.ndarray
+    if cuda is not None:
+        _cuda, _cuda_array, _cuda_is_stand_in = cuda, cuda.ndarray, True
+    return previous
+
+
+def restore_namespaces(previous: tuple) -> None:
+    global _host, _host_array, _cuda, _cuda_array, _cuda_is_stand_in
+    host, (cuda, stand_in) = previous
+    _host, _host_array = host, host.ndarray
+    _cuda, _cuda_is_stand_in = cuda, stand_in
+    _cuda_array = cuda.ndarray if cuda is not None else None
+
+
+def host_namespace():
+    """The namespace of host memory: NumPy (or the test suite's strict stand-in)."""
+    return _host
 
 
 def namespace_for(device: Device):
     """The array namespace that holds memory on ``device``."""
-    return numpy if device.type == "cpu" else cupy_module()
+    return _host if device.type == "cpu" else cuda_namespace()
 
 
 def array_namespace(array):
-    """``numpy`` or ``cupy``, whichever owns ``array`` (CuPy's get_array_module, without importing CuPy)."""
-    if isinstance(array, numpy.ndarray) or _cupy is None:
-        return numpy
-    return _cupy if isinstance(array, _cupy.ndarray) else numpy
+    """The namespace that owns ``array`` (CuPy's get_array_module, without importing CuPy):
+    the host's for host arrays and for anything that is no array (Python and NumPy scalars)."""
+    if type(array) is _host_array:
+        return _host
+    if _cuda_array is not None and isinstance(array, _cuda_array):
+        return _cuda
+    return _host
+
+
+def as_array(value):
+    """An op's result as an array: NumPy hands back 0-d results as scalars; an array of either
+    namespace stays itself."""
+    if isinstance(value, _host_array) or (
+        _cuda_array is not None and isinstance(value, _cuda_array)
+    ):
+        return value
+    return _host.asarray(value)
+
+
+def is_device_array(array) -> bool:
+    return _cuda_array is not None and isinstance(array, _cuda_array)
 
 
 def device_of(array) -> Device:
-    if isinstance(array, numpy.ndarray) or _cupy is None:
-        return CPU
-    return Device("cuda", array.device.id)
+    if _cuda_array is not None and isinstance(array, _cuda_array):
+        return Device("cuda", array.device.id)
+    return CPU
+
+
+def from_host(array):
+    """A NumPy array as an array of the host namespace, sharing its memory (``from_numpy``)."""
+    return array if _host is numpy else _host.wrap_host(array)
+
+
+def host_view(array):
+    """The NumPy array over a host array's memory (``numpy()``: no copy)."""
+    if type(array) is numpy.ndarray:
+        return array
+    if isinstance(array, _host_array):
+        return _host.host_view(array)
+    raise TypeError(f"{type(array).__name__} is not host memory")
 
 
 def to_host(array):
-    """A NumPy array with ``array``'s values (the array itself when it already is one)."""
-    if isinstance(array, numpy.ndarray):
+    """A NumPy array with ``array``'s values: host memory as it is, device memory copied."""
+    if type(array) is numpy.ndarray:
         return array
     if isinstance(array, numpy.generic):
         return numpy.asarray(array)
-    return array.get()
+    if isinstance(array, _host_array):
+        return _host.host_view(array)
+    if is_device_array(array):
+        return array.get()
+    return numpy.asarray(array)
 
 
 def to_device(array, device: Device):
-    """Copy ``array`` onto ``device``."""
+    """A copy of ``array`` on ``device`` (always a copy: a transfer never shares memory)."""
     if device.type == "cpu":
-        return numpy.array(to_host(array))
-    cupy = cupy_module()
-    with cupy.cuda.Device(device.index or 0):
-        return cupy.asarray(array)
+        if is_device_array(array):
+            return from_host(array.get())
+        return from_host(numpy.array(to_host(array)))
+    xp = cuda_namespace()
+    with xp.cuda.Device(device.index or 0):
+        if is_device_array(array):
+            return array.copy()
+        return xp.asarray(numpy.array(to_host(array)))
 
 
 def data_address(array) -> int:
     """The address of ``array``'s first element."""
-    if isinstance(array, numpy.ndarray):
+    if type(array) is numpy.ndarray:
         return array.__array_interface__["data"][0]
     return array.data.ptr
 

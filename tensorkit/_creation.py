@@ -47,9 +47,12 @@ def _device(device) -> _backend.Device:
 
 
 def _finish(array, device, requires_grad: bool) -> Tensor:
-    """A new tensor over host ``array``, moved to ``device``, requiring grad if asked."""
+    """A new tensor over ``array``, a NumPy array made for it, moved to ``device``, requiring
+    grad if asked."""
     if device is not None and _device(device).type != "cpu":
         array = _backend.to_device(array, _device(device))
+    else:
+        array = _backend.from_host(array)
     return _finish_on_device(array, requires_grad)
 
 
@@ -204,7 +207,8 @@ def from_numpy(array) -> Tensor:
         )
     from .tensor import UntypedStorage
 
-    return Tensor._make(array.view(), UntypedStorage(array))
+    whole = _backend.from_host(array)
+    return Tensor._make(whole.view(), UntypedStorage(whole))
 
 
 def _legacy_constructor(cls, dtype, args, kwargs):
@@ -285,11 +289,12 @@ def _namespace(device):
 def _filled(shape, value, dtype, device, requires_grad) -> Tensor:
     dtype = dtype if dtype is not None else dtypes.get_default_dtype()
     value = dtypes.checked_scalar(value, dtype)
-    xp = _namespace(device)
-    if xp is np:
-        array = np.full(shape, value, dtype=dtype.numpy)
+    where = _device(device)
+    xp = _backend.namespace_for(where)
+    if where.type == "cpu":
+        array = xp.full(shape, value, dtype=dtype.numpy)
     else:
-        with xp.cuda.Device(_device(device).index or 0):
+        with xp.cuda.Device(where.index or 0):
             array = xp.full(shape, value, dtype=dtype.numpy)
     return _finish_on_device(array, requires_grad)
 

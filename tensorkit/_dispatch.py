@@ -15,6 +15,7 @@ import linecache
 import os
 import textwrap
 
+from . import _backend
 from . import _dtype as dtypes
 from ._backend import numpy as np
 from .autograd import grad_mode
@@ -79,7 +80,7 @@ INFERENCE_SAVED = (
 def wrap(array) -> Tensor:
     """A new tensor that owns ``array`` (NumPy turns 0-d results into scalars; undo that)."""
     if type(array) is not _ndarray:
-        array = np.asarray(array) if not hasattr(array, "__cuda_array_interface__") else array
+        array = _backend.as_array(array)
     return Tensor._make(array)
 
 
@@ -328,11 +329,6 @@ def recorder_source(op, view: bool = False) -> str:
     return "".join(parts)
 
 
-def _as_array(out):
-    """NumPy hands back 0-d results as scalars: make them arrays again (a CuPy array stays)."""
-    return np.asarray(out) if not hasattr(out, "__cuda_array_interface__") else out
-
-
 def recorder(op, view: bool = False):
     """``op``'s recorder, compiled from ``recorder_source`` on first use and kept on ``op``
     (``op.record``, or ``op.record_view`` for a view op's)."""
@@ -340,7 +336,7 @@ def recorder(op, view: bool = False):
     filename = f"<tensorkit {'view ' if view else ''}recorder {op.name}>"
     namespace = {
         "_ndarray": _ndarray,
-        "_as_array": _as_array,
+        "_as_array": _backend.as_array,
         "_new": _new,
         "Tensor": Tensor,
         "VersionCounter": VersionCounter,

@@ -85,6 +85,17 @@ def _check_same_device(a: Tensor, b: Tensor) -> None:
         )
 
 
+def _namespace_of(*values):
+    """The array namespace of the first array among ``values`` (numbers have none of their own:
+    the host's)."""
+    for value in values:
+        if type(value) is _ndarray:
+            return np
+        if hasattr(value, "shape") and not isinstance(value, np.generic):
+            return _backend.array_namespace(value)
+    return _backend.host_namespace()
+
+
 def _arrays(operands, dtype: dtypes.dtype):
     """Each operand as an array (or Python scalar) of ``dtype``."""
     target = dtype.numpy
@@ -438,15 +449,10 @@ def div(input, other, *, rounding_mode=None, out=None):
         _check_same_device(a, b)
         if x.shape != y.shape:
             _broadcast_shape(x.shape, y.shape)
-    result = _backend.quiet(
-        np.true_divide
-        if type(x) is _ndarray or type(y) is _ndarray
-        else _backend.array_namespace(x).true_divide,
-        x,
-        y,
-    )
-    if not isinstance(result, _ndarray) and not hasattr(result, "__cuda_array_interface__"):
-        result = np.asarray(result, dtype=dtype.numpy)
+    xp = _namespace_of(x, y)
+    result = _backend.quiet(xp.true_divide, x, y)
+    if not hasattr(result, "shape") or isinstance(result, np.generic):
+        result = xp.asarray(result, dtype=dtype.numpy)
     elif not _contiguous(x, y):
         result = _laid_out(result, (a, b), dtype.numpy)
     outcome = call(D.DIV, (a, b), result)
@@ -564,8 +570,8 @@ def pow(input, exponent):
         (y,) = _arrays((exponent,), dtype)
         xp = _backend.array_namespace(y)
         out = _backend.quiet(D.POW_SCALAR_BASE.forward, xp, y, base)
-        if type(out) is _ndarray and not out.flags.c_contiguous:
-            out = np.ascontiguousarray(out)  # PyTorch's result is contiguous whatever the layout
+        if hasattr(out, "flags") and not out.flags.c_contiguous:
+            out = xp.ascontiguousarray(out)  # PyTorch's result is contiguous whatever the layout
         return call(D.POW_SCALAR_BASE, (exponent,), out, {"self": base})
     if isinstance(exponent, (Tensor, _ndarray)):
         if input._data.dtype.kind == "b":
@@ -948,7 +954,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 def _logical(name: str):
     def function(input, other):
         a, b, x, y, dtype = _binary_prepare(input, other)
-        out = getattr(np, name)(x, y)
+        out = getattr(_namespace_of(x, y), name)(x, y)
         if not _contiguous(x, y):
             out = _laid_out(out, (a, b), dtype.numpy)
         return wrap(out)
@@ -965,7 +971,7 @@ logical_xor = _logical("logical_xor")
 
 
 def logical_not(input: Tensor):
-    out = np.logical_not(input._data)
+    out = _backend.array_namespace(input._data).logical_not(input._data)
     if not _contiguous(input._data):
         out = _laid_out(out, (input,))
     return wrap(out)
@@ -1025,12 +1031,14 @@ def equal(input: Tensor, other: Tensor) -> bool:
 
 
 def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    xp = _backend.array_namespace(input._data)
+    return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input: Tensor, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
     other_data = other._data if isinstance(other, Tensor) else other
-    return wrap(np.isclose(input._data, other_data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    xp = _backend.array_namespace(input._data)
+    return wrap(xp.isclose(input._data, other_data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 # ---------------------------------------------------------------------------- reductions
@@ -1083,13 +1091,15 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
 def _c_order(out):
     """A reduction's (or scan's) result in row-major order: PyTorch allocates it so, whatever
     the input's layout; NumPy's may follow the input's."""
-    if type(out) is _ndarray:
-        if not out.flags.c_contiguous:
-            return np.ascontiguousarray(out)
-        if 1 in out.shape and out.size:  # a kept dim may step oddly: PyTorch's step, no copy
-            strides = tuple(step * out.itemsize for step in _layout.contiguous_strides(out.shape))
-            if out.strides != strides:
-                return np.lib.stride_tricks.as_strided(out, strides=strides)
+    if not hasattr(out, "flags"):
+        return out
+    if not out.flags.c_contiguous:
+        return _backend.array_namespace(out).ascontiguousarray(out)
+    if 1 in out.shape and out.size:  # a kept dim may step oddly: PyTorch's step, no copy
+        strides = tuple(step * out.itemsize for step in _layout.contiguous_strides(out.shape))
+        if out.strides != strides:
+            xp = _backend.array_namespace(out)
+            return xp.lib.stride_tricks.as_strided(out, strides=strides)
     return out
 
 
@@ -1458,20 +1468,22 @@ def _any_all(input: Tensor, dim, keepdim: bool, kind: str):
     if dims is None:  # dim=(): each entry on its own
         return wrap(_c_order(data.astype(bool)))
     if data.ndim == 0:
-        return wrap(np.asarray(getattr(data, kind)()))
+        return wrap(getattr(data, kind)())
     return wrap(_c_order(getattr(data, kind)(axis=dims, keepdims=keepdim)))
 
 
 def count_nonzero(input: Tensor, dim=None):
-    return wrap(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
+    xp = _backend.array_namespace(input._data)
+    return wrap(xp.asarray(xp.count_nonzero(input._data, axis=dim), dtype=np.int64))
 
 
 def nonzero(input: Tensor, *, as_tuple=False):
-    indices = np.nonzero(input._data)
+    xp = _backend.array_namespace(input._data)
+    indices = xp.nonzero(input._data)
     if as_tuple:
         return tuple(wrap(index.astype(np.int64)) for index in indices)
     return wrap(
-        np.stack(indices, axis=1).astype(np.int64) if indices else np.zeros((0, 0), np.int64)
+        xp.stack(indices, axis=1).astype(np.int64) if indices else xp.zeros((0, 0), np.int64)
     )
 
 
@@ -2742,17 +2754,31 @@ def _is_mask(data) -> bool:
     return data.dtype.kind == "b" or data.dtype == np.uint8
 
 
-def _index_array(item):
-    """An index tensor (or list) as the array NumPy indexes with: integers, or a bool mask."""
+def _index_array(item, xp):
+    """An index tensor (or list) as the array that indexes an array of namespace ``xp``:
+    integers, or a bool mask. Host indices go to the device of the indexed tensor; device
+    indices into a host tensor are refused, as in PyTorch."""
     if isinstance(item, (Tensor, _ndarray)):
         data = item._data if isinstance(item, Tensor) else item
         if data.dtype.kind == "b" or data.dtype in (np.int64, np.int32):
+            pass
+        elif data.dtype == np.uint8:
+            data = data.astype(np.bool_)
+        else:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if type(data) is _ndarray and xp is np:
             return data
-        if data.dtype == np.uint8:
-            return data.astype(np.bool_)
-        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        owner = _backend.array_namespace(data)
+        if owner is xp and type(data) is not _ndarray:
+            return data
+        if _backend.is_device_array(data):
+            raise RuntimeError(
+                "indices should be either on cpu or on the same device as the indexed tensor (cpu)"
+            )
+        return xp.asarray(_backend.to_host(data))
     array = np.asarray(item)  # a list: PyTorch makes it a bool tensor, else a long one
-    return array if array.dtype.kind == "b" else array.astype(np.int64)
+    array = array if array.dtype.kind == "b" else array.astype(np.int64)
+    return array if xp is np else xp.asarray(array)
 
 
 def _specified_dims(items) -> int:
@@ -2895,12 +2921,13 @@ def _advanced_getitem(input: Tensor, items):
 
 def _index(input: Tensor, indices):
     """PyTorch's index: ``indices`` (index tensors, or None for a dim left alone) pick a copy."""
+    xp = _backend.array_namespace(input._data)
     index = tuple(
-        slice(None) if item is None or type(item) is slice else _index_array(item)
+        slice(None) if item is None or type(item) is slice else _index_array(item, xp)
         for item in indices
     )
     if builtins.any(
-        type(item) is _ndarray and item.dtype.kind == "b" and not item.size for item in index
+        hasattr(item, "dtype") and item.dtype.kind == "b" and not item.size for item in index
     ):
         _refused_index(input._data.shape, index)  # NumPy takes an empty mask of any length
     try:
@@ -2913,14 +2940,14 @@ def _index(input: Tensor, indices):
     xp = _backend.array_namespace(input._data)
     strides = None
     if input.stride() != _layout.contiguous_strides(input._data.shape) or not builtins.all(
-        item.flags.c_contiguous for item in index if type(item) is _ndarray
+        item.flags.c_contiguous for item in index if hasattr(item, "dtype")
     ):
         strides = _index_strides(input, index, data.shape)
     if strides is not None:
         data = _backend.copy_with_strides(data, strides)
     else:
         data = _c_order(xp.ascontiguousarray(data))  # contiguous operands: a row-major result
-    if np.shares_memory(data, input._data):
+    if xp.shares_memory(data, input._data):
         data = data.copy()
     params = {"indices": index, "self_sym_sizes": input._data.shape, **_index_guards(indices)}
     return call(D.INDEX, (input,), data, params)
@@ -2934,7 +2961,7 @@ def _index_strides(input: Tensor, index: tuple, shape: tuple):
     that iteration's elementwise layout."""
     sizes, steps = list(input._data.shape), list(input.stride())
     consumed = builtins.sum(
-        item.ndim if type(item) is _ndarray and item.dtype == np.bool_ else 1
+        item.ndim if hasattr(item, "dtype") and item.dtype == np.bool_ else 1
         for item in index
         if item is not None and item is not Ellipsis
     )
@@ -2958,7 +2985,7 @@ def _index_strides(input: Tensor, index: tuple, shape: tuple):
             view_steps.append(steps[dim] * step)
             arrays.append(None)
             dim += 1
-        elif type(item) is _ndarray and item.dtype == np.bool_:
+        elif hasattr(item, "dtype") and item.dtype == np.bool_:
             if item.ndim == 0:
                 return None
             columns = np.nonzero(item)
@@ -2967,7 +2994,7 @@ def _index_strides(input: Tensor, index: tuple, shape: tuple):
                 view_steps.append(steps[dim])
                 arrays.append(((len(column),), (item.ndim,)))  # a column of nonzero's result
                 dim += 1
-        elif type(item) is _ndarray:
+        elif hasattr(item, "dtype"):
             view_sizes.append(sizes[dim])
             view_steps.append(steps[dim])
             itemsize = item.itemsize
@@ -3047,18 +3074,19 @@ def _refused_index(shape, index):
     takes, with 0 for the indices out of range, and PyTorch's message for the first of those
     (None where the result has no elements: PyTorch then reads no index, so checks none)."""
     arrays, sizes, others, src = [], [], [], 0  # masks become one integer array per dim
+    xp = _backend.array_namespace(next((item for item in index if hasattr(item, "dtype")), None))
     for item in index:
-        if isinstance(item, _ndarray) and item.dtype.kind == "b":
+        if hasattr(item, "dtype") and item.dtype.kind == "b":
             for j in range(item.ndim):
                 if src + j >= len(shape) or item.shape[j] != shape[src + j]:
                     raise IndexError(
                         f"The shape of the mask {_shape_text(item.shape)} at index {j} does not match "
                         f"the shape of the indexed tensor {_shape_text(shape)} at index {src + j}"
                     )
-            arrays += list(np.nonzero(item))
+            arrays += list(xp.nonzero(item))
             sizes += shape[src : src + item.ndim]
             src += item.ndim
-        elif isinstance(item, _ndarray):
+        elif hasattr(item, "dtype"):
             arrays.append(item)
             sizes.append(shape[src])
             src += 1
@@ -3075,12 +3103,12 @@ def _refused_index(shape, index):
         ) from None
     if 0 in sizes and 0 not in common:
         raise IndexError("index is out of bounds for dimension with size 0")
-    arrays = [np.broadcast_to(array, common) for array in arrays]
+    arrays = [xp.broadcast_to(array, common) for array in arrays]
     outside = [(array < -size) | (array >= size) for array, size in zip(arrays, sizes)]
     message = None
     if 0 not in common and 0 not in others:
         # PyTorch checks element by element, each index in turn: name the first bad one
-        first = int(np.argmax(np.logical_or.reduce(outside).reshape(-1)))
+        first = int(xp.argmax(xp.logical_or.reduce(outside).reshape(-1)))
         for dim, (array, bad) in enumerate(zip(arrays, outside)):
             if bad.reshape(-1)[first]:
                 message = (
@@ -3090,11 +3118,11 @@ def _refused_index(shape, index):
                 break
     fixed, position = [], 0
     for item in index:
-        if not isinstance(item, _ndarray):
+        if not hasattr(item, "dtype"):
             fixed.append(item)
             continue
         for _ in range(item.ndim if item.dtype.kind == "b" else 1):
-            fixed.append(np.where(outside[position], 0, arrays[position]))
+            fixed.append(xp.where(outside[position], 0, arrays[position]))
             position += 1
     return tuple(fixed), message
 
@@ -3156,15 +3184,26 @@ def _copy_to(target: Tensor, value) -> None:
         copy_(target, source)
 
 
+def _selected_shape(xp, shape, index) -> tuple:
+    """The shape of ``array[index]`` for an array of ``shape``, found on a stand-in of one
+    element repeated (no memory of that shape is made)."""
+    probe = xp.lib.stride_tricks.as_strided(
+        xp.zeros(1, dtype=np.bool_), shape=shape, strides=(0,) * len(shape)
+    )
+    return probe[index].shape
+
+
 def _index_put(input: Tensor, indices, value) -> None:
     """PyTorch's index_put_ (accumulate False): ``indices`` as ``_index`` takes them."""
     record = check_inplace(input, (input, value), overlap=False)
     data = input._data
+    xp = _backend.array_namespace(data)
     expanded = has_internal_overlap(data)
     if expanded:
         warnings.warn(EXPANDED_INDEX_PUT, UserWarning, stacklevel=3)
     indices = [
-        item if item is None or isinstance(item, Tensor) else _index_array(item) for item in indices
+        item if item is None or isinstance(item, Tensor) else _index_array(item, xp)
+        for item in indices
     ]
     given = [item for item in indices if item is not None]
     single = not isinstance(value, Tensor) or (value.numel() == 1 and value.device == input.device)
@@ -3172,7 +3211,7 @@ def _index_put(input: Tensor, indices, value) -> None:
     if masked:
         # PyTorch fills through masked_fill_ here: the value is cast to the tensor's dtype, and
         # only a mask that shares part of the tensor's memory is refused
-        mask = _index_array(given[0])
+        mask = _index_array(given[0], xp)
         _refused_mask(data.shape, indices, mask)
         if expanded:
             warnings.warn(EXPANDED_MASKED_FILL, UserWarning, stacklevel=3)
@@ -3188,13 +3227,13 @@ def _index_put(input: Tensor, indices, value) -> None:
             ):
                 raise RuntimeError(PARTIAL_OVERLAP_INPLACE)
         values = value._data if isinstance(value, Tensor) else value
-    index = tuple(slice(None) if item is None else _index_array(item) for item in indices)
+    index = tuple(slice(None) if item is None else _index_array(item, xp) for item in indices)
     message = None
     try:
-        selected_shape = np.empty(data.shape, dtype=np.bool_)[index].shape
+        selected_shape = _selected_shape(xp, data.shape, index)
     except IndexError:
         index, message = _refused_index(data.shape, index)
-        selected_shape = np.empty(data.shape, dtype=np.bool_)[index].shape
+        selected_shape = _selected_shape(xp, data.shape, index)
     if isinstance(value, Tensor) and not masked:
         if not _broadcasts_to(tuple(value.shape), selected_shape):
             raise RuntimeError(

@@ -53,3 +53,25 @@ def pytest_make_collect_report(collector: pytest.Collector):
     if running_in_ci() and _is_missing_tool_skip(report):
         _fail_instead(report)
     return report
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--strict-device",
+        action="store_true",
+        help="run tensorkit's CPU tensors on the strict stand-in device (tests/strict_device.py): "
+        "arrays that refuse to pass for NumPy arrays, as CuPy's do",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--strict-device", default=False):
+        import os
+
+        import strict_device
+
+        from tensorkit import _backend
+
+        _backend.use_namespaces(host=strict_device.host_namespace())
+        # cases the golden runner starts in a fresh interpreter install it there too
+        os.environ["TENSORKIT_STRICT_DEVICE"] = "1"
