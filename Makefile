@@ -34,8 +34,11 @@ $(INSTALL_STAMP): pyproject.toml setup.py $(PACKAGES_SEEN) | $(VENV_PYTHON)
 	$(VENV_PYTHON) -m pip install -e ".[jupyter,lab,test]"
 	@touch $@
 
+# The second run puts every CPU tensor on the strict stand-in device (tests/strict_device.py):
+# code that reaches past a tensor's array namespace, as would break on a GPU, fails there.
 test: venv
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
+	$(VENV_PYTHON) -m pytest tests --strict-device $(PYTEST_ARGS)
 
 # The "Python 3 (tensorkit)" kernel (python -m tensorkit.jupyter install) arrives with the Jupyter
 # issue, and will be installed here; until then JupyterLab offers the venv's own Python 3 kernel.

@@ -90,8 +90,9 @@ _cuda_is_stand_in = False
 
 NO_CUPY = (
     "tensorkit cannot use CUDA: CuPy is not installed. On a machine with an NVIDIA GPU, install "
-    'the GPU extra (pip install "tensorkit[gpu]"), or the CuPy wheel for your CUDA version '
-    "(pip install cupy-cuda12x for CUDA 12, cupy-cuda11x for CUDA 11)."
+    'the GPU extra for your CUDA version: pip install "tensorkit[gpu]" (CUDA 13) or '
+    'pip install "tensorkit[gpu-cuda12]" (CUDA 12), which bring the CuPy wheel '
+    "(cupy-cuda13x, cupy-cuda12x)."
 )
 
 
@@ -228,6 +229,44 @@ def to_device(array, device: Device):
         if is_device_array(array):
             return array.copy()
         return xp.asarray(numpy.array(to_host(array)))
+
+
+def to_namespace_of(reference, values):
+    """``values``, a NumPy array made on the host, in the namespace (and on the device) of the
+    array ``reference``: as it is for NumPy, else moved (a fresh array: never shared after)."""
+    if type(reference) is numpy.ndarray:
+        return values
+    if is_device_array(reference):
+        with _cuda.cuda.Device(reference.device.id):
+            return _cuda.asarray(values)
+    return from_host(values)
+
+
+def indices_like(array, indices):
+    """An index (an array or a tuple of them and slices) for ``array``: index arrays computed on
+    the host (storage positions, saved indices) moved to ``array``'s namespace."""
+    if type(array) is numpy.ndarray:
+        return indices
+    if type(indices) is tuple:
+        return tuple(
+            to_namespace_of(array, index) if type(index) is numpy.ndarray else index
+            for index in indices
+        )
+    if type(indices) is numpy.ndarray:
+        return to_namespace_of(array, indices)
+    return indices
+
+
+def add_at(xp, out, indices, values) -> None:
+    """``out[indices] += values``, adding once per repeated index (NumPy's ``add.at``). Index
+    arrays computed on the host (storage positions) are moved to ``out``'s device first."""
+    indices = indices_like(out, indices)
+    if xp is _cuda and not _cuda_is_stand_in:
+        import cupyx
+
+        cupyx.scatter_add(out, indices, values)
+    else:
+        xp.add.at(out, indices, values)
 
 
 def data_address(array) -> int:

@@ -186,7 +186,7 @@ def embedding_grad(g, indices, num_weights, padding_idx, scale_grad_by_freq):
     through the unscaled sum, as PyTorch's double backward (a plain gather) has it: the first
     backward, met again on the way down, scales once, and once is the true second derivative.
     """
-    from ._backend import numpy as np
+    from . import _backend
 
     flat = indices._data.reshape(-1)
     rows = _ops.reshape(g, (flat.shape[0], g.shape[-1]))
@@ -195,7 +195,8 @@ def embedding_grad(g, indices, num_weights, padding_idx, scale_grad_by_freq):
         rows = rows * wrap(keep)
     out = index_grad(rows, (flat,), (num_weights, g.shape[-1]))
     if scale_grad_by_freq:
-        counts = np.maximum(np.bincount(flat, minlength=num_weights), 1)
+        xp = _backend.array_namespace(flat)
+        counts = xp.maximum(xp.bincount(flat, minlength=num_weights), 1)
         shrink = (1.0 / counts).astype(g._data.dtype)[:, None] - 1
         out = out + wrap(out._data * shrink)  # a constant: the graph does not see the scaling
     return out
@@ -215,14 +216,15 @@ def index_fill_zero(g, indices):
 
 def scatter_along(g, indices, dim, keepdim, sizes):
     """The gradient lands where ``indices`` point along ``dim`` (a one-hot mask, so it differentiates)."""
-    from ._backend import numpy as np
+    from . import _backend
 
     if not sizes:  # max(dim) of a 0-d tensor is the tensor
         return g
+    xp = _backend.array_namespace(indices)
     if not keepdim:
         g = _ops.unsqueeze(g, dim)
-        indices = np.expand_dims(indices, dim)
-    positions = np.arange(sizes[dim]).reshape(
+        indices = xp.expand_dims(indices, dim)
+    positions = xp.arange(sizes[dim]).reshape(
         [-1 if axis == dim else 1 for axis in range(len(sizes))]
     )
     one_hot = wrap(positions == indices).to(g.dtype)

@@ -52,7 +52,7 @@ def _as_operand(value):
     if isinstance(value, numbers.Real):
         return float(value)
     if isinstance(value, _ndarray):
-        return wrap(value)
+        return wrap(_backend.from_host(value))
     raise TypeError(f"unsupported operand type: '{type(value).__name__}'")
 
 
@@ -200,11 +200,18 @@ def _laid_out(out, operands, dtype=None, uncast: int = 0):
 
 
 def _contiguous(*arrays) -> bool:
-    """Whether every NumPy array among ``arrays`` is C-contiguous (numbers and None pass)."""
+    """Whether every array among ``arrays`` is C-contiguous (numbers and None pass)."""
     for x in arrays:
-        if type(x) is _ndarray and not x.flags.c_contiguous:
+        if _strided(x):
             return False
     return True
+
+
+def _strided(x) -> bool:
+    """Whether ``x`` is an array (of any namespace) that is not C-contiguous."""
+    if type(x) is _ndarray:
+        return not x.flags.c_contiguous
+    return hasattr(x, "flags") and not x.flags.c_contiguous
 
 
 def _binary(op, a, b, params=None):
@@ -237,10 +244,8 @@ def _binary(op, a, b, params=None):
         raise
     finally:
         _unhush(token)
-    if (type(x) is _ndarray and not x.flags.c_contiguous) or (
-        type(y) is _ndarray and not y.flags.c_contiguous
-    ):
-        out = _laid_out(out, (a, b), (x if type(x) is _ndarray else y).dtype)
+    if _strided(x) or _strided(y):
+        out = _laid_out(out, (a, b), (x if hasattr(x, "flags") else y).dtype)
     return call(op, (a, b), out, params)
 
 
@@ -252,7 +257,7 @@ def _unary(op, tensor: Tensor, params=None):
     data = tensor._data
     xp = _backend.array_namespace(data)
     out = op.forward(xp, data, **params) if params else op.forward(xp, data)
-    if type(data) is _ndarray and not data.flags.c_contiguous:
+    if _strided(data):
         out = _laid_out(out, (tensor,))
     return call(op, (tensor,), out, params)
 
@@ -1392,8 +1397,13 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
             out = abs_array.min(axis=dims, keepdims=keepdim)
         elif ord == 0:
             out = (abs_array != 0).sum(axis=dims, keepdims=keepdim).astype(data.dtype)
+        elif ord == 2:  # a square root, correctly rounded, as PyTorch's 2-norm (not a power)
+            out = xp.sqrt(xp.asarray((abs_array * abs_array).sum(axis=dims, keepdims=keepdim)))
         else:
-            out = (abs_array**ord).sum(axis=dims, keepdims=keepdim) ** (1.0 / ord)
+            # the root in double precision, rounded once: the same result on every device (a
+            # float32 power's last bit differs between NumPy's scalar and array code, and CuPy)
+            total = xp.asarray((abs_array**ord).sum(axis=dims, keepdims=keepdim))
+            out = xp.power(total.astype(xp.float64), 1.0 / ord)
     out = _c_order(xp.asarray(out, dtype=data.dtype))
     return call(D.NORM, (input,), out, {"ord": ord, "dim": dims, "keepdim": keepdim})
 
@@ -1836,18 +1846,19 @@ def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float, norm_type
     _check_index_dtype(indices, 2, "embedding_renorm_")
     data = input._data
     count = data.shape[0]
-    picked = np.unique(np.asarray(indices._data).reshape(-1))  # sorted, as PyTorch walks them
+    xp = _backend.array_namespace(data)
+    picked = xp.unique(_backend.indices_like(data, indices._data).reshape(-1))  # sorted
     if picked.size and (picked[0] < -count or picked[-1] >= count):
         bad = picked[0] if picked[0] < -count else picked[picked >= count][0]
         raise IndexError(
             f"select(): index {bad} out of range for tensor of size {list(data.shape)} at "
             "dimension 0"
         )
-    picked = np.unique(picked % count) if picked.size else picked
+    picked = xp.unique(picked % count) if picked.size else picked
     if picked.size:
         with grad_mode.no_grad():
             norms = norm(wrap(data[picked]), norm_type, 1)._data.astype(np.float64)
-        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
         rescaled = picked[scale != 1.0]
         if rescaled.size:
             factor = scale[scale != 1.0].astype(data.dtype)[:, None]
@@ -2758,7 +2769,7 @@ def _index_array(item, xp):
     """An index tensor (or list) as the array that indexes an array of namespace ``xp``:
     integers, or a bool mask. Host indices go to the device of the indexed tensor; device
     indices into a host tensor are refused, as in PyTorch."""
-    if isinstance(item, (Tensor, _ndarray)):
+    if isinstance(item, Tensor) or (hasattr(item, "shape") and not isinstance(item, np.generic)):
         data = item._data if isinstance(item, Tensor) else item
         if data.dtype.kind == "b" or data.dtype in (np.int64, np.int32):
             pass
@@ -3514,7 +3525,8 @@ def _random_fill(op, target: Tensor, sample) -> Tensor:
     """``normal_``/``uniform_``: refuse first (the generator must not advance for nothing), then
     draw ``sample(shape)`` into the target; the old values get no gradient."""
     record = check_inplace(target, (target,))
-    values = sample(target._data.shape).astype(target._data.dtype)
+    values = sample(target._data.shape).astype(target._data.dtype)  # drawn on the host
+    values = _backend.to_namespace_of(target._data, values)
     return commit_inplace(op, target, (target,), values, record)
 
 

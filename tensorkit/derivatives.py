@@ -1679,9 +1679,7 @@ class ArrayMath:
 
     def index_grad(self, g, indices, sizes):
         out = self.xp.zeros(sizes, dtype=g.dtype)
-        self.xp.add.at(out, indices, g) if self.xp is _backend.numpy else out.scatter_add(
-            indices, g
-        )
+        _backend.add_at(self.xp, out, indices, g)
         return out
 
     def embedding_grad(self, g, indices, num_weights, padding_idx, scale_grad_by_freq):
@@ -1695,23 +1693,23 @@ class ArrayMath:
             counts = xp.bincount(flat, minlength=num_weights)
             rows = rows * (1.0 / counts[flat]).astype(g.dtype)[:, None]
         out = xp.zeros((num_weights, g.shape[-1]), dtype=g.dtype)
-        xp.add.at(out, flat, rows) if xp is _backend.numpy else out.scatter_add(flat, rows)
+        _backend.add_at(xp, out, flat, rows)
         if padding_idx < num_weights:  # saved unsigned: "no padding" is 2**64 - 1
             out[padding_idx] = 0
         return out
 
     def index_fill_zero(self, g, indices):
         out = g.copy()
-        out[indices] = 0
+        out[_backend.indices_like(g, indices)] = 0
         return out
 
     def index_take(self, g, indices):
-        return g[indices]
+        return g[_backend.indices_like(g, indices)]
 
     def strided_grad(self, g, sizes, positions):
         """Add ``g`` back at ``positions`` (flat indices into a tensor of ``sizes``)."""
         out = self.xp.zeros(int(_product(sizes)), dtype=g.dtype)
-        self.xp.add.at(out, positions.reshape(-1), g.reshape(-1))
+        _backend.add_at(self.xp, out, positions.reshape(-1), g.reshape(-1))
         return out.reshape(sizes)
 
     def slice_grad(self, g, sizes, dim, start, end, step):

@@ -701,6 +701,7 @@ class Tensor:
                 data.strides,
                 self.requires_grad,
                 self._user_attributes(),
+                str(self.device),
             ),
         )
 
@@ -725,7 +726,7 @@ class Tensor:
                     "Use Tensor.cpu() to copy the tensor to host memory first."
                 )
             return _backend.to_host(self._data)
-        return self._data
+        return _backend.host_view(self._data)
 
     def __array__(self, dtype=None, copy=None):
         if self.requires_grad:
@@ -831,12 +832,17 @@ def _window_on(storage: UntypedStorage, tensor: Tensor):
 def _scalar_tensor(value) -> Tensor:
     """A 0-dim tensor for a Python scalar saved by a node (``_saved_other`` of ``x * 2``)."""
     dtype = dtypes.scalar_dtype(value) if not isinstance(value, float) else dtypes.float64
-    return Tensor._make(np.asarray(value, dtype=dtype.numpy))
+    return Tensor._make(_backend.host_namespace().asarray(value, dtype=dtype.numpy))
 
 
-def _rebuild_tensor(flat, byte_offset: int, shape, strides, requires_grad, attributes) -> Tensor:
-    """An unpickled tensor: a leaf over its own copy of the storage, at version 1 (PyTorch sets
-    the storage into a new tensor, which counts as a change)."""
+def _rebuild_tensor(
+    flat, byte_offset: int, shape, strides, requires_grad, attributes, device="cpu"
+) -> Tensor:
+    """An unpickled tensor: a leaf over its own copy of the storage (``flat``, host memory),
+    back on ``device``, at version 1 (PyTorch sets the storage into a new tensor, which counts as
+    a change)."""
+    where = _backend.Device(device)
+    flat = _backend.from_host(flat) if where.type == "cpu" else _backend.to_device(flat, where)
     data = _backend.window(flat, byte_offset, shape, strides)
     tensor = Tensor._make(data, UntypedStorage(flat), VersionCounter(1))
     tensor._requires_grad = requires_grad

@@ -790,11 +790,7 @@ class AsStridedBackward0(Node):
         view_positions = _scatter_positions(xp, self._view_geometry)
         size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
         storage = xp.zeros(size, dtype=array.dtype)
-        xp.add.at(
-            storage, view_positions.reshape(-1), array.reshape(-1)
-        ) if xp is _backend.numpy else storage.scatter_add(
-            view_positions.reshape(-1), array.reshape(-1)
-        )
+        _backend.add_at(xp, storage, view_positions.reshape(-1), array.reshape(-1))
         return (storage[base_positions],)
 
 
@@ -802,10 +798,10 @@ def _restride_differentiably(grad, from_geometry, to_geometry):
     """Scatter ``grad`` (laid out as ``from_geometry``) into storage and read it back as ``to_geometry``."""
     from .. import _formula_tensor_math as tm
     from .. import _ops
-    from .._backend import numpy as np
 
-    source = _scatter_positions(np, from_geometry)
-    target = _scatter_positions(np, to_geometry)
+    xp = _backend.array_namespace(grad._data)
+    source = _scatter_positions(xp, from_geometry)
+    target = _scatter_positions(xp, to_geometry)
     size = int(max(source.max(initial=0), target.max(initial=0))) + 1
     storage = tm.index_grad(_ops.reshape(grad, (-1,)), (source.reshape(-1),), (size,))
     return _ops._advanced_getitem(storage, (target,))
@@ -895,15 +891,15 @@ class CopySlices(Node):
         """The same routing, built from differentiable ops, for ``create_graph=True``."""
         from .. import _formula_tensor_math as tm
         from .. import _ops, derivatives
-        from .._backend import numpy as np
 
-        base_positions = _scatter_positions(np, self._base_geometry)
-        view_positions = _scatter_positions(np, self._view_geometry)
+        xp = _backend.array_namespace(grad._data)
+        base_positions = _scatter_positions(xp, self._base_geometry)
+        view_positions = _scatter_positions(xp, self._view_geometry)
         size = int(max(base_positions.max(initial=0), view_positions.max(initial=0))) + 1
         storage = tm.index_grad(_ops.reshape(grad, (-1,)), (base_positions.reshape(-1),), (size,))
         window = _ops._advanced_getitem(storage, (view_positions,))
         fn_grads = _apply(self.fn, [window], tuple(needs), derivatives.TENSOR_MATH, True)
-        outside = np.ones(size, dtype=grad._data.dtype)
+        outside = xp.ones(size, dtype=grad._data.dtype)
         outside[view_positions.reshape(-1)] = 0
         storage = storage * _wrap(outside)
         own = fn_grads[0]

@@ -583,7 +583,7 @@ def _nll_loss(
         return _nll_loss_result(op, input, target, None, reduction, ignore_index, out, total_weight)
     out_of_bounds = counted & ((targets < 0) | (targets >= x.shape[class_dim]))
     if out_of_bounds.any():
-        raise IndexError(f"Target {int(targets[out_of_bounds].flat[0])} is out of bounds.")
+        raise IndexError(f"Target {int(targets[out_of_bounds].reshape(-1)[0])} is out of bounds.")
     classes = xp.where(counted, targets, 0)
     if x.ndim == 2:  # a batch of rows, one class each
         picked = x[xp.arange(x.shape[0]), classes]

@@ -319,6 +319,14 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         # The runner's own directory must not shadow anything the case imports.
         sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != GOLDEN_DIR]
+        if sys.argv[2] == "tensorkit" and os.environ.get("TENSORKIT_STRICT_DEVICE") == "1":
+            # pytest --strict-device: the child runs on the strict stand-in device too
+            sys.path.insert(0, str(GOLDEN_DIR.parent))
+            import strict_device
+
+            from tensorkit import _backend
+
+            _backend.use_namespaces(host=strict_device.host_namespace())
         _child_main(sys.argv[2])
     else:
         sys.exit("usage: runner.py --child {torch,tensorkit}  (case source on stdin)")
