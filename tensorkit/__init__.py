@@ -16,6 +16,7 @@ from __future__ import annotations
 from . import (
     _methods,  # noqa: F401  (attaches the Tensor methods)
     autograd,
+    cuda,
     nn,
     optim,
 )
@@ -30,6 +31,7 @@ from ._creation import (
     empty,
     empty_like,
     eye,
+    from_dlpack,
     from_numpy,
     full,
     full_like,
@@ -241,6 +243,7 @@ __all__ = [
     "contiguous_format",
     "cos",
     "count_nonzero",
+    "cuda",
     "cumsum",
     "default_generator",
     "detach",
@@ -267,6 +270,7 @@ __all__ = [
     "float64",
     "floor",
     "floor_divide",
+    "from_dlpack",
     "from_numpy",
     "full",
     "full_like",

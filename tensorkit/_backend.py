@@ -35,24 +35,43 @@ class Device:
 
     __slots__ = ("index", "type")
 
-    def __init__(self, type: str | Device, index: int | None = None) -> None:
+    def __init__(self, type: str | Device | int, index: int | None = None) -> None:
         if isinstance(type, Device):
             type, index = type.type, type.index if index is None else index
+        elif isinstance(type, int) and not isinstance(type, bool):
+            if cuda_device_count() == 0:  # a bare index names the accelerator: CUDA
+                raise RuntimeError("Cannot access accelerator device when none is available.")
+            type, index = "cuda", type
         if not isinstance(type, str):
             raise TypeError(
-                f"Device() received an invalid combination of arguments - got ({type.__class__.__name__})"
+                "device() received an invalid combination of arguments - got "
+                f"({type.__class__.__name__}), but expected one of:\n"
+                " * (tensorkit.device device)\n"
+                "      didn't match because some of the arguments have invalid types: "
+                f"(!{type.__class__.__name__}!)\n"
+                " * (str type, int index = -1)\n"
             )
         if ":" in type:
-            type, _, number = type.partition(":")
+            if index is not None:
+                raise RuntimeError(
+                    "type (string) must not include an index because index was passed "
+                    f"explicitly: {type}"
+                )
+            name, _, number = type.partition(":")
             if not number.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{number}'")
-            index = int(number)
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            type, index = name, int(number)
+        if type not in _DEVICE_TYPES:
+            raise RuntimeError(
+                f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
+                f"string: {type}"
+            )
         if type not in ("cpu", "cuda"):
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + type
+                f"tensorkit has the cpu and cuda devices (NumPy and CuPy), not {type}"
             )
-        if type == "cpu":
-            index = None
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type = type
         self.index = index
 
@@ -65,9 +84,7 @@ class Device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            other = Device(other)
-        if not isinstance(other, Device):
+        if not isinstance(other, Device):  # a string is no device: device("cpu") != "cpu"
             return NotImplemented
         return self.type == other.type and self.index == other.index
 
@@ -75,6 +92,11 @@ class Device:
         return hash((self.type, self.index))
 
 
+# PyTorch's device types, as its message lists them (tensorkit has the first two)
+_DEVICE_TYPES = (
+    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
+    "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
+)  # fmt: skip
 device = Device
 CPU = Device("cpu")
 
@@ -129,6 +151,13 @@ def cuda_device_count() -> int:
         return cuda_namespace().cuda.runtime.getDeviceCount()
     except RuntimeError:
         return 0
+
+
+def cuda_device_name(xp, index: int) -> str:
+    if _cuda_is_stand_in:
+        return "tensorkit strict stand-in device"
+    name = xp.cuda.runtime.getDeviceProperties(index)["name"]
+    return name.decode() if isinstance(name, bytes) else str(name)
 
 
 def use_namespaces(host=None, cuda=None) -> tuple:
@@ -229,6 +258,20 @@ def to_device(array, device: Device):
         if is_device_array(array):
             return array.copy()
         return xp.asarray(numpy.array(to_host(array)))
+
+
+def host_from_dlpack(value):
+    """An array of the host namespace over the host memory that ``value`` exports."""
+    if isinstance(value, _host_array):
+        return value
+    return from_host(numpy.from_dlpack(value))
+
+
+def cuda_from_dlpack(value, index: int):
+    """A CuPy array over the CUDA memory that ``value`` exports (on device ``index``)."""
+    xp = cuda_namespace()
+    with xp.cuda.Device(index):
+        return xp.from_dlpack(value)
 
 
 def to_namespace_of(reference, values):

@@ -211,6 +211,37 @@ def from_numpy(array) -> Tensor:
     return Tensor._make(whole.view(), UntypedStorage(whole))
 
 
+def from_dlpack(ext_tensor) -> Tensor:
+    """A tensor over the memory of ``ext_tensor`` (any object with ``__dlpack__``: a NumPy or
+    CuPy array, a PyTorch tensor...), without a copy: writes through either show in the other.
+
+    >>> import numpy
+    >>> a = numpy.arange(3.0)
+    >>> t = from_dlpack(a)
+    >>> a[0] = 9
+    >>> t
+    tensor([9., 1., 2.], dtype=tensorkit.float64)
+    """
+    if isinstance(ext_tensor, Tensor):
+        ext_tensor = ext_tensor._data
+    if not hasattr(ext_tensor, "__dlpack__"):
+        raise RuntimeError(
+            "from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed "
+            "only once, so you might have already constructed a tensor from it once."
+        )
+    device_type, index = ext_tensor.__dlpack_device__()
+    if int(device_type) == 1:  # kDLCPU
+        array = _backend.host_from_dlpack(ext_tensor)
+    elif int(device_type) == 2:  # kDLCUDA
+        array = _backend.cuda_from_dlpack(ext_tensor, int(index))
+    else:
+        raise RuntimeError(f"Unsupported device type {int(device_type)} in DLTensor")
+    dtypes.from_numpy_dtype(array.dtype)  # a dtype tensorkit has, or PyTorch's TypeError
+    from .tensor import UntypedStorage
+
+    return Tensor._make(array, UntypedStorage(array))
+
+
 def _legacy_constructor(cls, dtype, args, kwargs):
     """``Tensor(...)``/``FloatTensor(...)``: from data, or uninitialised memory of a shape."""
     device = kwargs.pop("device", None)
@@ -454,6 +485,7 @@ class Generator:
     """tensorkit's random number generator (values differ from PyTorch's: a different algorithm)."""
 
     def __init__(self, device="cpu") -> None:
+        self.device = _device(device)
         self._seed = DEFAULT_SEED
         self._generator = np.random.Generator(np.random.PCG64(self._seed))
 
@@ -479,11 +511,26 @@ class Generator:
 
 
 default_generator = Generator()
+# The generator of CUDA tensors' random values (drawn on the host, then copied to the device):
+# its own stream, as PyTorch's CUDA generator, so tensorkit.cuda.manual_seed seeds it alone.
+# It needs no GPU to exist.
+cuda_generator = Generator("cuda")
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed tensorkit's generator, so ``rand``/``randn``/``randint`` repeat their values."""
+    """Seed tensorkit's generators (the CPU's and CUDA's), so ``rand``/``randn``/``randint``
+    repeat their values."""
+    cuda_generator.manual_seed(seed)
     return default_generator.manual_seed(seed)
+
+
+def _source(generator, device):
+    """The NumPy generator that draws for ``device`` (a ``Generator`` given wins)."""
+    if generator is not None:
+        return generator._generator
+    if device is not None and _device(device).type == "cuda":
+        return cuda_generator._generator
+    return default_generator._generator
 
 
 def seed() -> int:
@@ -496,7 +543,7 @@ def initial_seed() -> int:
 
 def _random(sample, size, dtype, device, requires_grad, generator) -> Tensor:
     dtype = dtype if dtype is not None else dtypes.get_default_dtype()
-    source = (generator or default_generator)._generator
+    source = _source(generator, device)
     array = sample(source, _shape(size)).astype(dtype.numpy)
     return _finish(array, device, requires_grad)
 
@@ -528,7 +575,7 @@ def randint(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
     dtype = dtype if dtype is not None else dtypes.int64
-    source = (generator or default_generator)._generator
+    source = _source(generator, device)
     array = source.integers(low, high, size=_shape((tuple(size),))).astype(dtype.numpy)
     return _finish(array, device, requires_grad)
 
@@ -551,7 +598,7 @@ def randint_like(input: Tensor, low, high=None, *, dtype=None, device=None) -> T
 def randperm(
     n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
-    source = (generator or default_generator)._generator
+    source = _source(generator, device)
     array = source.permutation(n).astype((dtype or dtypes.int64).numpy)
     return _finish(array, device, requires_grad)
 
@@ -560,7 +607,7 @@ def normal_(target: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=No
     from . import derivatives
     from ._ops import _random_fill
 
-    source = (generator or default_generator)._generator
+    source = _source(generator, target.device)
     return _random_fill(
         derivatives.NORMAL, target, lambda shape: source.normal(mean, std, size=shape)
     )
@@ -570,7 +617,7 @@ def uniform_(target: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None) 
     from . import derivatives
     from ._ops import _random_fill
 
-    source = (generator or default_generator)._generator
+    source = _source(generator, target.device)
     return _random_fill(derivatives.UNIFORM, target, lambda shape: source.uniform(a, b, size=shape))
 
 

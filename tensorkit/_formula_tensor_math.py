@@ -323,3 +323,10 @@ def sigmoid(x):
 def log_sigmoid(x):
     # min(x, 0) - log(1 + exp(-|x|)): the stable form, from differentiable ops
     return _ops.clamp(x, max=0) - _ops.log(1 + _ops.exp(-_ops.abs(x)))
+
+
+def to_device(g, device):
+    """``g`` on ``device``, recorded (a transfer's gradient, differentiated again)."""
+    if device is None or g.device == device:
+        return g
+    return _ops.to_device(g, device)

@@ -77,12 +77,27 @@ def result_dtype(*operands) -> dtypes.dtype:
 def _check_same_device(a: Tensor, b: Tensor) -> None:
     if type(a._data) is _ndarray and type(b._data) is _ndarray:
         return  # both in host memory
-    if type(a._data) is not type(b._data) or a.device != b.device:
-        first, second = (a.device, b.device) if a.device.type == "cuda" else (b.device, a.device)
-        raise RuntimeError(
-            "Expected all tensors to be on the same device, but found at least two devices, "
-            f"{first} and {second}!"
-        )
+    _same_device(a, b)
+
+
+def _same_device(*values) -> None:
+    """Refuse, with PyTorch's message, an op over tensors on different devices (values that
+    are not tensors are ignored)."""
+    seen = None
+    for value in values:
+        if isinstance(value, Tensor):
+            if type(value._data) is _ndarray:
+                device = _backend.CPU
+            else:
+                device = value.device
+            if seen is None:
+                seen = device
+            elif device != seen:
+                first, second = (seen, device) if seen.type == "cuda" else (device, seen)
+                raise RuntimeError(
+                    "Expected all tensors to be on the same device, but found at least two "
+                    f"devices, {first} and {second}!"
+                )
 
 
 def _namespace_of(*values):
@@ -744,6 +759,7 @@ def _cpp_name(tensor: Tensor) -> str:
 def _lerp_checks(input, end, weight, inplace: bool) -> tuple[bool, bool]:
     """PyTorch's checks for lerp, in its order; returns whether the weight is a tensor and
     whether the in-place form must be recorded."""
+    _same_device(input, end, weight)
     weight_is_tensor = isinstance(weight, Tensor)
     if not (
         isinstance(input, Tensor)
@@ -825,6 +841,7 @@ ADDCDIV_INTEGER = (
 def _addc_operands(name: str, input, tensor1, tensor2, value, target: Tensor | None):
     """addcmul/addcdiv's checks in PyTorch's order; returns (arrays, dtype, value as the
     kernel sees it) and whether an in-place form must record."""
+    _same_device(input, tensor1, tensor2)
     for position, (argument, tensor) in enumerate(
         (("input", input), ("tensor1", tensor1), ("tensor2", tensor2)), 1
     ):
@@ -907,6 +924,7 @@ def addcdiv_(target: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Te
 def where(condition: Tensor, input=None, other=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
+    _same_device(condition, input, other)
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool_:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -1540,6 +1558,7 @@ def _refuse_bool_product(input: Tensor, mat2: Tensor, kernel: str) -> None:
 
 
 def mm(input: Tensor, mat2: Tensor):
+    _same_device(input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -1564,6 +1583,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
     tensor([[4., 4.]])
     """
     a, b, c = mat1._data, mat2._data, input._data
+    if not (type(a) is type(b) is type(c) is _ndarray):
+        _same_device(input, mat1, mat2)
     if a.ndim != 2 or b.ndim != 2:
         for name, matrix in (("mat1", a), ("mat2", b)):
             if matrix.ndim != 2:
@@ -1622,6 +1643,7 @@ def _strides_of(array) -> tuple:
 
 
 def mv(input: Tensor, vec: Tensor):
+    _same_device(input, vec)
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.shape[1] != vec.shape[0]:
@@ -1638,6 +1660,7 @@ def mv(input: Tensor, vec: Tensor):
 
 
 def dot(input: Tensor, tensor: Tensor):
+    _same_device(input, tensor)
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input.dtype is not tensor.dtype:
@@ -1658,6 +1681,7 @@ def dot(input: Tensor, tensor: Tensor):
 
 
 def bmm(input: Tensor, mat2: Tensor):
+    _same_device(input, mat2)
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -1679,6 +1703,7 @@ def matmul(input: Tensor, other: Tensor):
     """PyTorch's matmul, built from mm/mv/dot/bmm with the same views around them."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
+    _same_device(input, other)
     a, b = input._data.ndim, other._data.ndim
     if a == 0 or b == 0:
         raise RuntimeError(
@@ -2034,7 +2059,9 @@ def to_device(input: Tensor, device, dtype=None, copy: bool = False):
         data = data.astype(dtype.numpy)
     if data.dtype.kind != "f":
         return wrap(data)
-    return call(D.TO_COPY, (input,), data)
+    # the gradient goes back to the source's device (kept out of the node's _saved_ names,
+    # which PyTorch's ToCopyBackward0 does not show)
+    return call(D.TO_COPY, (input,), data, {"device": input.device})
 
 
 def parse_type(value) -> dtypes.dtype:
@@ -2050,6 +2077,7 @@ def parse_type(value) -> dtypes.dtype:
 
 def cat(tensors, dim: int = 0, *, out=None):
     tensors = list(tensors)
+    _same_device(*tensors)
     if not tensors:
         raise RuntimeError("tensorkit.cat(): expected a non-empty list of Tensors")
     for position, tensor in enumerate(tensors):
@@ -2111,6 +2139,7 @@ concat = concatenate = cat
 
 def stack(tensors, dim: int = 0):
     tensors = list(tensors)
+    _same_device(*tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     axis = tensors[0]._wrap_dim(dim, tensors[0].ndim + 1)

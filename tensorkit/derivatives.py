@@ -990,7 +990,12 @@ FLIP = Op(
     params=("dims",),
 )
 CLONE = Op("CloneBackward0", lambda xp, a: a.copy(), lambda m, g, s, needs: (g,), inputs=("self",))
-TO_COPY = Op("ToCopyBackward0", None, lambda m, g, s, needs: (g,), inputs=("self",))
+TO_COPY = Op(
+    "ToCopyBackward0",
+    None,
+    lambda m, g, s, needs: (m.to_device(g, s.get("device")),),
+    inputs=("self",),
+)
 # cat: each input gets its slice of the gradient
 CAT = Op(
     "CatBackward0",
@@ -1697,6 +1702,12 @@ class ArrayMath:
         if padding_idx < num_weights:  # saved unsigned: "no padding" is 2**64 - 1
             out[padding_idx] = 0
         return out
+
+    def to_device(self, g, device):
+        """``g`` on ``device`` (a transfer's gradient goes back where its source lives)."""
+        if device is None or _backend.device_of(g) == device:
+            return g
+        return _backend.to_device(g, device)
 
     def index_fill_zero(self, g, indices):
         out = g.copy()

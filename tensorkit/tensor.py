@@ -9,6 +9,7 @@ bump it, and tensors saved for backward compare against it.
 from __future__ import annotations
 
 import copy as _copy
+import enum
 import warnings
 import weakref
 from typing import Any
@@ -152,6 +153,13 @@ class UntypedStorage:
 
     def __repr__(self) -> str:
         return f"<tensorkit.UntypedStorage of {self.nbytes()} bytes on {self.device}>"
+
+
+class DLDeviceType(enum.IntEnum):
+    """DLPack's device types, as ``__dlpack_device__`` names them (PyTorch's enum)."""
+
+    kDLCPU = 1
+    kDLCUDA = 2
 
 
 class Tensor:
@@ -333,6 +341,39 @@ class Tensor:
                 f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], but got {dim})"
             )
         return dim % bound
+
+    # ------------------------------------------------------------------ zero-copy exchange
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule over this tensor's memory, for ``numpy.from_dlpack``,
+        ``cupy.from_dlpack``, ``torch.from_dlpack`` (no copy: writes show on both sides)."""
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        if max_version is None:
+            return self._data.__dlpack__(stream=stream)
+        return self._data.__dlpack__(stream=stream, max_version=max_version)
+
+    def __dlpack_device__(self):
+        """(DLPack's device type, device index): (kDLCPU, 0) or (kDLCUDA, index)."""
+        device = self.device
+        if device.type == "cpu":
+            return (DLDeviceType.kDLCPU, 0)
+        return (DLDeviceType.kDLCUDA, device.index)
+
+    @property
+    def __cuda_array_interface__(self) -> dict:
+        """CUDA memory shared with Numba, CuPy, PyTorch... (CUDA tensors only, as in PyTorch)."""
+        if self.device.type != "cuda":
+            raise AttributeError(
+                "Can't get __cuda_array_interface__ on non-CUDA tensor type: "
+                f"{self.type()} If CUDA data is required use tensor.cuda() to copy "
+                "tensor to device memory."
+            )
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't get __cuda_array_interface__ on Variable that requires grad. If gradients "
+                "aren't required, use var.detach() to get Variable that doesn't require grad."
+            )
+        return self._data.__cuda_array_interface__
 
     # ------------------------------------------------------------------ memory
     def data_ptr(self) -> int:
@@ -729,9 +770,7 @@ class Tensor:
         return _backend.host_view(self._data)
 
     def __array__(self, dtype=None, copy=None):
-        if self.requires_grad:
-            raise RuntimeError(NUMPY_REQUIRES_GRAD)
-        array = _backend.to_host(self._data)
+        array = self.numpy()  # PyTorch's refusals: a tensor that requires grad, a CUDA tensor
         if dtype is not None and np.dtype(dtype) != array.dtype:
             return array.astype(dtype)
         return array.copy() if copy else array
@@ -809,7 +848,8 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         if dtype is None:
-            return f"tensorkit.{self.dtype.legacy_name}"
+            where = "cuda." if self.device.type == "cuda" else ""
+            return f"tensorkit.{where}{self.dtype.legacy_name}"
         from . import _ops
 
         return _ops.to_dtype(self, _ops.parse_type(dtype))

@@ -201,11 +201,15 @@ class SavedTensor:
         current = self.version_counter.value
         if current == self.saved_version:
             return
+        from .. import _backend
         from .._dtype import from_numpy_dtype
         from .grad_mode import is_anomaly_enabled
 
         output = self.output
         array = self.tensor._data if output is None else output.data
+        kind = ("cuda." if _backend.is_device_array(array) else "") + from_numpy_dtype(
+            array.dtype
+        ).legacy_name
         shape = ", ".join(str(size) for size in array.shape)
         clause = ""
         if output is not None and output.requires_grad:
@@ -216,7 +220,7 @@ class SavedTensor:
         hint = ANOMALY_HINT_ACTIVE if is_anomaly_enabled() else ANOMALY_HINT
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: [tensorkit.{from_numpy_dtype(array.dtype).legacy_name} [{shape}]]{clause} is at version "
+            f"operation: [tensorkit.{kind} [{shape}]]{clause} is at version "
             f"{current}; expected version {self.saved_version} instead. Hint: {hint}"
         )
 
