@@ -35,9 +35,29 @@ READ_ONLY_WARNING = (
 _read_only_warned = False
 
 
+_default_device = None  # set_default_device; None: the CPU
+
+
+def set_default_device(device) -> None:
+    """The device factories (``tensor``, ``zeros``, ``rand``...) use when given none, as
+    PyTorch's ``torch.set_default_device``; ``None`` goes back to the CPU. ``from_numpy`` and the
+    ``*_like`` factories keep their source's device.
+
+    >>> set_default_device("cpu"); get_default_device()
+    device(type='cpu')
+    >>> set_default_device(None)
+    """
+    global _default_device
+    _default_device = None if device is None else _device(device)
+
+
+def get_default_device() -> _backend.Device:
+    return _default_device if _default_device is not None else _backend.CPU
+
+
 def _device(device) -> _backend.Device:
     if device is None:
-        return _backend.CPU
+        return _default_device if _default_device is not None else _backend.CPU
     if isinstance(device, int):
         return _backend.Device("cuda", device)
     device = _backend.Device(device)
@@ -49,8 +69,9 @@ def _device(device) -> _backend.Device:
 def _finish(array, device, requires_grad: bool) -> Tensor:
     """A new tensor over ``array``, a NumPy array made for it, moved to ``device``, requiring
     grad if asked."""
-    if device is not None and _device(device).type != "cpu":
-        array = _backend.to_device(array, _device(device))
+    where = _device(device)
+    if where.type != "cpu":
+        array = _backend.to_device(array, where)
     else:
         array = _backend.from_host(array)
     return _finish_on_device(array, requires_grad)
@@ -129,11 +150,7 @@ def tensor(
         source = data.detach()
         array = _backend.to_host(source._data).copy()
         target = dtype.numpy if dtype is not None else array.dtype
-        device = (
-            device
-            if device is not None
-            else (None if source.device.type == "cpu" else source.device)
-        )
+        device = device if device is not None else source.device
         return _finish(array.astype(target, copy=False), device, requires_grad)
     if isinstance(data, _ndarray):
         dtypes.from_numpy_dtype(data.dtype)
@@ -392,7 +409,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
 def _like(input: Tensor, dtype, device):
     return (
         dtype if dtype is not None else input.dtype,
-        device if device is not None else (None if input.device.type == "cpu" else input.device),
+        device if device is not None else input.device,
     )
 
 
@@ -528,7 +545,7 @@ def _source(generator, device):
     """The NumPy generator that draws for ``device`` (a ``Generator`` given wins)."""
     if generator is not None:
         return generator._generator
-    if device is not None and _device(device).type == "cuda":
+    if _device(device).type == "cuda":
         return cuda_generator._generator
     return default_generator._generator
 

@@ -248,23 +248,31 @@ Tensor.new_tensor = lambda self, data, dtype=None, device=None, requires_grad=Fa
     _creation.tensor(
         data,
         dtype=dtype or self.dtype,
-        device=device or (None if self.is_cpu else self.device),
+        device=device or self.device,
         requires_grad=requires_grad,
     )
 )
 Tensor.new_zeros = lambda self, *size, dtype=None, device=None, requires_grad=False: (
-    _creation.zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    _creation.zeros(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 )
 Tensor.new_ones = lambda self, *size, dtype=None, device=None, requires_grad=False: _creation.ones(
-    *size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad
+    *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
 )
 Tensor.new_full = lambda self, size, fill_value, dtype=None, device=None, requires_grad=False: (
     _creation.full(
-        size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad
+        size,
+        fill_value,
+        dtype=dtype or self.dtype,
+        device=device or self.device,
+        requires_grad=requires_grad,
     )
 )
 Tensor.new_empty = lambda self, *size, dtype=None, device=None, requires_grad=False: (
-    _creation.empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    _creation.empty(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 )
 
 

@@ -18,6 +18,7 @@ import sys
 import numpy as np
 import pytest
 import strict_device
+import test_gradients
 
 import tensorkit
 from tensorkit import _backend
@@ -327,3 +328,54 @@ def test_dlpack_and_the_cuda_array_interface_share_device_memory(cuda):
         "Can't get __cuda_array_interface__ on Variable that requires grad. If gradients aren't "
         "required, use var.detach() to get Variable that doesn't require grad."
     )
+
+
+# ---------------------------------------------------------------------------- every op
+
+
+@pytest.fixture
+def default_cuda(cuda):
+    tensorkit.set_default_device("cuda")
+    try:
+        yield cuda
+    finally:
+        tensorkit.set_default_device(None)
+
+
+@pytest.mark.parametrize("name, case", test_gradients.GRAD_CASES)
+def test_every_op_runs_forward_and_backward_on_the_device(default_cuda, name, case):
+    """Each op-table entry's exerciser (tests/test_gradients.py) on CUDA tensors gives the values
+    and gradients it gives on the CPU (factories inside the exercisers follow the default device,
+    as under PyTorch's set_default_device)."""
+    arrays = test_gradients._arrays(case)
+    results = {}
+    for device in ("cpu", "cuda"):
+        tensorkit.set_default_device(device)
+        leaves = [
+            tensorkit.tensor(a.copy(), dtype=tensorkit.float64, requires_grad=True) for a in arrays
+        ]
+        assert all(leaf.device.type == device for leaf in leaves)
+        outputs = test_gradients._outputs(case.fn(tensorkit, *leaves))
+        values = [host(output) for output in outputs]
+        assert all(output.device.type == device for output in outputs)
+        loss = test_gradients._projection(tensorkit, outputs, test_gradients._weights(outputs))
+        if case.error is not None:
+            with pytest.raises(case.error[0]) as caught:
+                loss.backward()
+            results[device] = (values, str(caught.value))
+            continue
+        loss.backward()
+        grads = [None if leaf.grad is None else host(leaf.grad) for leaf in leaves]
+        assert all(leaf.grad is None or leaf.grad.device.type == device for leaf in leaves)
+        results[device] = (values, grads)
+    (cpu_values, cpu_grads), (cuda_values, cuda_grads) = results["cpu"], results["cuda"]
+    for mine, reference in zip(cuda_values, cpu_values):
+        np.testing.assert_allclose(mine, reference, rtol=1e-12, atol=1e-12)
+    if case.error is not None:
+        assert cuda_grads == cpu_grads  # the same message
+        return
+    for mine, reference in zip(cuda_grads, cpu_grads):
+        if reference is None:
+            assert mine is None
+        else:
+            np.testing.assert_allclose(mine, reference, rtol=1e-12, atol=1e-12)
