@@ -8,6 +8,7 @@ The targets are those of DESIGN.md, section "Speed".
 from . import (
     bench_backward_scaling,
     bench_elementwise,
+    bench_gpu,
     bench_memory,
     bench_mlp,
     bench_o1_ops,
@@ -21,4 +22,5 @@ BENCHMARKS = [
     bench_o1_ops,
     bench_backward_scaling,
     bench_memory,
+    bench_gpu,
 ]

@@ -20,6 +20,7 @@ NAMES = [
     "o1_ops",
     "backward_scaling",
     "memory_training_loop",
+    "gpu",
 ]
 
 

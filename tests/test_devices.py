@@ -14,6 +14,7 @@ import importlib.util
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -379,3 +380,20 @@ def test_every_op_runs_forward_and_backward_on_the_device(default_cuda, name, ca
             assert mine is None
         else:
             np.testing.assert_allclose(mine, reference, rtol=1e-12, atol=1e-12)
+
+
+def test_the_gpu_benchmark_runs_on_the_device(cuda):
+    """``benchmarks/bench_gpu.py`` (quick sizes) runs through and its three columns agree, so its
+    first run on a GPU machine measures rather than crashes. Nothing here looks at a time."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    try:
+        from benchmarks import bench_gpu
+        from benchmarks._common import Context
+    finally:
+        sys.path.pop(0)
+    lines = []
+    ctx = Context(quick=True, torch=None, tensorkit=tensorkit, numpy=np, log=lines.append)
+    rows = bench_gpu.run(ctx)
+    assert [row.bench for row in rows] == ["gpu"] * 5
+    assert all(row.tensorkit > 0 and row.numpy > 0 for row in rows)
+    assert not [line for line in lines if "!!" in line], lines  # results agree with CuPy's
