@@ -128,8 +128,20 @@ def _arrays(operands, dtype: dtypes.dtype):
     return out
 
 
+def _scalars_to_device(a: Tensor, b: Tensor) -> tuple:
+    """PyTorch lets a 0-d CPU tensor join an elementwise op with a CUDA tensor, as a scalar:
+    it is copied to the other's device (recorded, when it requires grad)."""
+    if a.ndim == 0 and b.device.type == "cuda" and a.device.type == "cpu":
+        a = to_device(a, b.device)
+    elif b.ndim == 0 and a.device.type == "cuda" and b.device.type == "cpu":
+        b = to_device(b, a.device)
+    return a, b
+
+
 def _binary_prepare(a, b):
     """(tensor-or-scalar a, tensor-or-scalar b, array a, array b, result dtype)."""
+    if type(a) is Tensor and type(b) is Tensor and type(a._data) is not type(b._data):
+        a, b = _scalars_to_device(a, b)
     if type(a) is Tensor and type(b) is Tensor and a._data.dtype == b._data.dtype:
         if type(a._data) is not type(b._data):
             _check_same_device(a, b)
@@ -283,6 +295,8 @@ def _unary(op, tensor: Tensor, params=None):
 def _inplace_binary(op, target: Tensor, other, params=None):
     other = _as_operand(other)
     if isinstance(other, Tensor):
+        if type(other._data) is not type(target._data):
+            other = _scalars_to_device(target, other)[1]
         _check_same_device(target, other)
     record = check_inplace(target, (target, other))
     if type(other) is Tensor and other._data.dtype == target._data.dtype:
@@ -461,6 +475,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         result = _div_rounded(input, other, rounding_mode)
         return result if out is None else _into(out, result)
     a, b = _as_operand(input), _as_operand(other)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and type(a._data) is not type(b._data):
+        a, b = _scalars_to_device(a, b)
     dtype = result_dtype(a, b)
     if not dtype.is_floating_point:
         dtype = dtypes.get_default_dtype()
@@ -691,6 +707,7 @@ def _clamp_kernel(min, max) -> str | None:
 def clamp(input: Tensor, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("tensorkit.clamp: At least one of 'min' or 'max' must not be None")
+    _same_device(input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         low, high = (
             _as_operand(min) if min is not None else None,
@@ -1050,15 +1067,18 @@ def sign(input: Tensor):
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
+    _same_device(input, other)
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
 def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    _same_device(input, other)
     xp = _backend.array_namespace(input._data)
     return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input: Tensor, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
+    _same_device(input, other)
     other_data = other._data if isinstance(other, Tensor) else other
     xp = _backend.array_namespace(input._data)
     return wrap(xp.isclose(input._data, other_data, rtol=rtol, atol=atol, equal_nan=equal_nan))
@@ -3235,6 +3255,10 @@ def _selected_shape(xp, shape, index) -> tuple:
 
 def _index_put(input: Tensor, indices, value) -> None:
     """PyTorch's index_put_ (accumulate False): ``indices`` as ``_index`` takes them."""
+    if isinstance(value, Tensor) and value.device != input.device:
+        if value.ndim:
+            _same_device(input, value)
+        value = to_device(value, input.device)  # a 0-d value is a scalar: it may come from the CPU
     record = check_inplace(input, (input, value), overlap=False)
     data = input._data
     xp = _backend.array_namespace(data)
@@ -3489,6 +3513,7 @@ def pow_(target: Tensor, exponent) -> Tensor:
 def clamp_(target: Tensor, min=None, max=None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("tensorkit.clamp: At least one of 'min' or 'max' must not be None")
+    _same_device(target, min, max)
     bounds = tuple(_as_operand(v) for v in (min, max) if v is not None)
     bounds_dtype = result_dtype(target, *bounds)
     if builtins.any(isinstance(v, Tensor) for v in bounds):

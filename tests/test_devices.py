@@ -176,6 +176,15 @@ def test_gradients_flow_back_across_a_transfer(cuda):
         lambda c, h: tensorkit.where(c > 0, c, h),
         lambda c, h: c.add_(h),
         lambda c, h: c.sub_(h),
+        lambda c, h: c / h,
+        lambda c, h: c.clamp(h, h),
+        lambda c, h: tensorkit.allclose(c, h),
+        lambda c, h: c.__setitem__(tensorkit.tensor([0, 1]), h[:2]),
+        lambda c, h: tensorkit.nn.functional.mse_loss(c, h),
+        lambda c, h: tensorkit.nn.functional.binary_cross_entropy_with_logits(c, h),
+        lambda c, h: tensorkit.nn.functional.cross_entropy(c.reshape(1, 3), h.long()[:1]),
+        lambda c, h: tensorkit.nn.functional.embedding(h.long(), c.reshape(3, 1)),
+        lambda c, h: tensorkit.nn.functional.layer_norm(c, (3,), h),
     ],
 )
 def test_mixing_devices_is_refused_and_changes_nothing(cuda, operation):
@@ -188,6 +197,23 @@ def test_mixing_devices_is_refused_and_changes_nothing(cuda, operation):
     assert str(caught.value) == MIXED
     assert (c._version, h._version) == (0, 0)
     np.testing.assert_array_equal(host(c), [1.0, 1.0, 1.0])
+
+
+def test_a_0d_cpu_tensor_joins_an_elementwise_op_as_a_scalar(cuda):
+    # PyTorch's rule: a 0-d CPU tensor may meet CUDA tensors in an elementwise op (not a 1-d one)
+    x = tensorkit.tensor([1.0, 2.0], device="cuda", requires_grad=True)
+    scale = tensorkit.tensor(3.0, requires_grad=True)
+    y = x * scale + tensorkit.tensor(1.0)
+    assert y.is_cuda
+    np.testing.assert_array_equal(host(y), [4.0, 7.0])
+    y.sum().backward()
+    assert scale.grad.device == tensorkit.device("cpu") and scale.grad.item() == 3.0
+    np.testing.assert_array_equal(host(x.grad), [3.0, 3.0])
+    z = tensorkit.ones(2, device="cuda")
+    z.add_(tensorkit.tensor(2.0))
+    z[tensorkit.tensor([0])] = tensorkit.tensor(5.0)
+    assert z.tolist() == [5.0, 3.0] and z._version == 2
+    assert (z / tensorkit.tensor(2.0)).tolist() == [2.5, 1.5]
 
 
 def test_numpy_of_a_cuda_tensor_is_refused(cuda):

@@ -199,6 +199,7 @@ def l1_loss(
 
 def _pointwise_loss(input, target, size_average, reduce, reduction, weight, kernel, squared):
     """mse_loss and l1_loss: PyTorch's Python wrapper, shared."""
+    _ops._same_device(input, target)
     if target.size() != input.size():
         warnings.warn(_SIZE_WARNING.format(target=target.size(), input=input.size()), stacklevel=4)
     if size_average is not None or reduce is not None:
@@ -539,6 +540,7 @@ def _nll_loss(
 ) -> Tensor:
     """PyTorch's nll_loss_forward (``op`` NLL_LOSS) or nll_loss2d_forward (NLL_LOSS2D): its
     checks in its order, then the loss and the total weight of the counted targets."""
+    _ops._same_device(input, target, weight)
     spatial = op is D.NLL_LOSS2D
     name = "nll_loss2d" if spatial else "nll_loss"
     if weight is not None and weight.requires_grad:
@@ -698,6 +700,7 @@ def binary_cross_entropy_with_logits(
     >>> binary_cross_entropy_with_logits(x, tensorkit.tensor([1.0, 0.0]), reduction="none")
     tensor([  0.6931, 100.0000])
     """
+    _ops._same_device(input, target, weight, pos_weight)
     if size_average is not None or reduce is not None:
         reduction_enum = _reduction.legacy_get_enum(size_average, reduce)
     else:
@@ -806,6 +809,7 @@ def embedding(
     tensor([[[3., 4.],
              [1., 2.]]], grad_fn=<EmbeddingBackward0>)
     """
+    _ops._same_device(input, weight)
     if padding_idx is not None:
         if padding_idx > 0:
             if padding_idx >= weight.size(0):
@@ -856,4 +860,5 @@ def layer_norm(
     tensor([[-1.0000,  1.0000],
             [ 0.0000,  0.0000]])
     """
+    _ops._same_device(input, weight, bias)
     return _ops.layer_norm(input, normalized_shape, weight, bias, eps)
