@@ -256,8 +256,8 @@ def to_device(array, device: Device):
     xp = cuda_namespace()
     with xp.cuda.Device(device.index or 0):
         if is_device_array(array):
-            return array.copy()
-        return xp.asarray(numpy.array(to_host(array)))
+            return xp.array(array, copy=True)  # made on the current (target) device
+        return xp.asarray(to_host(array))  # one copy, host to device: nothing shared after
 
 
 def host_from_dlpack(value):

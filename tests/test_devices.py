@@ -423,3 +423,40 @@ def test_the_gpu_benchmark_runs_on_the_device(cuda):
     assert [row.bench for row in rows] == ["gpu"] * 5
     assert all(row.tensorkit > 0 and row.numpy > 0 for row in rows)
     assert not [line for line in lines if "!!" in line], lines  # results agree with CuPy's
+
+
+def test_module_cuda_and_a_loaded_optimizer_state_follow_the_parameters(cuda):
+    model = tensorkit.nn.Linear(3, 2)
+    optimizer = tensorkit.optim.Adam(model.parameters(), lr=0.1)
+    model(tensorkit.ones(4, 3)).sum().backward()
+    optimizer.step()
+    state = optimizer.state_dict()
+    weight = model.weight
+    assert model.cuda() is model and model.weight is weight and weight.is_cuda
+    moved = tensorkit.optim.Adam(model.parameters(), lr=0.1)
+    moved.load_state_dict(state)
+    entry = moved.state[model.weight]
+    # as PyTorch: the moments go to the parameter's device, the step count stays on the CPU
+    assert entry["exp_avg"].is_cuda and entry["exp_avg_sq"].is_cuda and entry["step"].is_cpu
+    model(tensorkit.ones(4, 3, device="cuda")).sum().backward()
+    moved.step()
+    assert model.weight.is_cuda and model.cpu() is model and model.weight.is_cpu
+
+
+@pytest.mark.gpu
+def test_memory_is_shared_with_pytorch_cuda_tensors():
+    if not _real_gpu():
+        pytest.skip("no NVIDIA GPU with CuPy on this machine: the stand-in run covers the rest")
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed on this GPU machine")
+    if not torch.cuda.is_available():
+        pytest.skip("this PyTorch has no CUDA")
+    theirs = torch.arange(4.0, device="cuda")
+    ours = tensorkit.from_dlpack(theirs)
+    assert ours.is_cuda and ours.data_ptr() == theirs.data_ptr()
+    theirs[0] = 7.0
+    assert ours.tolist() == [7.0, 1.0, 2.0, 3.0]
+    back = torch.from_dlpack(ours)
+    ours.add_(1)
+    assert back.data_ptr() == ours.data_ptr() and back.tolist() == [8.0, 2.0, 3.0, 4.0]
+    via_interface = torch.as_tensor(tensorkit.ones(2, device="cuda"), device="cuda")
+    assert via_interface.tolist() == [1.0, 1.0]

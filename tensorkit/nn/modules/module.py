@@ -480,6 +480,10 @@ class Module:
     def cpu(self) -> Module:
         return self._apply(lambda tensor: tensor.cpu())
 
+    def cuda(self, device=None) -> Module:
+        """Move the parameters and buffers to a CUDA device (the same Parameter objects)."""
+        return self._apply(lambda tensor: tensor.cuda(device))
+
     def type(self, dst_type) -> Module:
         return self._apply(lambda tensor: tensor.type(dst_type))
 
