@@ -14,6 +14,7 @@ import importlib.util
 import pickle
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -246,6 +247,32 @@ def test_without_cupy_cuda_says_what_is_missing(monkeypatch):
             assert 'pip install "tensorkit[gpu]"' in str(caught.value)
         tensorkit.cuda.manual_seed(1)  # as PyTorch's: kept for later, no device needed
         assert (tensorkit.ones(2) * 2).tolist() == [2.0, 2.0]  # nothing else changes
+    finally:
+        _backend.restore_namespaces(previous)
+
+
+@pytest.mark.parametrize(
+    "count, detail",
+    [(lambda: 0, "no NVIDIA GPU is visible"), (None, "no usable NVIDIA GPU was found (no driver)")],
+)
+def test_with_cupy_but_no_gpu_cuda_says_so(monkeypatch, count, detail):
+    def no_driver():
+        raise OSError("no driver")
+
+    runtime = types.SimpleNamespace(getDeviceCount=count or no_driver)
+    monkeypatch.setitem(
+        sys.modules, "cupy", types.SimpleNamespace(cuda=types.SimpleNamespace(runtime=runtime))
+    )
+    previous = _backend.use_namespaces()
+    _backend.restore_namespaces((previous[0], (None, False)))
+    try:
+        assert tensorkit.cuda.is_available() is False
+        with pytest.raises(RuntimeError) as caught:
+            tensorkit.zeros(1, device="cuda")
+        assert str(caught.value) == (
+            f"tensorkit cannot use CUDA: CuPy is installed, but {detail}. CUDA tensors need an "
+            "NVIDIA GPU and its driver; on this machine use the CPU (device='cpu')."
+        )
     finally:
         _backend.restore_namespaces(previous)
 
