@@ -2568,6 +2568,8 @@ def _slice(input: Tensor, axis: int, start, stop, step):
     end = builtins.max(end, begin)
     index = [slice(None)] * input.ndim
     index[axis] = slice(begin, end, step)
+    # PyTorch saves the bounds as given, not clamped: no stop reads INT64_MAX and a negative
+    # bound its unsigned 64-bit pattern (x[-2:] saves start 2**64 - 2); the gradient clamps them
     return call_view(
         D.SLICE,
         input,
@@ -2575,11 +2577,18 @@ def _slice(input: Tensor, axis: int, start, stop, step):
         {
             "self_sym_sizes": input._data.shape,
             "dim": axis,
-            "start": begin,
-            "end": end,
+            "start": _unsigned(start if start is not None else 0),
+            "end": _unsigned(stop if stop is not None else _INT64_MAX),
             "step": step,
         },
     )
+
+
+_INT64_MAX = (1 << 63) - 1
+
+
+def _unsigned(bound: int) -> int:
+    return bound + (1 << 64) if bound < 0 else bound
 
 
 def select(input: Tensor, dim: int, index: int):

@@ -1090,12 +1090,23 @@ def _join_back(
 SLICE = Op(
     "SliceBackward0",
     None,
-    lambda m, g, s, needs: (
-        m.slice_grad(g, s["self_sym_sizes"], s["dim"], s["start"], s["end"], s["step"]),
-    ),
+    lambda m, g, s, needs: (m.slice_grad(g, s["self_sym_sizes"], s["dim"], *_slice_bounds(s)),),
     inputs=("self",),
     params=("self_sym_sizes", "dim", "start", "end", "step"),
 )
+
+
+def _slice_bounds(s) -> tuple:
+    """(start, end, step) of a SliceBackward0, clamped to the sliced size: the node keeps
+    PyTorch's raw bounds (a negative one as its unsigned 64-bit pattern, no stop as INT64_MAX)."""
+    size = s["self_sym_sizes"][s["dim"]]
+    start, end = (
+        bound - (1 << 64) if bound >= 1 << 63 else bound for bound in (s["start"], s["end"])
+    )
+    begin, end, step = slice(start, end, s["step"]).indices(size)
+    return begin, max(end, begin), step
+
+
 SELECT = Op(
     "SelectBackward0",
     None,

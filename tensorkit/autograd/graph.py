@@ -294,6 +294,12 @@ class FormulaNode(Node):
         """Whether backward freed what this node saved (a second backward then raises)."""
         return self.saved is _FREED_DICT
 
+    def __dir__(self):
+        # the saved values are attributes as in PyTorch, so dir() lists them (the Jupyter layer
+        # finds them there, on tensorkit's nodes as on PyTorch's)
+        names = {f"_saved_{name}" for name in type(self).saved_names}
+        return sorted(set(super().__dir__()) | names)
+
     def __getattr__(self, attribute: str):
         if attribute.startswith("_saved_"):
             return self._unpack_attribute(attribute[len("_saved_") :])

@@ -248,3 +248,15 @@ import torch
 x = torch.ones(2, requires_grad=True)
 y = x * 2
 print(y.grad_fn is y.grad_fn)
+
+# %% case: slice_saves_its_bounds_as_given
+import torch
+x = torch.ones(5, requires_grad=True)
+for s in (slice(1, None), slice(None, 3), slice(-2, None), slice(1, 100), slice(None, None, 2),
+          slice(-100, 2), slice(3, 1), slice(None, -1)):
+    y = x[s]
+    fn = y.grad_fn
+    y.sum().backward()
+    print(s, fn._saved_start, fn._saved_end, fn._saved_step, x.grad.tolist())
+    x.grad = None
+print(x.narrow(0, 1, 2).grad_fn._saved_end)

@@ -1,0 +1,448 @@
+"""Snapshots of tensors as plain data, for pictures: the backward graph behind tensors.
+
+A snapshot is made of dataclasses that serialise to JSON (``to_dict``, ``to_json``). It reads
+tensors only through their public attributes (``grad_fn``, ``next_functions``, ``_saved_*``,
+``_version``, ``_base``, ``grad``, ``is_leaf``...), so the same snapshot is taken of PyTorch's
+tensors, and a lesson can draw both.
+
+>>> import tensorkit
+>>> x = tensorkit.ones(3, requires_grad=True)
+>>> y = (x * 2).sum()
+>>> [node.id for node in graph(y).nodes]
+['SumBackward0#1', 'MulBackward0#1', 'AccumulateGrad#1']
+
+Node ids are stable: the class name and a count, in the order of a walk from the roots, so two
+runs of the same program give the same ids (nbval can compare them), never ``id()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Edge", "Graph", "Node", "SavedValue", "TensorInfo", "graph"]
+
+DEFAULT_MAX_NODES = 200_000
+FOLD_MIN_REPEATS = 3  # a pattern repeated fewer times than this is drawn in full
+FOLD_MAX_PERIOD = 8  # the longest repeated pattern looked for
+
+_STALE = re.compile(
+    r"modified by an inplace operation: \[(?P<type>[\w.]+) \[(?P<shape>[\d, ]*)\]\].*?"
+    r"is at version (?P<now>\d+); expected version (?P<saved>\d+) instead",
+    re.DOTALL,
+)
+_FREED = ("a second time", "already been freed")
+_LEGACY_DTYPES = {
+    "FloatTensor": "float32",
+    "DoubleTensor": "float64",
+    "HalfTensor": "float16",
+    "BFloat16Tensor": "bfloat16",
+    "LongTensor": "int64",
+    "IntTensor": "int32",
+    "ShortTensor": "int16",
+    "CharTensor": "int8",
+    "ByteTensor": "uint8",
+    "BoolTensor": "bool",
+}
+
+
+# ---------------------------------------------------------------------------- the data
+
+
+@dataclass
+class TensorInfo:
+    """What a picture shows of a tensor (a leaf, a root, a saved tensor, a gradient)."""
+
+    shape: list[int]
+    dtype: str
+    device: str
+    requires_grad: bool
+    is_leaf: bool
+    version: int
+    is_view: bool
+    grad: TensorInfo | None = None
+
+
+@dataclass
+class SavedValue:
+    """One value a backward node saved (``node._saved_<name>``).
+
+    ``status`` is ``"ok"``; ``"stale"`` when the tensor was changed in place since it was saved
+    (``saved_version`` against ``version``: backward will raise ``message``); or ``"freed"`` when
+    a backward without ``retain_graph`` released it (``message`` is the error reading it gives).
+    """
+
+    name: str
+    kind: str  # "tensor", "tensors", "number", "none" or "value"
+    status: str
+    tensor: TensorInfo | None = None
+    saved_version: int | None = None
+    version: int | None = None
+    text: str | None = None  # a number's or a value's text
+    message: str | None = None
+
+
+@dataclass
+class Node:
+    """A backward node (``grad_fn``), a leaf's ``AccumulateGrad``, or a folded run of nodes."""
+
+    id: str
+    name: str
+    kind: str  # "backward", "leaf" or "fold"
+    depth: int
+    saved: list[SavedValue] = field(default_factory=list)
+    variable: TensorInfo | None = None  # the leaf of an AccumulateGrad
+    pattern: list[str] | None = None  # a fold: the names of one period of the run
+    repeats: int | None = None  # a fold: how many times the pattern repeats
+    hidden: int | None = None  # a fold: how many nodes it stands for
+
+
+@dataclass
+class Edge:
+    """A gradient's way from ``source`` to ``target`` (``source.next_functions[position]``)."""
+
+    source: str
+    target: str
+    position: int
+    input_nr: int
+
+
+@dataclass
+class Root:
+    """A tensor the snapshot was taken of, and the node its gradient starts from (None: no
+    gradient reaches it)."""
+
+    label: str
+    tensor: TensorInfo
+    node: str | None
+
+
+@dataclass
+class Graph:
+    """The backward graph behind some tensors, in walk order from them."""
+
+    roots: list[Root]
+    nodes: list[Node]
+    edges: list[Edge]
+    truncated: bool = False
+    note: str | None = None
+
+    def node(self, id: str) -> Node:
+        for node in self.nodes:
+            if node.id == id:
+                return node
+        raise KeyError(id)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+# ---------------------------------------------------------------------------- reading tensors
+
+
+def _is_tensor(value) -> bool:
+    """A tensor of tensorkit or PyTorch (read by duck typing: nothing is imported for it)."""
+    return all(hasattr(value, name) for name in ("grad_fn", "requires_grad", "is_leaf", "shape"))
+
+
+def _dtype_name(dtype) -> str:
+    return str(dtype).rsplit(".", 1)[-1]
+
+
+def tensor_info(tensor, with_grad: bool = True) -> TensorInfo:
+    """A tensor's picture-worthy facts, through public attributes only."""
+    grad = None
+    if with_grad and tensor.is_leaf:
+        value = tensor.grad
+        if value is not None:
+            grad = tensor_info(value, with_grad=False)
+    return TensorInfo(
+        shape=[int(size) for size in tensor.shape],
+        dtype=_dtype_name(tensor.dtype),
+        device=str(tensor.device),
+        requires_grad=bool(tensor.requires_grad),
+        is_leaf=bool(tensor.is_leaf),
+        version=int(tensor._version),
+        is_view=tensor._base is not None,
+        grad=grad,
+    )
+
+
+def _saved_names(node) -> list[str]:
+    return sorted(name[len("_saved_") :] for name in dir(node) if name.startswith("_saved_"))
+
+
+def _saved_value(node, name: str) -> SavedValue:
+    try:
+        value = getattr(node, f"_saved_{name}")
+    except RuntimeError as error:
+        message = str(error)
+        stale = _STALE.search(message)
+        if stale is not None:
+            shape = [int(size) for size in stale["shape"].split(",") if size.strip()]
+            kind = stale["type"].split(".")  # torch.FloatTensor, tensorkit.cuda.DoubleTensor
+            dtype = _LEGACY_DTYPES.get(kind[-1], kind[-1])
+            device = "cuda" if "cuda" in kind else "cpu"
+            now = int(stale["now"])
+            return SavedValue(
+                name,
+                "tensor",
+                "stale",
+                tensor=TensorInfo(shape, dtype, device, False, False, now, False),
+                saved_version=int(stale["saved"]),
+                version=int(stale["now"]),
+                message=message,
+            )
+        if any(marker in message for marker in _FREED):
+            return SavedValue(name, "tensor", "freed", message=message)
+        raise
+    if value is None:
+        return SavedValue(name, "none", "ok")
+    if _is_tensor(value):
+        info = tensor_info(value, with_grad=False)
+        return SavedValue(
+            name, "tensor", "ok", tensor=info, saved_version=info.version, version=info.version
+        )
+    if isinstance(value, (list, tuple)) and value and all(_is_tensor(item) for item in value):
+        return SavedValue(name, "tensors", "ok", text=f"{len(value)} tensors")
+    if isinstance(value, (bool, int, float)):
+        return SavedValue(name, "number", "ok", text=repr(value))
+    return SavedValue(name, "value", "ok", text=repr(value) if len(repr(value)) < 80 else None)
+
+
+def _node_name(fn) -> str:
+    return type(fn).__name__
+
+
+# ---------------------------------------------------------------------------- the walk
+
+
+def graph(
+    *tensors,
+    names: list[str] | None = None,
+    saved: bool = True,
+    depth: int | None = None,
+    fold: bool = False,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> Graph:
+    """The backward graph behind ``tensors`` (tensorkit's or PyTorch's).
+
+    ``names`` labels the roots (default ``t0``, ``t1``...). ``saved`` reads each node's saved
+    values (with their status: ok, stale or freed). ``depth`` stops the walk that many edges
+    from the roots; ``max_nodes`` caps the number of nodes (200,000 by default); both say so in
+    ``truncated`` and ``note``. ``fold`` replaces each run of a repeated pattern of nodes (a
+    loop's body, unrolled) by one node of kind ``"fold"``. The walk is iterative: a chain of
+    100,000 ops is no problem.
+    """
+    if not tensors:
+        raise TypeError("graph() needs at least one tensor")
+    for position, tensor in enumerate(tensors):
+        if not _is_tensor(tensor):
+            raise TypeError(
+                f"graph() takes tensors, but argument {position} is a {type(tensor).__name__}"
+            )
+    if names is not None and len(names) != len(tensors):
+        raise ValueError(f"{len(names)} names given for {len(tensors)} tensors")
+    if depth is not None and depth < 0:
+        raise ValueError(f"depth must be 0 or more, not {depth}")
+    labels = list(names) if names is not None else [f"t{i}" for i in range(len(tensors))]
+
+    ids: dict[int, str] = {}  # id(fn) -> node id
+    functions: dict[str, object] = {}  # node id -> fn (kept alive while walking)
+    depths: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    order: list[str] = []
+    edges: list[Edge] = []
+    truncated, reasons = False, []
+
+    def visit(fn, level: int) -> str | None:
+        nonlocal truncated
+        key = id(fn)
+        known = ids.get(key)
+        if known is not None:
+            return known
+        if len(order) >= max_nodes:
+            truncated = True
+            return None
+        name = _node_name(fn)
+        counts[name] = counts.get(name, 0) + 1
+        node_id = f"{name}#{counts[name]}"
+        ids[key], functions[node_id], depths[node_id] = node_id, fn, level
+        order.append(node_id)
+        return node_id
+
+    roots = []
+    queue = []  # (fn, node id): breadth first, so ids count outwards from the roots
+    for label, tensor in zip(labels, tensors):
+        fn = tensor.grad_fn
+        if fn is None and tensor.requires_grad and tensor.is_leaf:
+            fn = _accumulate_node(tensor)
+        node_id = visit(fn, 0) if fn is not None else None
+        if node_id is not None and node_id not in [entry[1] for entry in queue]:
+            queue.append((fn, node_id))
+        roots.append(Root(label, tensor_info(tensor), node_id))
+    head = 0
+    while head < len(queue):
+        fn, node_id = queue[head]
+        head += 1
+        level = depths[node_id]
+        if depth is not None and level >= depth:
+            if any(next_fn is not None for next_fn, _ in fn.next_functions):
+                truncated = True
+                if "depth" not in reasons:
+                    reasons.append("depth")
+            continue
+        for position, (next_fn, input_nr) in enumerate(fn.next_functions):
+            if next_fn is None:
+                continue
+            seen = id(next_fn) in ids
+            target = visit(next_fn, level + 1)
+            if target is None:
+                if "size" not in reasons:
+                    reasons.append("size")
+                continue
+            edges.append(Edge(node_id, target, position, int(input_nr)))
+            if not seen:
+                queue.append((next_fn, target))
+
+    nodes = [_make_node(node_id, functions[node_id], depths[node_id], saved) for node_id in order]
+    note = None
+    if truncated:
+        parts = []
+        if "depth" in reasons:
+            parts.append(f"cut at depth {depth}")
+        if "size" in reasons:
+            parts.append(f"capped at {max_nodes:,} nodes")
+        note = "graph " + " and ".join(parts) + ": nodes beyond are not shown"
+    result = Graph(roots, nodes, edges, truncated, note)
+    return _fold(result) if fold else result
+
+
+def _accumulate_node(tensor):
+    """A leaf's AccumulateGrad, found the public way: through a throwaway view's graph."""
+    view = tensor.view_as(tensor)
+    fn = view.grad_fn
+    return fn.next_functions[0][0] if fn is not None else None
+
+
+def _make_node(node_id: str, fn, depth: int, read_saved: bool) -> Node:
+    name = _node_name(fn)
+    variable = getattr(fn, "variable", None)
+    if variable is not None and name == "AccumulateGrad":
+        return Node(node_id, name, "leaf", depth, variable=tensor_info(variable))
+    values = [_saved_value(fn, key) for key in _saved_names(fn)] if read_saved else []
+    return Node(node_id, name, "backward", depth, saved=values)
+
+
+# ---------------------------------------------------------------------------- folding
+
+
+def _fold(result: Graph) -> Graph:
+    """Each run of one pattern of nodes repeated FOLD_MIN_REPEATS times or more along a chain
+    (one way in, one way out) becomes one node of kind "fold"."""
+    outgoing: dict[str, list[Edge]] = {}
+    incoming: dict[str, list[Edge]] = {}
+    for edge in result.edges:
+        outgoing.setdefault(edge.source, []).append(edge)
+        incoming.setdefault(edge.target, []).append(edge)
+    rooted = {root.node for root in result.roots}
+    by_id = {node.id: node for node in result.nodes}
+
+    def linear(node_id: str) -> bool:
+        return (
+            by_id[node_id].kind == "backward"
+            and len(outgoing.get(node_id, ())) == 1
+            and len(incoming.get(node_id, ())) <= 1
+        )
+
+    # the chains: maximal runs of linear nodes, each followed along its one outgoing edge
+    chains, placed = [], set()
+    for node in result.nodes:
+        start = node.id
+        if start in placed or not linear(start):
+            continue
+        previous = incoming.get(start)
+        if previous and linear(previous[0].source) and start not in rooted:
+            continue  # not the head of its chain: reached from the head
+        chain = [start]
+        placed.add(start)
+        current = start
+        while True:
+            after = outgoing[current][0].target
+            if after in placed or not linear(after) or after in rooted:
+                break
+            chain.append(after)
+            placed.add(after)
+            current = after
+        chains.append(chain)
+
+    replaced: dict[str, str] = {}  # folded node id -> the fold's id
+    folds: list[Node] = []
+    for chain in chains:
+        names = [by_id[node_id].name for node_id in chain]
+        start = 0
+        while start < len(chain):
+            run = _longest_run(names, start)
+            if run is None:
+                start += 1
+                continue
+            period, repeats = run
+            members = chain[start : start + period * repeats]
+            fold_id = f"fold#{len(folds) + 1}"
+            folds.append(
+                Node(
+                    fold_id,
+                    f"({' → '.join(names[start : start + period])}) ×{repeats}",
+                    "fold",
+                    by_id[members[0]].depth,
+                    pattern=names[start : start + period],
+                    repeats=repeats,
+                    hidden=len(members),
+                )
+            )
+            for member in members:
+                replaced[member] = fold_id
+            start += period * repeats
+    if not folds:
+        return result
+
+    nodes, inserted = [], set()
+    for node in result.nodes:
+        fold_id = replaced.get(node.id)
+        if fold_id is None:
+            nodes.append(node)
+        elif fold_id not in inserted:
+            inserted.add(fold_id)
+            nodes.append(next(fold for fold in folds if fold.id == fold_id))
+    edges = []
+    for edge in result.edges:
+        source = replaced.get(edge.source, edge.source)
+        target = replaced.get(edge.target, edge.target)
+        if source == target:
+            continue  # inside a fold
+        edges.append(Edge(source, target, edge.position, edge.input_nr))
+    roots = [
+        Root(root.label, root.tensor, replaced.get(root.node, root.node)) for root in result.roots
+    ]
+    return Graph(roots, nodes, edges, result.truncated, result.note)
+
+
+def _longest_run(names: list[str], start: int):
+    """(period, repeats) of the pattern repeated most often from ``start`` (at least
+    FOLD_MIN_REPEATS times; the shortest period wins a tie), or None."""
+    best = None
+    for period in range(1, FOLD_MAX_PERIOD + 1):
+        pattern = names[start : start + period]
+        if len(pattern) < period:
+            break
+        repeats = 1
+        while names[start + repeats * period : start + (repeats + 1) * period] == pattern:
+            repeats += 1
+        if repeats >= FOLD_MIN_REPEATS and (best is None or repeats * period > best[0] * best[1]):
+            best = (period, repeats)
+    return best

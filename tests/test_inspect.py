@@ -1,0 +1,222 @@
+"""tensorkit.inspect: snapshots of the backward graph as plain data.
+
+Every test takes the module as the fixture ``t`` and runs on tensorkit and on PyTorch (where it is
+installed; skipped, or failed under CI=true, when it is missing): a snapshot reads only public
+attributes, so PyTorch's tensors must give the same snapshot as tensorkit's.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from _tools import skip_missing_tool
+
+import tensorkit
+from tensorkit import inspect
+
+try:
+    import torch as real_torch
+except ImportError:
+    real_torch = None
+
+
+@pytest.fixture(params=["tensorkit", "torch"])
+def t(request):
+    if request.param == "torch":
+        if real_torch is None:
+            skip_missing_tool("torch", "snapshots of PyTorch's own tensors are checked too")
+        return real_torch
+    return tensorkit
+
+
+def ids(graph):
+    return [node.id for node in graph.nodes]
+
+
+def edges(graph):
+    return [(e.source, e.target, e.position, e.input_nr) for e in graph.edges]
+
+
+def saved(graph, node_id):
+    return {value.name: value for value in graph.node(node_id).saved}
+
+
+def test_nodes_get_stable_ids_in_walk_order_and_edges_name_their_inputs(t):
+    x = t.ones(3, requires_grad=True)
+    w = t.ones(3, requires_grad=True)
+    y = ((x * w) + x).sum()
+    g = inspect.graph(y, names=["y"])
+    assert ids(g) == [
+        "SumBackward0#1",
+        "AddBackward0#1",
+        "MulBackward0#1",
+        "AccumulateGrad#1",
+        "AccumulateGrad#2",
+    ]
+    assert edges(g) == [
+        ("SumBackward0#1", "AddBackward0#1", 0, 0),
+        ("AddBackward0#1", "MulBackward0#1", 0, 0),
+        ("AddBackward0#1", "AccumulateGrad#1", 1, 0),
+        ("MulBackward0#1", "AccumulateGrad#1", 0, 0),
+        ("MulBackward0#1", "AccumulateGrad#2", 1, 0),
+    ]
+    assert [node.depth for node in g.nodes] == [0, 1, 2, 2, 3]
+    assert [node.kind for node in g.nodes] == ["backward"] * 3 + ["leaf"] * 2
+    root = g.roots[0]
+    assert (root.label, root.node, root.tensor.shape, root.tensor.requires_grad) == (
+        "y",
+        "SumBackward0#1",
+        [],
+        True,
+    )
+    assert g.truncated is False and g.note is None
+
+
+def test_saved_tensors_are_ok_then_stale_then_freed(t):
+    x = t.ones(3, requires_grad=True)
+    a = x * 2
+    b = a * a
+    loss = b.sum()
+    values = saved(inspect.graph(loss), "MulBackward0#1")
+    assert sorted(values) == ["other", "self"]
+    assert (values["self"].kind, values["self"].status) == ("tensor", "ok")
+    assert values["self"].tensor.shape == [3] and values["self"].tensor.dtype == "float32"
+    a.add_(1)  # the saved a is now at version 1, saved at 0: backward would fail
+    values = saved(inspect.graph(loss), "MulBackward0#1")
+    stale = values["self"]
+    assert (stale.status, stale.saved_version, stale.version) == ("stale", 0, 1)
+    assert stale.tensor.shape == [3] and stale.tensor.dtype == "float32"
+    with pytest.raises(RuntimeError) as caught:
+        loss.backward()
+    assert stale.message == str(caught.value)  # the very error backward raises
+
+
+def test_freed_saved_tensors_after_backward(t):
+    x = t.ones(3, requires_grad=True)
+    loss = (x * x).sum()
+    loss.backward()
+    g = inspect.graph(loss)
+    values = saved(g, "MulBackward0#1")
+    assert {name: value.status for name, value in values.items()} == {
+        "other": "freed",
+        "self": "freed",
+    }
+    assert "already been freed" in values["self"].message
+    leaf = g.node("AccumulateGrad#1").variable
+    assert leaf.grad is not None and leaf.grad.shape == [3] and leaf.version == 0
+
+
+def test_numbers_sizes_and_absent_values_are_read_as_such(t):
+    x = t.ones(2, 3, requires_grad=True)
+    y = (x * 2).sum(dim=1)
+    g = inspect.graph(y)
+    values = saved(g, "SumBackward1#1")
+    assert values["keepdim"].kind == "number" and values["keepdim"].text == "False"
+    mul = saved(g, "MulBackward0#1")
+    assert mul["self"].kind == "none"  # not needed: the other factor is a number
+
+
+def test_roots_that_are_leaves_or_need_no_grad(t):
+    leaf = t.ones(2, requires_grad=True)
+    plain = t.ones(2)
+    view = leaf[1:]
+    g = inspect.graph(leaf, plain, view, names=["leaf", "plain", "view"])
+    assert [root.node for root in g.roots] == ["AccumulateGrad#1", None, "SliceBackward0#1"]
+    assert g.roots[2].tensor.is_view and not g.roots[0].tensor.is_view
+    assert ids(g) == ["AccumulateGrad#1", "SliceBackward0#1"]
+    assert edges(g) == [("SliceBackward0#1", "AccumulateGrad#1", 0, 0)]
+
+
+def test_depth_and_size_caps_say_so(t):
+    x = t.ones(2, requires_grad=True)
+    y = x
+    for _ in range(10):
+        y = y * 1.5
+    g = inspect.graph(y, depth=3)
+    assert ids(g) == ["MulBackward0#1", "MulBackward0#2", "MulBackward0#3", "MulBackward0#4"]
+    assert g.truncated and g.note == "graph cut at depth 3: nodes beyond are not shown"
+    g = inspect.graph(y, max_nodes=5)
+    assert len(g.nodes) == 5 and g.truncated
+    assert g.note == "graph capped at 5 nodes: nodes beyond are not shown"
+    assert not inspect.graph(y, depth=10).truncated
+
+
+def test_repeated_chains_fold(t):
+    x = t.ones(2, requires_grad=True)
+    y = x
+    for _ in range(50):
+        y = (y * 1.01) + 0.5
+    total = y.sum()
+    g = inspect.graph(total, fold=True)
+    assert ids(g) == ["SumBackward0#1", "fold#1", "AccumulateGrad#1"]
+    fold = g.node("fold#1")
+    assert (fold.kind, fold.pattern, fold.repeats, fold.hidden) == (
+        "fold",
+        ["AddBackward0", "MulBackward0"],
+        50,
+        100,
+    )
+    assert fold.name == "(AddBackward0 → MulBackward0) ×50"
+    assert edges(g) == [("SumBackward0#1", "fold#1", 0, 0), ("fold#1", "AccumulateGrad#1", 0, 0)]
+    assert len(inspect.graph(total).nodes) == 102  # unfolded: every node
+
+
+def test_snapshots_are_plain_data_and_repeat_exactly(t):
+    def program():
+        x = t.ones(2, 2, requires_grad=True)
+        return (x.t() @ x).relu().mean()
+
+    first, second = inspect.graph(program()), inspect.graph(program())
+    assert first.to_json() == second.to_json()
+    data = json.loads(first.to_json())
+    assert [node["id"] for node in data["nodes"]] == ids(first)
+    assert data["roots"][0]["node"] == "MeanBackward0#1"
+
+
+def test_bad_arguments_are_refused(t):
+    x = t.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match="argument 1 is a list"):
+        inspect.graph(x, [1, 2])
+    with pytest.raises(TypeError, match="at least one tensor"):
+        inspect.graph()
+    with pytest.raises(ValueError, match="2 names given for 1 tensors"):
+        inspect.graph(x, names=["a", "b"])
+    with pytest.raises(ValueError, match="depth must be 0 or more"):
+        inspect.graph(x, depth=-1)
+
+
+def test_a_chain_of_100000_ops_is_walked_without_recursion():
+    x = tensorkit.ones(1, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    started = time.perf_counter()
+    g = inspect.graph(y, saved=False)
+    elapsed = time.perf_counter() - started
+    assert len(g.nodes) == 100_001 and g.nodes[-1].id == "AccumulateGrad#1"
+    assert g.nodes[-2].id == "MulBackward0#100000" and not g.truncated
+    assert elapsed >= 0  # the walk finishes (no time asserted; benchmarks measure)
+    folded = inspect.graph(y, saved=False, fold=True)
+    assert ids(folded) == ["fold#1", "AccumulateGrad#1"]
+    assert folded.node("fold#1").repeats == 100_000
+
+
+def test_the_same_program_gives_the_same_snapshot_in_tensorkit_and_pytorch():
+    if real_torch is None:
+        skip_missing_tool("torch", "snapshots of PyTorch's own tensors are compared")
+
+    def program(t):
+        x = t.ones(3, 2, requires_grad=True)
+        w = t.ones(2, 4, requires_grad=True)
+        h = (x @ w).tanh()
+        h2 = h[1:] * 3
+        loss = h2.sum() + (w * w).mean()
+        x2 = x.detach()
+        return loss, x2
+
+    ours, _ = program(tensorkit)
+    theirs, _ = program(real_torch)
+    a, b = inspect.graph(ours).to_dict(), inspect.graph(theirs).to_dict()
+    assert a == b
