@@ -175,7 +175,8 @@ def index_grad(g, indices, sizes):
     from .derivatives import array_math
 
     out = array_math(g._data).index_grad(g._data, indices, tuple(sizes))
-    return call(D.INDEX_ACCUMULATE, (g,), out, {"indices": indices, "self_sym_sizes": tuple(sizes)})
+    params = {"indices": indices, "self_sym_sizes": tuple(sizes), "accumulate": True}
+    return call(D.INDEX_ACCUMULATE, (g,), out, params)
 
 
 def embedding_grad(g, indices, num_weights, padding_idx, scale_grad_by_freq):

@@ -523,7 +523,7 @@ def _div_rounded(input, other, rounding_mode):
     out = xp.asarray(out, dtype=dtype.numpy)
     if not _contiguous(x, y):
         out = _laid_out(out, (a, b), dtype.numpy)
-    return call(D.DIV_ROUNDED, (a, b), out)
+    return call(D.DIV_ROUNDED, (a, b), out, {"rounding_mode": rounding_mode})
 
 
 def rdiv(input: Tensor, other):
@@ -1176,7 +1176,12 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None, axis=None, keepd
         D.MEAN_DIM,
         (input,),
         out,
-        {"self_sym_sizes": input._data.shape, "dim": dims, "keepdim": keepdim},
+        {
+            "self_sym_sizes": input._data.shape,
+            "self_sym_numel": input._data.size,
+            "dim": dims,
+            "keepdim": keepdim,
+        },
     )
 
 
@@ -2639,13 +2644,12 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
         index[axis] = slice(start, start + piece)
         pieces.append(input._data[tuple(index)])
         start += piece
-    op = D.SPLIT if isinstance(split_size_or_sections, int) else D.SPLIT_WITH_SIZES
-    return call_multi_view(
-        op,
-        input,
-        pieces,
-        {"self_sym_sizes": input._data.shape, "dim": axis, "split_sizes": tuple(sizes)},
-    )
+    params = {"self_sym_sizes": input._data.shape, "dim": axis, "split_sizes": tuple(sizes)}
+    if isinstance(split_size_or_sections, int):
+        return call_multi_view(
+            D.SPLIT, input, pieces, {**params, "split_size": split_size_or_sections}
+        )
+    return call_multi_view(D.SPLIT_WITH_SIZES, input, pieces, params)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0):

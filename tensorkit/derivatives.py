@@ -51,6 +51,7 @@ class Op:
         inputs: tuple = ("self", "other"),
         params: tuple = (),
         scalars: tuple = (),
+        hidden: tuple = (),
         ufunc: str | None = None,
     ):
         self.name = node
@@ -74,6 +75,8 @@ class Op:
         )
         self.saves_result = result
         names = tuple(self.save) + (("result",) if result else ()) + tuple(params)
+        # hidden: params the formula needs that PyTorch's node does not show as _saved_*
+        names = tuple(name for name in names if name not in hidden)
         self.node_class = node_class(node, vjp, saved_names=names, scalar_tensors=scalars)
         # Index arrays and masks passed as params are tensors PyTorch saves (and frees after
         # backward, so a second backward through them is refused): count them as saved too.
@@ -110,6 +113,7 @@ RSUB = Op(
     lambda m, g, s, needs: (-g if s["alpha"] == 1 else -g * s["alpha"],),
     inputs=("self",),
     params=("other", "alpha"),
+    hidden=("other",),
 )
 # d(ab) = b da + a db
 MUL = Op(
@@ -430,6 +434,11 @@ DIV_ROUNDED = Op(
     "DivBackward2",
     None,
     lambda m, g, s, needs: (m.zeros_like(g), m.zeros_like(g) if needs[1] else None),
+    # the gradient is zero, yet PyTorch saves both operands (so an in-place change of either
+    # breaks backward) and shows a number operand as a tensor
+    save={"self": ("self", ALWAYS), "other": ("other", ALWAYS)},
+    params=("rounding_mode",),
+    scalars=("self", "other"),
 )
 
 
@@ -457,6 +466,7 @@ REMAINDER_SCALAR = Op(
     lambda m, g, s, needs: (g,),
     inputs=("self",),
     params=("other",),
+    hidden=("other",),
 )
 
 
@@ -606,7 +616,7 @@ MEAN_DIM = Op(
         m.expand(m.unsqueeze_dims(g, s["dim"], s["keepdim"]) / _count(s), s["self_sym_sizes"]),
     ),
     inputs=("self",),
-    params=("self_sym_sizes", "dim", "keepdim"),
+    params=("self_sym_sizes", "self_sym_numel", "dim", "keepdim"),
 )
 # d max(x): the gradient goes to the maximal entries, split evenly among ties
 MAX_ALL = Op(
@@ -675,6 +685,7 @@ PROD = Op(
     inputs=("self",),
     params=("dim", "keepdim"),
     result=True,
+    hidden=("dim", "keepdim"),  # a whole prod(): PyTorch's node keeps no dim
 )
 PROD_DIM = Op(
     "ProdBackward1",
@@ -1003,6 +1014,7 @@ CAT = Op(
     lambda m, g, s, needs: m.split_sizes(g, s["sizes"], s["dim"]),
     inputs=(),
     params=("dim", "sizes"),
+    hidden=("sizes",),
 )
 # stack: each input gets its entry of the gradient
 STACK = Op(
@@ -1046,7 +1058,8 @@ INDEX_ACCUMULATE = Op(
     None,
     lambda m, g, s, needs: (m.index_take(g, s["indices"]),),
     inputs=("values",),
-    params=("indices", "self_sym_sizes"),
+    params=("indices", "self_sym_sizes", "accumulate"),
+    hidden=("self_sym_sizes",),
 )
 # in-place writes of constants: no gradient reaches the old values
 ZERO = Op("ZeroBackward0", None, lambda m, g, s, needs: (m.zeros_like(g),), inputs=("self",))
@@ -1197,7 +1210,8 @@ SPLIT = Op(
     None,
     _join_back,
     inputs=("self",),
-    params=("self_sym_sizes", "dim", "split_sizes"),
+    params=("self_sym_sizes", "dim", "split_size", "split_sizes"),
+    hidden=("split_sizes",),
 )
 SPLIT_WITH_SIZES = Op(
     "SplitWithSizesBackward0",
@@ -1212,6 +1226,7 @@ UNBIND = Op(
     lambda m, g, s, needs: (m.join_pieces(g, s["self_sym_sizes"], s["dim"], None),),
     inputs=("self",),
     params=("self_sym_sizes", "dim"),
+    hidden=("self_sym_sizes",),
 )
 
 

@@ -974,6 +974,30 @@ def test_graph_names_match_torch(name, case):
     assert our_names == their_names
 
 
+def _saved_names(outputs) -> list[tuple]:
+    """(node class, the _saved_ attributes dir() lists) for every node behind ``outputs``."""
+    found, stack, seen = [], [o.grad_fn for o in outputs if o.grad_fn is not None], set()
+    while stack:
+        fn = stack.pop()
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        found.append((type(fn).__name__, tuple(a for a in dir(fn) if a.startswith("_saved_"))))
+        stack.extend(next_fn for next_fn, _ in fn.next_functions)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name, case", GRAD_CASES)
+def test_saved_attributes_match_torch(name, case):
+    """Each node lists the same _saved_* attributes as PyTorch's (what a picture of the graph
+    shows as the node's saved values)."""
+    _require_torch()
+    arrays = _arrays(case)
+    ours = _outputs(case.fn(tensorkit, *_leaves(tensorkit, arrays)))
+    theirs = _outputs(case.fn(real_torch, *_leaves(real_torch, arrays)))
+    assert _saved_names(ours) == _saved_names(theirs)
+
+
 # ---------------------------------------------------------------------------- second order
 
 
