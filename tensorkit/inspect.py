@@ -1,4 +1,5 @@
-"""Snapshots of tensors as plain data, for pictures: the backward graph behind tensors.
+"""Snapshots of tensors as plain data, for pictures: the backward graph behind tensors
+(``graph``) and the memory behind tensors and arrays (``memory``).
 
 A snapshot is made of dataclasses that serialise to JSON (``to_dict``, ``to_json``). It reads
 tensors only through their public attributes (``grad_fn``, ``next_functions``, ``_saved_*``,
@@ -22,7 +23,18 @@ import json
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Edge", "Graph", "Node", "SavedValue", "TensorInfo", "graph"]
+__all__ = [
+    "Buffer",
+    "Edge",
+    "Graph",
+    "Memory",
+    "Node",
+    "SavedValue",
+    "TensorInfo",
+    "Window",
+    "graph",
+    "memory",
+]
 
 DEFAULT_MAX_NODES = 200_000
 FOLD_MIN_REPEATS = 3  # a pattern repeated fewer times than this is drawn in full
@@ -446,3 +458,247 @@ def _longest_run(names: list[str], start: int):
         if repeats >= FOLD_MIN_REPEATS and (best is None or repeats * period > best[0] * best[1]):
             best = (period, repeats)
     return best
+
+
+# ---------------------------------------------------------------------------- memory
+
+
+@dataclass
+class Window:
+    """What one name sees of a buffer: where it starts (bytes from the buffer's start), its shape
+    and its strides (in elements)."""
+
+    name: str
+    kind: str  # "tensor" (tensorkit's or PyTorch's) or "array" (NumPy's or CuPy's)
+    library: str  # "tensorkit", "torch", "numpy", "cupy"...
+    buffer: str
+    offset: int
+    shape: list[int]
+    strides: list[int]
+    dtype: str
+    itemsize: int
+    device: str
+    version: int | None = None  # tensors: their version counter's value
+    counter: str | None = None  # tensors: which counter ("counter#1"), shared by views and detach
+    requires_grad: bool | None = None
+    grad_fn: str | None = None
+    is_view: bool | None = None
+
+
+@dataclass
+class Buffer:
+    """A range of memory that some names see: ``address`` (first byte; differs from run to run,
+    so pictures show offsets) and ``nbytes``."""
+
+    id: str
+    address: int
+    nbytes: int
+    device: str
+    names: list[str]
+
+
+@dataclass
+class Memory:
+    """The buffers behind some tensors and arrays, the window each name sees on them, and which
+    names share a buffer or a version counter.
+
+    ``counters_exact`` is False when a PyTorch tensor is among them: PyTorch shows no version
+    counter's identity, so tensors on one buffer whose versions agree are grouped as sharing one.
+    """
+
+    buffers: list[Buffer]
+    windows: list[Window]
+    shared_buffers: list[list[str]]
+    shared_counters: list[list[str]]
+    counters_exact: bool = True
+
+    def window(self, name: str) -> Window:
+        for window in self.windows:
+            if window.name == name:
+                return window
+        raise KeyError(name)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+def _library(value) -> str:
+    return type(value).__module__.split(".")[0]
+
+
+def _is_array(value) -> bool:
+    return hasattr(value, "__array_interface__") or hasattr(value, "__cuda_array_interface__")
+
+
+def _array_span(array) -> tuple[int, int, int]:
+    """(first byte, end byte, address of element 0) of an array, from its interface."""
+    interface = getattr(array, "__cuda_array_interface__", None) or array.__array_interface__
+    pointer = interface["data"][0]
+    itemsize = array.itemsize
+    low = high = 0
+    if array.size:
+        for size, stride in zip(array.shape, array.strides):
+            extent = (size - 1) * stride
+            if extent < 0:
+                low += extent
+            else:
+                high += extent
+        return pointer + low, pointer + high + itemsize, pointer
+    return pointer, pointer, pointer
+
+
+def _array_owner(array):
+    """The array that owns ``array``'s memory (the end of its chain of ``base``s)."""
+    while _is_array(getattr(array, "base", None)):
+        array = array.base
+    return array
+
+
+def memory(objects=None, /, **named) -> Memory:
+    """The memory behind tensors and arrays (tensorkit's, PyTorch's, NumPy's, CuPy's).
+
+    ``objects`` is a mapping of names to values (a notebook's namespace: every value that is a
+    tensor or an array is taken, names starting with ``_`` left out) or a sequence (named
+    ``t0``, ``t1``...); keywords add names. Buffers are the ranges of memory the values see,
+    merged where they overlap, numbered in the order their first name comes.
+
+    >>> import tensorkit
+    >>> x = tensorkit.arange(6.0)
+    >>> snapshot = memory(x=x, tail=x[2:], copy=x.clone())
+    >>> snapshot.shared_buffers, snapshot.window("tail").offset
+    ([['x', 'tail']], 8)
+    """
+    items: list[tuple[str, object]] = []
+    if objects is not None:
+        if hasattr(objects, "items"):
+            items += [
+                (str(name), value)
+                for name, value in objects.items()
+                if not str(name).startswith("_") and (_is_tensor(value) or _is_array(value))
+            ]
+        else:
+            for position, value in enumerate(objects):
+                if not (_is_tensor(value) or _is_array(value)):
+                    raise TypeError(
+                        f"memory() takes tensors and arrays, but item {position} is a "
+                        f"{type(value).__name__}"
+                    )
+                items.append((f"t{position}", value))
+    for name, value in named.items():
+        if not (_is_tensor(value) or _is_array(value)):
+            raise TypeError(
+                f"memory() takes tensors and arrays, but {name} is a {type(value).__name__}"
+            )
+        items.append((name, value))
+
+    # each value's memory range (its whole storage or owning array) and its first element
+    spans = []
+    for name, value in items:
+        if _is_tensor(value):
+            storage = value.untyped_storage()
+            start = storage.data_ptr()
+            spans.append((name, value, start, start + storage.nbytes(), value.data_ptr()))
+        else:
+            low, high, _ = _array_span(_array_owner(value))
+            spans.append((name, value, low, high, _array_span(value)[2]))
+
+    # buffers: overlapping ranges on one device merged, numbered by first appearance
+    ranges: list[list] = []  # [device, start, end, [names]]
+    for name, value, start, end, _ in spans:
+        device = str(value.device) if _is_tensor(value) else _array_device(value)
+        merged = None
+        for entry in ranges:
+            if _overlaps(entry, device, start, end):
+                if merged is None:
+                    entry[1], entry[2] = min(entry[1], start), max(entry[2], end)
+                    entry[3].append(name)
+                    merged = entry
+                else:  # this range joins two buffers that were apart
+                    merged[1], merged[2] = min(merged[1], entry[1]), max(merged[2], entry[2])
+                    merged[3].extend(entry[3])
+                    entry[3] = None
+        ranges = [entry for entry in ranges if entry[3] is not None]
+        if merged is None:
+            ranges.append([device, start, end, [name]])
+    order = {name: position for position, (name, *_rest) in enumerate(spans)}
+    ranges.sort(key=lambda entry: min(order[name] for name in entry[3]))
+    buffers, where = [], {}
+    for number, (device, start, end, names) in enumerate(ranges, 1):
+        names = sorted(names, key=order.__getitem__)
+        buffers.append(Buffer(f"buffer#{number}", start, end - start, device, names))
+        for name in names:
+            where[name] = buffers[-1]
+
+    windows, counters, exact = [], {}, True
+    for name, value, _start, _end, first in spans:
+        buffer = where[name]
+        if _is_tensor(value):
+            shared = getattr(value, "_version_counter", None)  # tensorkit's counter object
+            if shared is None:  # PyTorch: no identity to read; grouped by buffer and version
+                exact = False
+                key = (buffer.id, int(value._version))
+            else:
+                key = id(shared)
+            counter = counters.setdefault(key, f"counter#{len(counters) + 1}")
+            fn = value.grad_fn
+            windows.append(
+                Window(
+                    name,
+                    "tensor",
+                    _library(value),
+                    buffer.id,
+                    first - buffer.address,
+                    [int(size) for size in value.shape],
+                    [int(step) for step in value.stride()],
+                    _dtype_name(value.dtype),
+                    int(value.element_size()),
+                    str(value.device),
+                    version=int(value._version),
+                    counter=counter,
+                    requires_grad=bool(value.requires_grad),
+                    grad_fn=type(fn).__name__ if fn is not None else None,
+                    is_view=value._base is not None,
+                )
+            )
+        else:
+            windows.append(
+                Window(
+                    name,
+                    "array",
+                    _library(value),
+                    buffer.id,
+                    first - buffer.address,
+                    [int(size) for size in value.shape],
+                    [int(step) // value.itemsize for step in value.strides],
+                    str(value.dtype),
+                    int(value.itemsize),
+                    _array_device(value),
+                )
+            )
+    by_counter: dict[str, list[str]] = {}
+    for window in windows:
+        if window.counter is not None:
+            by_counter.setdefault(window.counter, []).append(window.name)
+    return Memory(
+        buffers,
+        windows,
+        [buffer.names for buffer in buffers if len(buffer.names) > 1],
+        [names for names in by_counter.values() if len(names) > 1],
+        exact,
+    )
+
+
+def _overlaps(entry, device: str, start: int, end: int) -> bool:
+    """Whether the range [start, end) on ``device`` overlaps a buffer's range (two empty ranges
+    at one address count as one buffer)."""
+    same_device, low, high = entry[0] == device, entry[1], entry[2]
+    return same_device and ((start < high and low < end) or (start == low == end == high))
+
+
+def _array_device(array) -> str:
+    if hasattr(array, "__cuda_array_interface__"):
+        return f"cuda:{array.device.id}"
+    return "cpu"

@@ -487,3 +487,19 @@ def test_memory_is_shared_with_pytorch_cuda_tensors():
     assert back.data_ptr() == ours.data_ptr() and back.tolist() == [8.0, 2.0, 3.0, 4.0]
     via_interface = torch.as_tensor(tensorkit.ones(2, device="cuda"), device="cuda")
     assert via_interface.tolist() == [1.0, 1.0]
+
+
+def test_memory_snapshots_see_device_buffers_and_their_sharing(cuda):
+    from tensorkit import inspect
+
+    xp = _backend.cuda_namespace()
+    array = xp.asarray(np.arange(6.0, dtype=np.float32))
+    shared = tensorkit.from_dlpack(array)
+    x = tensorkit.arange(6.0, device="cuda")
+    snapshot = inspect.memory(array=array, shared=shared, view=shared[3:], x=x, host=x.cpu())
+    assert [(b.names, b.device) for b in snapshot.buffers] == [
+        (["array", "shared", "view"], "cuda:0"),
+        (["x"], "cuda:0"),
+        (["host"], "cpu"),
+    ]
+    assert snapshot.window("view").offset == 12 and snapshot.window("array").kind == "array"

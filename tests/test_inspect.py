@@ -220,3 +220,96 @@ def test_the_same_program_gives_the_same_snapshot_in_tensorkit_and_pytorch():
     theirs, _ = program(real_torch)
     a, b = inspect.graph(ours).to_dict(), inspect.graph(theirs).to_dict()
     assert a == b
+
+
+# ---------------------------------------------------------------------------- memory
+
+
+def _layout(snapshot):
+    """The windows without what may differ between libraries (the counter groups of PyTorch's
+    tensors are inferred)."""
+    return [
+        (w.name, w.kind, w.buffer, w.offset, w.shape, w.strides, w.dtype, w.version, w.is_view)
+        for w in snapshot.windows
+    ]
+
+
+def test_views_detach_data_and_clone_on_their_buffers(t):
+    x = t.arange(6.0)
+    snapshot = inspect.memory(
+        x=x, tail=x[2:], col=x.view(2, 3)[:, 1], d=x.detach(), data=x.data, copy=x.clone()
+    )
+    assert [(b.id, b.nbytes, b.names) for b in snapshot.buffers] == [
+        ("buffer#1", 24, ["x", "tail", "col", "d", "data"]),
+        ("buffer#2", 24, ["copy"]),
+    ]
+    assert _layout(snapshot) == [
+        ("x", "tensor", "buffer#1", 0, [6], [1], "float32", 0, False),
+        ("tail", "tensor", "buffer#1", 8, [4], [1], "float32", 0, True),
+        ("col", "tensor", "buffer#1", 4, [2], [3], "float32", 0, True),
+        ("d", "tensor", "buffer#1", 0, [6], [1], "float32", 0, False),
+        ("data", "tensor", "buffer#1", 0, [6], [1], "float32", 0, False),
+        ("copy", "tensor", "buffer#2", 0, [6], [1], "float32", 0, False),
+    ]
+    assert snapshot.shared_buffers == [["x", "tail", "col", "d", "data"]]
+
+
+def test_version_counters_are_shared_by_views_and_detach_not_by_data():
+    x = tensorkit.arange(6.0)
+    snapshot = inspect.memory(x=x, tail=x[2:], d=x.detach(), data=x.data, copy=x.clone())
+    assert snapshot.counters_exact
+    assert snapshot.shared_counters == [["x", "tail", "d"]]
+    assert len({snapshot.window(name).counter for name in ("x", "data", "copy")}) == 3
+
+
+def test_numpy_arrays_and_the_tensors_that_share_them(t):
+    np = pytest.importorskip("numpy")
+    a = np.arange(10.0)
+    part = t.from_numpy(a[2:5])
+    whole = t.from_numpy(a)
+    other = np.zeros(3)
+    snapshot = inspect.memory({"a": a, "part": part, "whole": whole, "other": other, "_hidden": a})
+    assert [(b.id, b.names) for b in snapshot.buffers] == [
+        ("buffer#1", ["a", "part", "whole"]),
+        ("buffer#2", ["other"]),
+    ]
+    assert [(w.name, w.kind, w.offset, w.strides) for w in snapshot.windows] == [
+        ("a", "array", 0, [1]),
+        ("part", "tensor", 16, [1]),
+        ("whole", "tensor", 0, [1]),
+        ("other", "array", 0, [1]),
+    ]
+    assert snapshot.window("a").library == "numpy"
+    flipped = inspect.memory(r=a[::-1], a=a)
+    assert flipped.window("r").offset == 72 and flipped.window("r").strides == [-1]
+
+
+def test_a_namespace_keeps_only_tensors_and_arrays_and_bad_items_are_refused(t):
+    x = t.ones(2)
+    snapshot = inspect.memory({"x": x, "n": 3, "s": "text", "_x": x})
+    assert [w.name for w in snapshot.windows] == ["x"]
+    with pytest.raises(TypeError, match="item 1 is a int"):
+        inspect.memory([x, 3])
+    with pytest.raises(TypeError, match="y is a str"):
+        inspect.memory(y="no")
+    assert json.loads(snapshot.to_json())["buffers"][0]["names"] == ["x"]
+
+
+def test_the_same_program_gives_the_same_memory_in_tensorkit_and_pytorch():
+    if real_torch is None:
+        skip_missing_tool("torch", "memory snapshots of PyTorch's own tensors are compared")
+
+    def program(t):
+        x = t.arange(12.0).reshape(3, 4)
+        y = x.t()
+        z = x[1:, ::2]
+        w = x.clone()
+        w.add_(1)
+        return {"x": x, "y": y, "z": z, "w": w, "d": z.detach()}
+
+    ours = inspect.memory(program(tensorkit))
+    theirs = inspect.memory(program(real_torch))
+    assert _layout(ours) == _layout(theirs)
+    assert [b.names for b in ours.buffers] == [b.names for b in theirs.buffers]
+    assert ours.shared_buffers == theirs.shared_buffers
+    assert theirs.counters_exact is False and ours.counters_exact is True
