@@ -21,10 +21,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import weakref
 from dataclasses import dataclass, field
 
 __all__ = [
     "Buffer",
+    "Change",
+    "Diff",
     "Edge",
     "Graph",
     "Memory",
@@ -32,6 +35,7 @@ __all__ = [
     "SavedValue",
     "TensorInfo",
     "Window",
+    "diff",
     "graph",
     "memory",
 ]
@@ -682,13 +686,24 @@ def memory(objects=None, /, **named) -> Memory:
     for window in windows:
         if window.counter is not None:
             by_counter.setdefault(window.counter, []).append(window.name)
-    return Memory(
+    snapshot = Memory(
         buffers,
         windows,
         [buffer.names for buffer in buffers if len(buffer.names) > 1],
         [names for names in by_counter.values() if len(names) > 1],
         exact,
     )
+    # which object each name held, for diff (an attribute, not a field: not in the data)
+    snapshot._objects = {name: _reference(value) for name, value, *_ in spans}
+    return snapshot
+
+
+def _reference(value):
+    """A weak reference where the object takes one (an id could be reused once it is freed)."""
+    try:
+        return weakref.ref(value)
+    except TypeError:
+        return id(value)
 
 
 def _overlaps(entry, device: str, start: int, end: int) -> bool:
@@ -702,3 +717,182 @@ def _array_device(array) -> str:
     if hasattr(array, "__cuda_array_interface__"):
         return f"cuda:{array.device.id}"
     return "cpu"
+
+
+# ---------------------------------------------------------------------------- diff
+
+
+@dataclass
+class Change:
+    """One thing that changed between two snapshots, with a sentence that says it."""
+
+    kind: str  # added, removed, version, shares_memory, shares_counter, layout, grad, saved, root
+    subject: str  # a name (memory) or a node id (graph)
+    before: str | None
+    after: str | None
+    text: str
+
+
+@dataclass
+class Diff:
+    changes: list[Change]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def texts(self) -> list[str]:
+        return [change.text for change in self.changes]
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+def diff(before, after) -> Diff:
+    """What changed from one snapshot to the next (two ``memory`` or two ``graph`` snapshots):
+    names added and removed, versions bumped, sharing of memory or of a version counter made
+    or broken, layouts changed; for graphs, saved values that went stale or were freed and
+    leaves whose ``.grad`` changed."""
+    if isinstance(before, Memory) and isinstance(after, Memory):
+        return Diff(_memory_changes(before, after))
+    if isinstance(before, Graph) and isinstance(after, Graph):
+        return Diff(_graph_changes(before, after))
+    raise TypeError(
+        f"diff() compares two memory or two graph snapshots, not {type(before).__name__} and "
+        f"{type(after).__name__}"
+    )
+
+
+def _partners(snapshot: Memory, attribute: str) -> dict[str, set]:
+    groups: dict[str, list[str]] = {}
+    for window in snapshot.windows:
+        key = getattr(window, attribute)
+        if key is not None:
+            groups.setdefault(key, []).append(window.name)
+    return {name: set(names) - {name} for names in groups.values() for name in names}
+
+
+def _memory_changes(before: Memory, after: Memory) -> list[Change]:
+    changes = []
+    old = {window.name: window for window in before.windows}
+    new = {window.name: window for window in after.windows}
+    for name in old:
+        if name not in new:
+            changes.append(Change("removed", name, name, None, f"{name}: gone"))
+    for name in new:
+        if name not in old:
+            changes.append(Change("added", name, None, name, f"{name}: new"))
+    memory_before, memory_after = _partners(before, "buffer"), _partners(after, "buffer")
+    counter_before, counter_after = _partners(before, "counter"), _partners(after, "counter")
+    for name, window in new.items():
+        previous = old.get(name)
+        if previous is None:
+            continue
+        if not _same_object(before, after, name):
+            changes.append(Change("rebound", name, None, None, f"{name}: now another object"))
+            continue
+        if window.version is not None and previous.version not in (None, window.version):
+            changes.append(
+                Change(
+                    "version",
+                    name,
+                    str(previous.version),
+                    str(window.version),
+                    f"{name}: version {previous.version} → {window.version}",
+                )
+            )
+        layout = (window.shape, window.strides, window.dtype, window.device)
+        if layout != (previous.shape, previous.strides, previous.dtype, previous.device):
+            changes.append(
+                Change(
+                    "layout",
+                    name,
+                    _layout_text(previous),
+                    _layout_text(window),
+                    f"{name}: {_layout_text(previous)} → {_layout_text(window)}",
+                )
+            )
+        for kind, partners_before, partners_after, what in (
+            ("shares_memory", memory_before, memory_after, "memory"),
+            ("shares_counter", counter_before, counter_after, "a version counter"),
+        ):
+            was = {other for other in partners_before.get(name, set()) if other in new}
+            now = partners_after.get(name, set())
+            for other in sorted(now - was, key=list(new).index):
+                if list(new).index(other) < list(new).index(name) and other in old:
+                    continue  # said once, for the pair
+                changes.append(
+                    Change(kind, name, None, other, f"{name}: now shares {what} with {other}")
+                )
+            for other in sorted(was - now, key=list(new).index):
+                if list(new).index(other) < list(new).index(name):
+                    continue
+                changes.append(
+                    Change(kind, name, other, None, f"{name}: no longer shares {what} with {other}")
+                )
+    return changes
+
+
+def _same_object(before: Memory, after: Memory, name: str) -> bool:
+    """Whether a name holds the object it held (kept beside the snapshots' data, never
+    serialised); True when either snapshot does not know."""
+    was = getattr(before, "_objects", {}).get(name)
+    now = getattr(after, "_objects", {}).get(name)
+    if was is None or now is None:
+        return True
+    if isinstance(was, weakref.ref) and isinstance(now, weakref.ref):
+        return was() is not None and was() is now()
+    return was == now
+
+
+def _layout_text(window: Window) -> str:
+    shape = "×".join(str(size) for size in window.shape) or "scalar"
+    return f"{shape} {window.dtype} on {window.device}"
+
+
+def _graph_changes(before: Graph, after: Graph) -> list[Change]:
+    changes = []
+    old = {node.id: node for node in before.nodes}
+    for node in after.nodes:
+        previous = old.get(node.id)
+        if previous is None or previous.name != node.name:
+            continue
+        saved_before = {value.name: value for value in previous.saved}
+        for value in node.saved:
+            was = saved_before.get(value.name)
+            if was is None or was.status == value.status:
+                continue
+            if value.status == "stale":
+                text = (
+                    f"{node.id}: saved {value.name} changed in place (version "
+                    f"{value.saved_version} → {value.version}): backward will fail"
+                )
+            elif value.status == "freed":
+                text = f"{node.id}: saved {value.name} freed by backward"
+            else:
+                text = f"{node.id}: saved {value.name} {value.status}"
+            changes.append(Change("saved", node.id, was.status, value.status, text))
+        if node.variable is not None and previous.variable is not None:
+            grad_before, grad_after = previous.variable.grad, node.variable.grad
+            if (grad_before is None) != (grad_after is None) or (
+                grad_after is not None and grad_before.version != grad_after.version
+            ):
+                changes.append(
+                    Change(
+                        "grad",
+                        node.id,
+                        None if grad_before is None else "set",
+                        None if grad_after is None else "set",
+                        f"{node.id}: .grad "
+                        + (
+                            "cleared"
+                            if grad_after is None
+                            else "set"
+                            if grad_before is None
+                            else "accumulated"
+                        ),
+                    )
+                )
+    return changes

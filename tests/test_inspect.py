@@ -313,3 +313,69 @@ def test_the_same_program_gives_the_same_memory_in_tensorkit_and_pytorch():
     assert [b.names for b in ours.buffers] == [b.names for b in theirs.buffers]
     assert ours.shared_buffers == theirs.shared_buffers
     assert theirs.counters_exact is False and ours.counters_exact is True
+
+
+# ---------------------------------------------------------------------------- diff
+
+
+def test_diff_of_memory_says_what_a_cell_changed(t):
+    namespace = {"x": t.arange(4.0)}
+    before = inspect.memory(namespace)
+    x = namespace["x"]
+    namespace["v"] = x[1:]
+    namespace["d"] = x.detach()
+    x.add_(1)
+    after = inspect.memory(namespace)
+    texts = inspect.diff(before, after).texts()
+    assert texts[:4] == ["v: new", "d: new", "x: version 0 → 1", "x: now shares memory with v"]
+    assert "x: now shares memory with d" in texts
+    namespace["v"] = t.zeros(2)
+    del namespace["d"]
+    later = inspect.diff(after, inspect.memory(namespace))
+    assert later.texts() == [
+        "d: gone",
+        "x: no longer shares memory with v",
+        "x: no longer shares a version counter with v",
+        "v: now another object",
+    ]
+    assert not inspect.diff(later_snapshot := inspect.memory(namespace), later_snapshot)
+
+
+def test_diff_of_memory_sees_a_data_reassignment_and_broken_sharing():
+    x = tensorkit.ones(2, 3)
+    alias = x.detach()
+    before = inspect.memory(x=x, alias=alias)
+    x.data = tensorkit.zeros(4)
+    after = inspect.memory(x=x, alias=alias)
+    # the memory is apart now, but x keeps its version counter, still shared with alias (as in
+    # PyTorch: set_data replaces the data, never the counter)
+    assert inspect.diff(before, after).texts() == [
+        "x: 2×3 float32 on cpu → 4 float32 on cpu",
+        "x: no longer shares memory with alias",
+    ]
+    assert after.shared_counters == [["x", "alias"]]
+
+
+def test_diff_of_graphs_says_what_backward_will_meet(t):
+    w = t.ones(3, requires_grad=True)
+    h = w * 2
+    loss = (h * h).sum()
+    first = inspect.graph(loss)
+    h.add_(1)
+    stale = inspect.diff(first, inspect.graph(loss))
+    assert stale.texts() == [
+        "MulBackward0#1: saved other changed in place (version 0 → 1): backward will fail",
+        "MulBackward0#1: saved self changed in place (version 0 → 1): backward will fail",
+    ]
+    v = t.ones(2, requires_grad=True)
+    total = (v * v).sum()
+    before = inspect.graph(total)
+    total.backward()
+    texts = inspect.diff(before, inspect.graph(total)).texts()
+    assert texts == [
+        "MulBackward0#1: saved other freed by backward",
+        "MulBackward0#1: saved self freed by backward",
+        "AccumulateGrad#1: .grad set",
+    ]
+    with pytest.raises(TypeError, match="two memory or two graph snapshots"):
+        inspect.diff(before, inspect.memory(v=v))
