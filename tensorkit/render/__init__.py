@@ -1,0 +1,9 @@
+"""Pictures of ``tensorkit.inspect`` snapshots, drawn by tensorkit itself (no Graphviz binary).
+
+Every picture has a text twin (``text``): deterministic, with no memory addresses, for
+``text/plain`` outputs that nbval compares and a screen reader reads.
+"""
+
+from .text import diff_text, graph_text, memory_text
+
+__all__ = ["diff_text", "graph_text", "memory_text"]

@@ -1,0 +1,109 @@
+"""tensorkit.render: the text twins of the pictures (what nbval compares, what a screen reader reads).
+
+Each picture of a program run with tensorkit must read exactly as the picture of the same program
+run with PyTorch (where it is installed), since the snapshots read only public attributes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from _tools import skip_missing_tool
+
+import tensorkit
+from tensorkit import inspect, render
+
+try:
+    import torch as real_torch
+except ImportError:
+    real_torch = None
+
+
+@pytest.fixture(params=["tensorkit", "torch"])
+def t(request):
+    if request.param == "torch":
+        if real_torch is None:
+            skip_missing_tool("torch", "pictures of PyTorch's own tensors are checked too")
+        return real_torch
+    return tensorkit
+
+
+def test_a_graph_reads_as_a_tree_with_shared_nodes_shown_once(t):
+    x = t.ones(3, requires_grad=True)
+    w = t.ones(3, requires_grad=True)
+    b = x * w + x
+    y = (b * b).sum()
+    assert render.graph_text(inspect.graph(y, names=["y"])).splitlines() == (
+        [
+            "y: [] float32, grad_fn SumBackward0#1",
+            "SumBackward0#1  saved self_sym_sizes=(3,)",
+            "└─ MulBackward0#1  saved other: [3] float32, version 0, self: [3] float32, version 0",
+            "   ├─ AddBackward0#1  saved alpha=1",
+            "   │  ├─ MulBackward0#2  saved other: [3] float32, version 0, self: [3] float32, version 0",
+            "   │  │  ├─ AccumulateGrad#1  leaf [3] float32, version 0, grad none",
+            "   │  │  └─ AccumulateGrad#2  leaf [3] float32, version 0, grad none",
+            "   │  └─ AccumulateGrad#1  (shown above)",
+            "   └─ AddBackward0#1  (shown above)",
+        ]
+    )
+
+
+def test_stale_and_freed_saved_tensors_and_grads_are_said(t):
+    x = t.ones(2, requires_grad=True)
+    h = x * 2
+    loss = (h * h).sum()
+    h.add_(1)
+    text = render.graph_text(inspect.graph(loss))
+    assert "self: [2] float32 STALE (saved at version 0, now 1: backward will fail)" in text
+    fresh = (x * x).sum()
+    fresh.backward()
+    text = render.graph_text(inspect.graph(fresh, names=["fresh"]))
+    assert "saved other: freed by backward, self: freed by backward" in text
+    assert "AccumulateGrad#1  leaf [2] float32, version 0, grad [2] float32" in text
+
+
+def test_folds_caps_and_roots_without_a_graph(t):
+    x = t.ones(2, requires_grad=True)
+    z = x
+    for _ in range(20):
+        z = z * 1.5 + 1
+    assert render.graph_text(inspect.graph(z.sum(), fold=True)).splitlines()[2:] == [
+        "└─ fold#1  (AddBackward0 → MulBackward0) ×20, 40 nodes folded",
+        "└─ AccumulateGrad#1  leaf [2] float32, version 0, grad none",  # a chain stays in line
+    ]
+    capped = render.graph_text(inspect.graph(z, depth=1))
+    assert capped.splitlines()[-1] == "(graph cut at depth 1: nodes beyond are not shown)"
+    plain = render.graph_text(inspect.graph(t.ones(2), x, names=["plain", "x"]))
+    assert plain.splitlines()[:2] == [
+        "plain: [2] float32, no grad_fn (no gradient reaches it)",
+        "x: [2] float32, a leaf (AccumulateGrad#1)",
+    ]
+
+
+def test_a_long_chain_draws_without_recursion():
+    x = tensorkit.ones(1, requires_grad=True)
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0
+    lines = render.graph_text(inspect.graph(y, saved=False)).splitlines()
+    assert len(lines) == 1 + 20_001
+    assert lines[-1].endswith("AccumulateGrad#1  leaf [1] float32, version 0, grad none")
+
+
+def test_memory_reads_buffer_by_buffer(t):
+    x = t.arange(6.0)
+    text = render.memory_text(inspect.memory(x=x, tail=x[2:], t2=x.view(2, 3).t(), c=x.clone()))
+    assert text.splitlines()[:5] == [
+        "buffer#1: 24 bytes on cpu",
+        "  x     [6] float32, offset 0, strides (1,), version 0 (counter#1)",
+        "  tail  [4] float32, offset 8, strides (1,), version 0 (counter#1)",
+        "  t2    [3, 2] float32, offset 0, strides (1, 3), version 0 (counter#1)",
+        "buffer#2: 24 bytes on cpu",
+    ]
+
+
+def test_diff_text():
+    x = tensorkit.ones(2)
+    before = inspect.memory(x=x)
+    assert render.diff_text(inspect.diff(before, inspect.memory(x=x))) == "nothing changed"
+    x.add_(1)
+    assert render.diff_text(inspect.diff(before, inspect.memory(x=x))) == "x: version 0 → 1"
