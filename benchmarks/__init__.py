@@ -13,6 +13,7 @@ from . import (
     bench_mlp,
     bench_o1_ops,
     bench_per_op,
+    bench_render,
 )
 
 BENCHMARKS = [
@@ -23,4 +24,5 @@ BENCHMARKS = [
     bench_backward_scaling,
     bench_memory,
     bench_gpu,
+    bench_render,
 ]

@@ -21,6 +21,7 @@ NAMES = [
     "backward_scaling",
     "memory_training_loop",
     "gpu",
+    "graph_pictures",
 ]
 
 

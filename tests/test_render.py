@@ -107,3 +107,93 @@ def test_diff_text():
     assert render.diff_text(inspect.diff(before, inspect.memory(x=x))) == "nothing changed"
     x.add_(1)
     assert render.diff_text(inspect.diff(before, inspect.memory(x=x))) == "x: version 0 → 1"
+
+
+# ---------------------------------------------------------------------------- SVG
+
+
+def _svg(graph, saved=False):
+    import xml.etree.ElementTree as ET
+
+    text = render.graph_svg(graph, saved=saved)
+    return text, ET.fromstring(text)  # well-formed, or this raises
+
+
+def _groups(root):
+    return {
+        g.get("id"): g.get("class")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("id")
+    }
+
+
+def test_svg_is_well_formed_deterministic_and_names_every_node(t):
+    def program():
+        x = t.ones(3, requires_grad=True)
+        w = t.ones(3, requires_grad=True)
+        b = x * w + x
+        return (b * b).sum()
+
+    first, root = _svg(inspect.graph(program(), names=["y"]), saved=True)
+    second, _ = _svg(inspect.graph(program(), names=["y"]), saved=True)
+    assert first == second  # byte for byte
+    assert _groups(root) == {
+        "SumBackward0#1": "node backward",
+        "MulBackward0#1": "node backward",
+        "AddBackward0#1": "node backward",
+        "MulBackward0#2": "node backward",
+        "AccumulateGrad#1": "node leaf",
+        "AccumulateGrad#2": "node leaf",
+    }
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}path"))) == 6 + 1  # edges + arrow
+    assert "self: 3 v0" in first and "y → SumBackward0#1" in first
+
+
+def test_svg_marks_stale_and_freed_nodes_and_shows_folds_and_notes(t):
+    x = t.ones(2, requires_grad=True)
+    h = x * 2
+    loss = (h * h).sum()
+    h.add_(1)
+    text, root = _svg(inspect.graph(loss), saved=True)
+    assert _groups(root)["MulBackward0#1"] == "node backward stale"
+    assert "self: STALE v0→v1" in text
+    fresh = (x * x).sum()
+    fresh.backward()
+    _, root = _svg(inspect.graph(fresh))
+    assert _groups(root)["MulBackward0#1"] == "node backward freed"
+    z = x
+    for _ in range(30):
+        z = z * 1.5 + 1
+    text, root = _svg(inspect.graph(z.sum(), fold=True))
+    assert _groups(root)["fold#1"] == "node fold" and "×30 (60 nodes)" in text
+    text, _ = _svg(inspect.graph(z, depth=2))
+    assert "graph cut at depth 2: nodes beyond are not shown" in text
+
+
+def test_a_graph_of_200_nodes_stays_readable():
+    x = tensorkit.ones(3, requires_grad=True)
+    w = tensorkit.ones(3, requires_grad=True)
+    z = x
+    for step in range(130):
+        z = (z * 1.01 + w) if step % 2 else z.tanh()
+    graph = inspect.graph(z.sum())
+    assert 190 <= len(graph.nodes) <= 210
+    text, root = _svg(graph)
+    width, height = int(root.get("width")), int(root.get("height"))
+    assert width < 1200  # a column, not a row of 200 boxes
+    assert len(_groups(root)) == len(graph.nodes)
+    assert height > 0
+
+
+def test_the_picture_of_a_pytorch_graph_is_the_same_picture():
+    if real_torch is None:
+        skip_missing_tool("torch", "pictures of PyTorch's own graphs are compared")
+
+    def program(t):
+        x = t.ones(2, 3, requires_grad=True)
+        w = t.ones(3, 4, requires_grad=True)
+        return ((x @ w).relu()[0] * 2).mean()
+
+    ours = render.graph_svg(inspect.graph(program(tensorkit)), saved=True)
+    theirs = render.graph_svg(inspect.graph(program(real_torch)), saved=True)
+    assert ours == theirs
