@@ -427,3 +427,17 @@ def result_type(tensor1, tensor2) -> dtype:
     from ._ops import result_dtype
 
     return result_dtype(tensor1, tensor2)
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext tensorkit``: the magics of tensorkit.jupyter (imported only now)."""
+    from .jupyter import load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython) -> None:
+    """``%unload_ext tensorkit``: remove everything the extension registered."""
+    from .jupyter import unload
+
+    unload(ipython)

@@ -1,0 +1,104 @@
+"""The Jupyter layer's magics, in a real IPython shell (``%load_ext tensorkit``)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+
+MAGICS = ("tensor_graph", "tensor_mem", "tensor_versions")
+
+
+@pytest.fixture
+def shell():
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "tensorkit")
+    shell.run_cell("import tensorkit as torch")
+    yield shell
+    shell.run_line_magic("unload_ext", "tensorkit")
+    shell.reset(new_session=False)
+
+
+def run(shell, source: str) -> None:
+    result = shell.run_cell(source)
+    result.raise_error()
+
+
+def test_load_registers_the_magics_and_unload_removes_them(shell):
+    line_magics = shell.magics_manager.magics["line"]
+    assert all(name in line_magics for name in MAGICS)
+    shell.run_line_magic("load_ext", "tensorkit")  # a second load changes nothing
+    shell.run_line_magic("unload_ext", "tensorkit")
+    assert not any(name in line_magics for name in MAGICS)
+    assert "TensorMagics" not in shell.magics_manager.registry
+    shell.run_line_magic("load_ext", "tensorkit")  # and it loads again
+    assert all(name in line_magics for name in MAGICS)
+
+
+def test_tensor_graph_gives_svg_with_a_text_twin(shell):
+    run(shell, "x = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()")
+    picture = shell.run_line_magic("tensor_graph", "y")
+    assert repr(picture).splitlines() == [
+        "y: [] float32, grad_fn SumBackward0#1",
+        "SumBackward0#1",
+        "└─ MulBackward0#1",
+        "└─ AccumulateGrad#1  leaf [3] float32, version 0, grad none",
+    ]
+    ET.fromstring(picture._repr_svg_())
+    again = shell.run_line_magic("tensor_graph", "y")
+    assert again._repr_svg_() == picture._repr_svg_()  # the same bytes: nbval can store it
+    saved = shell.run_line_magic("tensor_graph", "y --saved --format text")
+    assert saved._repr_svg_() is None
+    assert "saved other: [] int64, version 0, self: none" in repr(saved)
+    expression = shell.run_line_magic("tensor_graph", '"(x * x).mean()" --depth 0')
+    assert repr(expression).splitlines()[-1] == (
+        "(graph cut at depth 0: nodes beyond are not shown)"
+    )
+
+
+def test_tensor_graph_folds_and_caps(shell):
+    run(shell, "x = torch.ones(2, requires_grad=True)\nz = x\nfor _ in range(40): z = z * 2 + 1")
+    folded = repr(shell.run_line_magic("tensor_graph", "z --fold --format text"))
+    assert "fold#1  (AddBackward0 → MulBackward0) ×40, 80 nodes folded" in folded
+    capped = repr(shell.run_line_magic("tensor_graph", "z --max-nodes 10 --format text"))
+    assert capped.splitlines()[-1] == "(graph capped at 10 nodes: nodes beyond are not shown)"
+
+
+def test_bad_arguments_raise_real_exceptions(shell):
+    run(shell, "x = torch.ones(2, requires_grad=True)\nn = 3")
+    with pytest.raises(NameError, match="name 'nope' is not defined"):
+        shell.run_line_magic("tensor_graph", "nope")
+    with pytest.raises(TypeError, match="graph\\(\\) takes tensors, but argument 0 is a int"):
+        shell.run_line_magic("tensor_graph", "n")
+    with pytest.raises(UsageError, match="--depth must be 0 or more"):
+        shell.run_line_magic("tensor_graph", "x --depth -1")
+    with pytest.raises(UsageError, match="invalid choice: 'png'"):
+        shell.run_line_magic("tensor_graph", "x --format png")
+    with pytest.raises(NameError, match="name 'missing' is not defined"):
+        shell.run_line_magic("tensor_mem", "x missing")
+
+
+def test_tensor_mem_and_versions_read_the_namespace(shell):
+    run(shell, "x = torch.arange(4.0)\nv = x[1:]\nd = x.detach()\nc = x.clone()\nn = 5")
+    run(shell, "x.add_(1)")
+    memory = repr(shell.run_line_magic("tensor_mem", ""))
+    assert memory.splitlines()[:4] == [
+        "buffer#1: 16 bytes on cpu",
+        "  x  [4] float32, offset 0, strides (1,), version 1 (counter#1)",
+        "  v  [3] float32, offset 4, strides (1,), version 1 (counter#1)",
+        "  d  [4] float32, offset 0, strides (1,), version 1 (counter#1)",
+    ]
+    named = repr(shell.run_line_magic("tensor_mem", "c"))
+    assert named.splitlines() == [
+        "buffer#1: 16 bytes on cpu",
+        "  c  [4] float32, offset 0, strides (1,), version 0 (counter#1)",
+    ]
+    versions = repr(shell.run_line_magic("tensor_versions", ""))
+    assert versions.splitlines() == [
+        "x  version 1, shares its counter with v, d",
+        "v  version 1, shares its counter with x, d",
+        "d  version 1, shares its counter with x, v",
+        "c  version 0",
+    ]
