@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from _tools import skip_missing_tool
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
@@ -102,3 +103,76 @@ def test_tensor_mem_and_versions_read_the_namespace(shell):
         "d  version 1, shares its counter with x, v",
         "c  version 0",
     ]
+
+
+COPIES_OF_A_RESULT = [
+    (
+        "copy                shares memory  shares version counter  grad_fn         is_leaf  "
+        "requires_grad  copy.add_(1): y changes?  then backward()"
+    ),
+    (
+        "------------------  -------------  ----------------------  --------------  -------  "
+        "-------------  ------------------------  ---------------"
+    ),
+    (
+        "y.clone()           no             no                      CloneBackward0  False    True"
+        "           no                        runs"
+    ),
+    (
+        "y.detach()          yes            yes                     None            True     False"
+        "          yes                       error [1]"
+    ),
+    (
+        "y.detach().clone()  no             no                      None            True     False"
+        "          no                        runs"
+    ),
+    (
+        "y.clone().detach()  no             no                      None            True     False"
+        "          no                        runs"
+    ),
+    (
+        "y.data              yes            no                      None            True     False"
+        "          yes                       runs"
+    ),
+    "copy.deepcopy(y)    error [2]",
+    "",
+    (
+        "[1] RuntimeError: one of the variables needed for gradient computation has been modified "
+        "by an inplace operation: [tensorkit.FloatTensor [3]], which is output 0 of Mul, is at "
+        "version 1; expected version 0 instead"
+    ),
+    (
+        "[2] RuntimeError: Only Tensors created explicitly by the user (graph leaves) support the "
+        "deepcopy protocol at the moment"
+    ),
+]
+
+
+def test_tensor_copies_tabulates_the_six_copies_without_touching_y(shell):
+    run(shell, "x = torch.ones(3, requires_grad=True)\ny = x * 2")
+    table = repr(shell.run_line_magic("tensor_copies", "y"))
+    assert table.splitlines() == COPIES_OF_A_RESULT
+    assert shell.ev("y._version") == 0 and shell.ev("y.tolist()") == [2.0, 2.0, 2.0]
+    leaf = repr(shell.run_line_magic("tensor_copies", "x")).splitlines()
+    assert leaf[-2] == (
+        "[1] RuntimeError: one of the variables needed for gradient computation has been "
+        "modified by an inplace operation: [tensorkit.FloatTensor [3]] is at version 1; "
+        "expected version 0 instead"
+    )
+    assert leaf[-1] == (
+        "[2] RuntimeError: a leaf Variable that requires grad is being used in an in-place "
+        "operation."
+    )
+    with pytest.raises(TypeError, match="%tensor_copies takes a tensor, not a int"):
+        shell.run_line_magic("tensor_copies", "3")
+
+
+def test_tensor_copies_of_a_pytorch_tensor_reads_the_same():
+    from tensorkit.jupyter import copies
+
+    try:
+        import torch
+    except ImportError:
+        skip_missing_tool("torch", "the table of PyTorch's own tensors is compared")
+    table = copies.table(torch.ones(3, requires_grad=True) * 2)
+    assert table.replace("torch.", "tensorkit.").splitlines() == COPIES_OF_A_RESULT

@@ -6,7 +6,9 @@ removes everything that was registered.
 
 * ``%tensor_graph y [--saved] [--depth N] [--fold] [--format svg|text]``: the backward graph;
 * ``%tensor_mem [names ...]``: buffers and the window each name sees on them;
-* ``%tensor_versions [names ...]``: each tensor's version and who shares its counter.
+* ``%tensor_versions [names ...]``: each tensor's version and who shares its counter;
+* ``%tensor_copies y``: y copied six ways, what each shares and what an in-place change through
+  each does to y and to a pending backward().
 
 A magic's result is a picture object: its ``text/plain`` is the deterministic text twin, so
 nbval compares text and a screen reader reads it. Bad arguments raise real exceptions

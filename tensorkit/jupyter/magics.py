@@ -7,6 +7,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .. import inspect, render
+from . import copies
 
 _REGISTERED = "_tensorkit_magics"  # on the shell: what load() added, for unload()
 
@@ -57,9 +58,7 @@ class TensorMagics(Magics):
             raise UsageError(f"--depth must be 0 or more, not {args.depth}")
         if args.max_nodes < 1:
             raise UsageError(f"--max-nodes must be 1 or more, not {args.max_nodes}")
-        expression = args.expression
-        if len(expression) > 1 and expression[0] == expression[-1] and expression[0] in "'\"":
-            expression = expression[1:-1]  # "(x * x).mean()": an expression with spaces, quoted
+        expression = _unquoted(args.expression)
         value = self.shell.ev(expression)
         graph = inspect.graph(
             value,
@@ -73,6 +72,19 @@ class TensorMagics(Magics):
         if args.format == "text":
             return Picture(text)
         return Picture(text, render.graph_svg(graph, saved=args.saved))
+
+    @magic_arguments()
+    @argument("expression", help="the tensor (a name or an expression) to copy six ways")
+    @line_magic
+    def tensor_copies(self, line: str):
+        """Copy a tensor the six usual ways (clone, detach, both orders, .data, deepcopy) and
+        tabulate what each shares with it, and what an in-place change through each one does
+        to it and to a pending backward() (tried on a stand-in: the tensor is not touched)."""
+        args = parse_argstring(self.tensor_copies, line)
+        value = self.shell.ev(_unquoted(args.expression))
+        if not inspect._is_tensor(value):
+            raise TypeError(f"%tensor_copies takes a tensor, not a {type(value).__name__}")
+        return Picture(copies.table(value))
 
     @magic_arguments()
     @argument("names", nargs="*", help="names of tensors and arrays (default: all of them)")
@@ -116,6 +128,13 @@ class TensorMagics(Magics):
                 raise NameError(f"name '{name}' is not defined")
             values[name] = namespace[name]
         return inspect.memory(values)
+
+
+def _unquoted(expression: str) -> str:
+    """An expression with spaces comes quoted: %tensor_graph "(x * x).mean()"."""
+    if len(expression) > 1 and expression[0] == expression[-1] and expression[0] in "'\"":
+        return expression[1:-1]
+    return expression
 
 
 def _graph_outline(graph) -> str:
