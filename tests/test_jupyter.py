@@ -176,3 +176,72 @@ def test_tensor_copies_of_a_pytorch_tensor_reads_the_same():
         skip_missing_tool("torch", "the table of PyTorch's own tensors is compared")
     table = copies.table(torch.ones(3, requires_grad=True) * 2)
     assert table.replace("torch.", "tensorkit.").splitlines() == COPIES_OF_A_RESULT
+
+
+def _watched(shell, cells):
+    """Run ``cells`` with the watcher on; the panels it showed, one per cell (None: nothing)."""
+    shown = []
+    watcher = shell._tensorkit_magics.watcher
+    panels = []
+    watcher.show = lambda picture: shown.append(repr(picture))
+    for source in cells:
+        run(shell, source)
+        panels.append(shown.pop() if shown else None)
+    return panels
+
+
+def test_tensor_watch_shows_what_each_cell_changed(shell):
+    shell.run_line_magic("tensor_watch", "on")
+    panels = _watched(
+        shell,
+        [
+            "x = torch.ones(3, requires_grad=True)\nh = x * 2\nloss = (h * h).sum()",
+            "d = h.detach()",
+            "d.add_(1)",
+            "n = 1",
+            "del d",
+        ],
+    )
+    assert panels[0] == "tensor_watch:\n  x: new\n  h: new\n  loss: new"
+    assert panels[1] == (
+        "tensor_watch:\n  d: new\n  h: now shares memory with d\n"
+        "  h: now shares a version counter with d"
+    )
+    assert panels[2].splitlines() == [
+        "tensor_watch:",
+        "  h: version 0 → 1",
+        "  d: version 0 → 1",
+        (
+            "  loss.backward() will now fail: one of the variables needed for gradient computation "
+            "has been modified by an inplace operation: [tensorkit.FloatTensor [3]], which is "
+            "output 0 of Mul, is at version 1; expected version 0 instead."
+        ),
+    ]
+    assert panels[3] is None  # a cell that changed no tensor shows nothing
+    assert panels[4] == "tensor_watch:\n  d: gone"
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        shell.ev("loss.backward()")  # the panel said so
+
+
+def test_tensor_watch_of_named_tensors_and_switching_off(shell):
+    run(shell, "a = torch.zeros(2)\nb = torch.zeros(2)")
+    shell.run_line_magic("tensor_watch", "on a")
+    panels = _watched(shell, ["a.add_(1)\nb.add_(1)"])
+    assert panels == ["tensor_watch:\n  a: version 0 → 1"]
+    callbacks = shell.events.callbacks
+    handlers = len(callbacks["pre_run_cell"]), len(callbacks["post_run_cell"])
+    shell.run_line_magic("tensor_watch", "off")
+    assert shell._tensorkit_magics.watcher is None
+    assert (len(callbacks["pre_run_cell"]), len(callbacks["post_run_cell"])) == (
+        handlers[0] - 1,
+        handlers[1] - 1,
+    )
+    with pytest.raises(UsageError, match="takes no names"):
+        shell.run_line_magic("tensor_watch", "off a")
+    shell.run_line_magic("tensor_watch", "on")
+    shell.run_line_magic("unload_ext", "tensorkit")  # unloading stops the watcher too
+    assert (len(callbacks["pre_run_cell"]), len(callbacks["post_run_cell"])) == (
+        handlers[0] - 1,
+        handlers[1] - 1,
+    )
+    shell.run_line_magic("load_ext", "tensorkit")

@@ -8,7 +8,8 @@ removes everything that was registered.
 * ``%tensor_mem [names ...]``: buffers and the window each name sees on them;
 * ``%tensor_versions [names ...]``: each tensor's version and who shares its counter;
 * ``%tensor_copies y``: y copied six ways, what each shares and what an in-place change through
-  each does to y and to a pending backward().
+  each does to y and to a pending backward();
+* ``%tensor_watch on|off [names ...]``: after every cell, what the cell changed.
 
 A magic's result is a picture object: its ``text/plain`` is the deterministic text twin, so
 nbval compares text and a screen reader reads it. Bad arguments raise real exceptions

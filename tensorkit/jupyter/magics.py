@@ -8,6 +8,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from .. import inspect, render
 from . import copies
+from .watch import Watcher
 
 _REGISTERED = "_tensorkit_magics"  # on the shell: what load() added, for unload()
 
@@ -32,6 +33,10 @@ class Picture:
 
 @magics_class
 class TensorMagics(Magics):
+    def __init__(self, shell) -> None:
+        super().__init__(shell)
+        self.watcher: Watcher | None = None
+
     @magic_arguments()
     @argument("expression", help="the tensor (a name or an expression) whose graph to draw")
     @argument("--saved", action="store_true", help="list each node's saved values")
@@ -85,6 +90,23 @@ class TensorMagics(Magics):
         if not inspect._is_tensor(value):
             raise TypeError(f"%tensor_copies takes a tensor, not a {type(value).__name__}")
         return Picture(copies.table(value))
+
+    @magic_arguments()
+    @argument("switch", choices=("on", "off"), help="start or stop watching")
+    @argument("names", nargs="*", help="the names to watch (default: every tensor and array)")
+    @line_magic
+    def tensor_watch(self, line: str):
+        """After every cell, show under it what the cell changed: versions, sharing, names, and
+        graphs that just became unusable (with the error backward() will raise)."""
+        args = parse_argstring(self.tensor_watch, line)
+        if args.switch == "off" and args.names:
+            raise UsageError("%tensor_watch off takes no names")
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+        if args.switch == "on":
+            self.watcher = Watcher(self.shell, args.names)
+            self.watcher.start()
 
     @magic_arguments()
     @argument("names", nargs="*", help="names of tensors and arrays (default: all of them)")
@@ -168,6 +190,9 @@ def unload(shell) -> None:
     magics = getattr(shell, _REGISTERED, None)
     if magics is None:
         return
+    if magics.watcher is not None:
+        magics.watcher.stop()
+        magics.watcher = None
     table = shell.magics_manager.magics
     for kind, names in magics.magics.items():
         for name in names:

@@ -1,0 +1,88 @@
+"""``%tensor_watch on|off [names ...]``: after every cell, what that cell changed.
+
+Before a cell runs, the watcher snapshots the watched names (every tensor and array of the
+namespace when none are given): their memory, and the backward graph of each tensor that has
+one. After the cell, it snapshots again and shows, under the cell, what changed: versions
+bumped, sharing of memory or of a version counter made or broken, names added, removed or
+rebound, and graphs that just became unusable, with the exact error ``backward()`` will raise.
+"""
+
+from __future__ import annotations
+
+from IPython.display import display
+
+from .. import inspect
+
+MAX_NODES = 2_000  # per watched graph: a watcher must never stall a cell
+
+
+class Watcher:
+    def __init__(self, shell, names: list[str], show=display) -> None:
+        self.shell = shell
+        self.names = list(names)
+        self.show = show
+        self.before = None
+
+    def start(self) -> None:
+        self.shell.events.register("pre_run_cell", self.pre_run_cell)
+        self.shell.events.register("post_run_cell", self.post_run_cell)
+
+    def stop(self) -> None:
+        for event, handler in (
+            ("pre_run_cell", self.pre_run_cell),
+            ("post_run_cell", self.post_run_cell),
+        ):
+            if handler in self.shell.events.callbacks[event]:
+                self.shell.events.unregister(event, handler)
+
+    def _values(self) -> dict:
+        namespace = self.shell.user_ns
+        if self.names:
+            return {name: namespace[name] for name in self.names if name in namespace}
+        hidden = set(self.shell.user_ns_hidden)
+        return {name: value for name, value in namespace.items() if name not in hidden}
+
+    def snapshot(self):
+        values = self._values()
+        memory = inspect.memory(values)
+        graphs = {}
+        for window in memory.windows:
+            value = values[window.name]
+            if window.grad_fn is not None:
+                graphs[window.name] = (
+                    value,
+                    inspect.graph(value, names=[window.name], max_nodes=MAX_NODES),
+                )
+        return memory, graphs
+
+    def pre_run_cell(self, info=None) -> None:
+        self.before = self.snapshot()
+
+    def post_run_cell(self, result=None) -> None:
+        if self.before is None:
+            return
+        lines = self.changes(self.before, self.snapshot())
+        self.before = None
+        if lines:
+            from .magics import Picture
+
+            self.show(Picture("\n".join(["tensor_watch:", *(f"  {line}" for line in lines)])))
+
+    @staticmethod
+    def changes(before, after) -> list[str]:
+        memory_before, graphs_before = before
+        memory_after, graphs_after = after
+        lines = inspect.diff(memory_before, memory_after).texts()
+        for name, (value, graph) in graphs_after.items():
+            previous = graphs_before.get(name)
+            if previous is None or previous[0] is not value:
+                continue
+            for change in inspect.diff(previous[1], graph).changes:
+                if change.kind != "saved":
+                    continue
+                if change.after == "stale":
+                    node = graph.node(change.subject)
+                    message = next(saved.message for saved in node.saved if saved.status == "stale")
+                    lines.append(f"{name}.backward() will now fail: {message.split(' Hint:')[0]}")
+                    break
+        return lines
