@@ -40,10 +40,11 @@ test: venv
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 	$(VENV_PYTHON) -m pytest tests --strict-device $(PYTEST_ARGS)
 
-# The "Python 3 (tensorkit)" kernel (python -m tensorkit.jupyter install) arrives with the Jupyter
-# issue, and will be installed here; until then JupyterLab offers the venv's own Python 3 kernel.
+# The "Python 3 (tensorkit)" kernel loads %load_ext tensorkit at start; it is installed into the
+# venv (--sys-prefix), so JupyterLab started from the venv offers it.
 lab: venv
 	mkdir -p notebooks
+	$(VENV_PYTHON) -m tensorkit.jupyter install --sys-prefix
 	$(VENV)/bin/jupyter lab notebooks/
 
 # The benchmarks package (benchmarks/) is written by a later issue.
