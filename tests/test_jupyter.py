@@ -245,3 +245,13 @@ def test_tensor_watch_of_named_tensors_and_switching_off(shell):
         handlers[1] - 1,
     )
     shell.run_line_magic("load_ext", "tensorkit")
+
+
+def test_tensor_mem_plot_adds_a_figure_to_the_text(shell):
+    run(shell, "x = torch.arange(6.0).reshape(2, 3)\nxt = x.t()")
+    plain = shell.run_line_magic("tensor_mem", "x xt")
+    plotted = shell.run_line_magic("tensor_mem", "x xt --plot")
+    assert repr(plotted) == repr(plain) and plain._repr_svg_() is None
+    svg = plotted._repr_svg_()
+    ET.fromstring(svg)
+    assert svg == shell.run_line_magic("tensor_mem", "x xt --plot")._repr_svg_()

@@ -197,3 +197,22 @@ def test_the_picture_of_a_pytorch_graph_is_the_same_picture():
     ours = render.graph_svg(inspect.graph(program(tensorkit)), saved=True)
     theirs = render.graph_svg(inspect.graph(program(real_torch)), saved=True)
     assert ours == theirs
+
+
+# ---------------------------------------------------------------------------- plots
+
+
+def test_the_memory_figure_draws_each_name_s_cells_in_reading_order():
+    from tensorkit.render import plots
+
+    x = tensorkit.arange(6.0).reshape(2, 3)
+    snapshot = inspect.memory(x=x, xt=x.t(), col=x[:, 1], big=tensorkit.zeros(1000))
+    figure = plots.memory_figure(snapshot)
+    small, large = figure.axes
+    assert [label.get_text() for label in small.get_yticklabels()] == ["buffer#1", "x", "xt", "col"]
+    numbers = [(round(text.get_position()[0], 1), text.get_text()) for text in small.texts]
+    transposed = numbers[6:12]  # x's six cells, then xt's: the order xt reads the buffer
+    assert [label for _, label in sorted(transposed)] == ["0", "2", "4", "1", "3", "5"]
+    assert numbers[12:] == [(1.5, "0"), (4.5, "1")]  # the column: every third cell
+    assert large.get_xlim() == (0.0, 1000.0) and not large.texts
+    assert plots.figure_svg(figure) == plots.figure_svg(plots.memory_figure(snapshot))

@@ -110,11 +110,22 @@ class TensorMagics(Magics):
 
     @magic_arguments()
     @argument("names", nargs="*", help="names of tensors and arrays (default: all of them)")
+    @argument(
+        "--plot",
+        action="store_true",
+        help="also draw each buffer's cells and the ones each name reads, in order (matplotlib)",
+    )
     @line_magic
     def tensor_mem(self, line: str):
         """Show the buffers behind tensors and arrays, and the window each name sees."""
         args = parse_argstring(self.tensor_mem, line)
-        return Picture(render.memory_text(self._memory(args.names)))
+        snapshot = self._memory(args.names)
+        text = render.memory_text(snapshot)
+        if not args.plot:
+            return Picture(text)
+        from ..render import plots
+
+        return Picture(text, plots.figure_svg(plots.memory_figure(snapshot)))
 
     @magic_arguments()
     @argument("names", nargs="*", help="names of tensors (default: all of them)")
