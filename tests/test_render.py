@@ -216,3 +216,23 @@ def test_the_memory_figure_draws_each_name_s_cells_in_reading_order():
     assert numbers[12:] == [(1.5, "0"), (4.5, "1")]  # the column: every third cell
     assert large.get_xlim() == (0.0, 1000.0) and not large.texts
     assert plots.figure_svg(figure) == plots.figure_svg(plots.memory_figure(snapshot))
+
+
+def test_the_grad_figure_has_a_bar_per_parameter_and_says_which_have_none():
+    from tensorkit.render import plots
+
+    model = tensorkit.nn.Sequential(tensorkit.nn.Linear(3, 2), tensorkit.nn.Linear(2, 1))
+    model[1].bias.requires_grad_(False)
+    model(tensorkit.ones(4, 3)).sum().backward()
+    figure = plots.grad_figure(model.named_parameters())
+    axis = figure.axes[0]
+    assert [label.get_text() for label in axis.get_yticklabels()] == [
+        "0.weight",
+        "0.bias",
+        "1.weight",
+        "1.bias",
+    ]
+    widths = [bar.get_width() for bar in axis.patches]
+    expected = [float(p.grad.norm()) if p.grad is not None else 0.0 for p in model.parameters()]
+    assert widths == pytest.approx(expected) and widths[3] == 0.0
+    assert [text.get_text() for text in axis.texts] == [" no grad"]

@@ -99,3 +99,35 @@ def figure_svg(figure) -> str:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def grad_figure(named_parameters, title: str | None = None):
+    """A bar per parameter: the size (2-norm) of its ``.grad``, for ``model.named_parameters()``
+    (or any ``(name, tensor)`` pairs): which layers learn, which get nothing (no bar: no grad).
+    """
+    from matplotlib.figure import Figure
+
+    names, sizes, missing = [], [], []
+    for name, parameter in named_parameters:
+        names.append(name)
+        grad = parameter.grad
+        if grad is None:
+            sizes.append(0.0)
+            missing.append(name)
+        else:
+            sizes.append(float((grad.detach().double() ** 2).sum().item()) ** 0.5)
+    figure = Figure(figsize=(6, 0.35 * len(names) + 1.0))
+    axis = figure.subplots()
+    bars = axis.barh(range(len(names)), sizes, color="#0969da")
+    axis.set_yticks(range(len(names)))
+    axis.set_yticklabels(names)
+    axis.invert_yaxis()
+    axis.set_xlabel("gradient size (2-norm)")
+    for bar, name in zip(bars, names):
+        if name in missing:
+            axis.text(0, bar.get_y() + bar.get_height() / 2, " no grad", va="center", fontsize=8)
+    axis.spines[["top", "right"]].set_visible(False)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
