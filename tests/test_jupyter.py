@@ -200,6 +200,9 @@ def test_tensor_watch_shows_what_each_cell_changed(shell):
             "d.add_(1)",
             "n = 1",
             "del d",
+            "x.sum().backward()",
+            "x.sum().backward()",
+            "x.grad = None",
         ],
     )
     assert panels[0] == "tensor_watch:\n  x: new\n  h: new\n  loss: new"
@@ -219,6 +222,11 @@ def test_tensor_watch_shows_what_each_cell_changed(shell):
     ]
     assert panels[3] is None  # a cell that changed no tensor shows nothing
     assert panels[4] == "tensor_watch:\n  d: gone"
+    assert panels[5:] == [
+        "tensor_watch:\n  x.grad: set (size 1.732)",
+        "tensor_watch:\n  x.grad: changed (size 1.732 → 3.464)",
+        "tensor_watch:\n  x.grad: cleared",
+    ]
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         shell.ev("loss.backward()")  # the panel said so
 
@@ -255,3 +263,14 @@ def test_tensor_mem_plot_adds_a_figure_to_the_text(shell):
     svg = plotted._repr_svg_()
     ET.fromstring(svg)
     assert svg == shell.run_line_magic("tensor_mem", "x xt --plot")._repr_svg_()
+
+
+def test_tensor_graph_widget_format_shows_the_static_picture_without_widgets(shell):
+    from tensorkit import widgets
+
+    if hasattr(widgets, "GraphView"):
+        pytest.fail("tensorkit.widgets has a GraphView now: test the widget format with it")
+    run(shell, "x = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()")
+    widget = shell.run_line_magic("tensor_graph", "y --format widget")
+    static = shell.run_line_magic("tensor_graph", "y")
+    assert repr(widget) == repr(static) and widget._repr_svg_() == static._repr_svg_()

@@ -44,9 +44,10 @@ class TensorMagics(Magics):
     @argument("--fold", action="store_true", help="fold repeated chains of nodes into one")
     @argument(
         "--format",
-        choices=("svg", "text"),
+        choices=("svg", "text", "widget"),
         default="svg",
-        help="svg (with its text twin) or text alone",
+        help="svg (with its text twin), text alone, or the interactive widget (svg where the "
+        "widgets are not available)",
     )
     @argument(
         "--max-nodes",
@@ -76,6 +77,10 @@ class TensorMagics(Magics):
         text = render.graph_text(graph) if args.saved else _graph_outline(graph)
         if args.format == "text":
             return Picture(text)
+        if args.format == "widget":
+            view = _widget("GraphView")
+            if view is not None:
+                return view(value, saved=args.saved, depth=args.depth, fold=args.fold)
         return Picture(text, render.graph_svg(graph, saved=args.saved))
 
     @magic_arguments()
@@ -161,6 +166,16 @@ class TensorMagics(Magics):
                 raise NameError(f"name '{name}' is not defined")
             values[name] = namespace[name]
         return inspect.memory(values)
+
+
+def _widget(name: str):
+    """The interactive view ``name`` from tensorkit.widgets, or None where it (or ipywidgets)
+    is not there: the magics then show their static pictures."""
+    try:
+        from .. import widgets
+    except ImportError:
+        return None
+    return getattr(widgets, name, None)
 
 
 def _unquoted(expression: str) -> str:

@@ -4,7 +4,8 @@ Before a cell runs, the watcher snapshots the watched names (every tensor and ar
 namespace when none are given): their memory, and the backward graph of each tensor that has
 one. After the cell, it snapshots again and shows, under the cell, what changed: versions
 bumped, sharing of memory or of a version counter made or broken, names added, removed or
-rebound, and graphs that just became unusable, with the exact error ``backward()`` will raise.
+rebound, leaves' gradients set, accumulated or cleared, and graphs that just became unusable,
+with the exact error ``backward()`` will raise.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Watcher:
     def snapshot(self):
         values = self._values()
         memory = inspect.memory(values)
-        graphs = {}
+        graphs, grads = {}, {}
         for window in memory.windows:
             value = values[window.name]
             if window.grad_fn is not None:
@@ -53,7 +54,13 @@ class Watcher:
                     value,
                     inspect.graph(value, names=[window.name], max_nodes=MAX_NODES),
                 )
-        return memory, graphs
+            elif window.kind == "tensor" and window.requires_grad:
+                grad = value.grad
+                grads[window.name] = (
+                    value,
+                    None if grad is None else (id(grad), int(grad._version), float(grad.norm())),
+                )
+        return memory, graphs, grads
 
     def pre_run_cell(self, info=None) -> None:
         self.before = self.snapshot()
@@ -70,9 +77,19 @@ class Watcher:
 
     @staticmethod
     def changes(before, after) -> list[str]:
-        memory_before, graphs_before = before
-        memory_after, graphs_after = after
+        memory_before, graphs_before, grads_before = before
+        memory_after, graphs_after, grads_after = after
         lines = inspect.diff(memory_before, memory_after).texts()
+        for name, (value, grad) in grads_after.items():
+            previous = grads_before.get(name)
+            if previous is None or previous[0] is not value or previous[1] == grad:
+                continue
+            if grad is None:
+                lines.append(f"{name}.grad: cleared")
+            elif previous[1] is None:
+                lines.append(f"{name}.grad: set (size {grad[2]:.4g})")
+            else:
+                lines.append(f"{name}.grad: changed (size {previous[1][2]:.4g} → {grad[2]:.4g})")
         for name, (value, graph) in graphs_after.items():
             previous = graphs_before.get(name)
             if previous is None or previous[0] is not value:
