@@ -86,8 +86,10 @@ class SavedValue:
     """One value a backward node saved (``node._saved_<name>``).
 
     ``status`` is ``"ok"``; ``"stale"`` when the tensor was changed in place since it was saved
-    (``saved_version`` against ``version``: backward will raise ``message``); or ``"freed"`` when
-    a backward without ``retain_graph`` released it (``message`` is the error reading it gives).
+    (``saved_version`` against ``version``: backward will raise ``message``); ``"freed"`` when
+    a backward without ``retain_graph`` released it (``message`` is the error reading it gives);
+    or ``"unreadable"`` when reading it raised something else (``message`` says what): a
+    snapshot never fails on a node it does not know.
     """
 
     name: str
@@ -216,7 +218,9 @@ def _saved_value(node, name: str) -> SavedValue:
             )
         if any(marker in message for marker in _FREED):
             return SavedValue(name, "tensor", "freed", message=message)
-        raise
+        return SavedValue(name, "value", "unreadable", message=f"RuntimeError: {message}")
+    except (AttributeError, TypeError, ValueError) as error:  # a node of another kind: say so
+        return SavedValue(name, "value", "unreadable", message=f"{type(error).__name__}: {error}")
     if value is None:
         return SavedValue(name, "none", "ok")
     if _is_tensor(value):

@@ -14,7 +14,7 @@ import pytest
 from _tools import skip_missing_tool
 
 import tensorkit
-from tensorkit import inspect
+from tensorkit import inspect, render
 
 try:
     import torch as real_torch
@@ -379,3 +379,38 @@ def test_diff_of_graphs_says_what_backward_will_meet(t):
     ]
     with pytest.raises(TypeError, match="two memory or two graph snapshots"):
         inspect.diff(before, inspect.memory(v=v))
+
+
+def test_a_saved_value_that_cannot_be_read_is_said_not_raised():
+    class Odd:
+        """A node of a kind the snapshot does not know: its saved value raises when read."""
+
+        next_functions = ()
+
+        @property
+        def _saved_thing(self):
+            raise AttributeError("no thing here")
+
+        @property
+        def _saved_other(self):
+            raise RuntimeError("something else went wrong")
+
+    class Holder:
+        grad_fn = Odd()
+        requires_grad = True
+        is_leaf = False
+        shape = (2,)
+        dtype = "float32"
+        device = "cpu"
+        _version = 0
+        _base = None
+
+    g = inspect.graph(Holder())
+    values = saved(g, "Odd#1")
+    assert (values["thing"].status, values["thing"].message) == (
+        "unreadable",
+        "AttributeError: no thing here",
+    )
+    assert values["other"].message == "RuntimeError: something else went wrong"
+    assert "thing: unreadable (AttributeError: no thing here)" in render.graph_text(g)
+    assert "thing: unreadable" in render.graph_svg(g, saved=True)

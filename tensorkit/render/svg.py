@@ -58,6 +58,8 @@ def _saved_line(value: SavedValue) -> str:
         return f"{value.name}: none"
     if value.status == "freed":
         return f"{value.name}: freed"
+    if value.status == "unreadable":
+        return f"{value.name}: unreadable"
     if value.status == "stale":
         return f"{value.name}: STALE v{value.saved_version}→v{value.version}"
     if value.kind == "tensor":

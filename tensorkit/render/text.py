@@ -31,6 +31,8 @@ def _saved(value: SavedValue) -> str:
         return f"{value.name}: none"
     if value.status == "freed":
         return f"{value.name}: freed by backward"
+    if value.status == "unreadable":
+        return f"{value.name}: unreadable ({value.message})"
     if value.status == "stale":
         return (
             f"{value.name}: {_tensor(value.tensor)} STALE (saved at version {value.saved_version}, "
