@@ -265,12 +265,14 @@ def test_tensor_mem_plot_adds_a_figure_to_the_text(shell):
     assert svg == shell.run_line_magic("tensor_mem", "x xt --plot")._repr_svg_()
 
 
-def test_tensor_graph_widget_format_shows_the_static_picture_without_widgets(shell):
-    from tensorkit import widgets
+def test_tensor_graph_widget_format_gives_the_live_view_with_the_same_picture(shell):
+    from tensorkit.widgets import GraphView
 
-    if hasattr(widgets, "GraphView"):
-        pytest.fail("tensorkit.widgets has a GraphView now: test the widget format with it")
     run(shell, "x = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()")
-    widget = shell.run_line_magic("tensor_graph", "y --format widget")
-    static = shell.run_line_magic("tensor_graph", "y")
-    assert repr(widget) == repr(static) and widget._repr_svg_() == static._repr_svg_()
+    widget = shell.run_line_magic("tensor_graph", "y --format widget --saved")
+    static = shell.run_line_magic("tensor_graph", "y --saved")
+    assert isinstance(widget, GraphView)
+    data, _ = widget._repr_mimebundle_()
+    assert data["image/svg+xml"] == static._repr_svg_()
+    assert data["text/plain"] == repr(static)
+    widget.close()

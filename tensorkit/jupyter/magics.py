@@ -80,7 +80,14 @@ class TensorMagics(Magics):
         if args.format == "widget":
             view = _widget("GraphView")
             if view is not None:
-                return view(value, saved=args.saved, depth=args.depth, fold=args.fold)
+                return view(
+                    value,
+                    name=expression,
+                    saved=args.saved,
+                    depth=args.depth,
+                    fold=args.fold,
+                    max_nodes=args.max_nodes,
+                )
         return Picture(text, render.graph_svg(graph, saved=args.saved))
 
     @magic_arguments()
