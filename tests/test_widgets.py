@@ -91,3 +91,45 @@ def test_the_view_holds_its_tensor_weakly():
 def test_only_tensors_are_shown():
     with pytest.raises(TypeError, match="GraphView shows a tensor's graph, not a list"):
         GraphView([1, 2])
+
+
+def test_a_memory_view_lays_out_buffers_cells_and_shared_counters():
+    from tensorkit.widgets import MemoryView
+
+    x = tensorkit.arange(6.0).reshape(2, 3)
+    namespace = {"x": x, "xt": x.t(), "col": x[:, 1], "big": tensorkit.zeros(1000), "n": 3}
+    view = MemoryView(namespace)
+    first, second = view.buffers
+    assert [w["name"] for w in first["windows"]] == ["x", "xt", "col"]
+    assert [w["cells"] for w in first["windows"]] == [
+        [0, 1, 2, 3, 4, 5],
+        [0, 3, 1, 4, 2, 5],
+        [1, 4],
+    ]
+    assert second["windows"][0]["cells"] is None  # 1000 elements: drawn as a span
+    assert view.counters == [["x", "xt", "col"]]
+    assert view.changes == [] and view.text.startswith("buffer#1: 24 bytes on cpu")
+    data, _ = view._repr_mimebundle_()
+    assert data["text/plain"] == view.text
+    view.close()
+
+
+def test_a_memory_view_marks_what_changed_and_lets_deleted_tensors_go():
+    from tensorkit.widgets import MemoryView
+
+    x = tensorkit.ones(3)
+    d = x.detach()
+    c = x.clone()
+    view = MemoryView(x=x, d=d, c=c)
+    x.add_(1)
+    view.refresh()
+    assert view.changes == ["x: version 0 → 1", "d: version 0 → 1"]
+    assert view.changed_names == ["d", "x"]
+    alive = weakref.ref(c)
+    del c
+    gc.collect()
+    assert alive() is None  # the view held the clone weakly: it is freed
+    view.refresh()
+    assert view.changes == ["c: gone"]
+    assert [w["name"] for b in view.buffers for w in b["windows"]] == ["x", "d"]
+    view.close()
