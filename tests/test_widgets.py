@@ -133,3 +133,26 @@ def test_a_memory_view_marks_what_changed_and_lets_deleted_tensors_go():
     assert view.changes == ["c: gone"]
     assert [w["name"] for b in view.buffers for w in b["windows"]] == ["x", "d"]
     view.close()
+
+
+def test_a_version_timeline_records_after_every_cell_and_unregisters_on_close():
+    from IPython.core.interactiveshell import InteractiveShell
+    from tensorkit.widgets import VersionTimeline
+
+    shell = InteractiveShell.instance()
+    shell.run_cell("import tensorkit\nx = tensorkit.zeros(2)\nd = x.detach()\nc = x.clone()")
+    handlers = len(shell.events.callbacks["post_run_cell"])
+    timeline = VersionTimeline({"x": shell.user_ns["x"], "c": shell.user_ns["c"]}, shell=shell)
+    assert len(shell.events.callbacks["post_run_cell"]) == handlers + 1
+    shell.run_cell("d.add_(1)", store_history=True)
+    shell.run_cell("c.mul_(2)\nc.mul_(2)\npass", store_history=True)  # no Out[] to keep c
+    shell.run_cell("del c", store_history=True)
+    assert timeline.series == {"x": [0, 1, 1, 1], "c": [0, 0, 2, None]}
+    assert [(b["name"], b["from"], b["to"]) for b in timeline.bumps] == [("x", 0, 1), ("c", 0, 2)]
+    assert timeline.labels[0] == "start" and len(timeline.labels) == 4
+    assert "c: 0 0 2 -" in timeline.text()
+    timeline.close()
+    assert len(shell.events.callbacks["post_run_cell"]) == handlers  # nothing left behind
+    with pytest.raises(TypeError, match="n is a int"):
+        VersionTimeline({"n": 3})
+    shell.reset(new_session=False)
