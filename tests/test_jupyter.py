@@ -276,3 +276,16 @@ def test_tensor_graph_widget_format_gives_the_live_view_with_the_same_picture(sh
     assert data["image/svg+xml"] == static._repr_svg_()
     assert data["text/plain"] == repr(static)
     widget.close()
+
+
+def test_tensor_mem_widget_gives_the_memory_view_of_the_same_names(shell):
+    from tensorkit.widgets import MemoryView
+
+    run(shell, "x = torch.arange(4.0)\nv = x[1:]\nn = 2")
+    view = shell.run_line_magic("tensor_mem", "--widget")
+    assert isinstance(view, MemoryView)
+    assert view.text == repr(shell.run_line_magic("tensor_mem", ""))
+    named = shell.run_line_magic("tensor_mem", "v --widget")
+    assert [w["name"] for b in named.buffers for w in b["windows"]] == ["v"]
+    view.close()
+    named.close()

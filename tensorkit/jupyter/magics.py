@@ -127,11 +127,21 @@ class TensorMagics(Magics):
         action="store_true",
         help="also draw each buffer's cells and the ones each name reads, in order (matplotlib)",
     )
+    @argument(
+        "--widget",
+        action="store_true",
+        help="the interactive MemoryView (the text where the widgets are not available)",
+    )
     @line_magic
     def tensor_mem(self, line: str):
         """Show the buffers behind tensors and arrays, and the window each name sees."""
         args = parse_argstring(self.tensor_mem, line)
         snapshot = self._memory(args.names)
+        view = _widget("MemoryView") if args.widget else None
+        if view is not None:
+            return view(
+                {window.name: self.shell.user_ns[window.name] for window in snapshot.windows}
+            )
         text = render.memory_text(snapshot)
         if not args.plot:
             return Picture(text)
