@@ -319,6 +319,19 @@ def data_address(array) -> int:
     return array.data.ptr
 
 
+def byte_extent(shape, strides) -> tuple[int, int]:
+    """(lowest, highest) byte offset from element 0 that a strided array reaches (strides in
+    bytes; a negative stride reaches below element 0). The array must have elements."""
+    low = high = 0
+    for size, stride in zip(shape, strides):
+        extent = (size - 1) * stride
+        if extent < 0:
+            low += extent
+        else:
+            high += extent
+    return low, high
+
+
 def span(array):
     """A 1-d array over every element position between ``array``'s first and last element.
 

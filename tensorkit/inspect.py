@@ -19,10 +19,13 @@ runs of the same program give the same ids (nbval can compare them), never ``id(
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 import weakref
 from dataclasses import dataclass, field
+
+from ._backend import byte_extent
 
 __all__ = [
     "Buffer",
@@ -38,6 +41,7 @@ __all__ = [
     "diff",
     "graph",
     "memory",
+    "reading_order",
 ]
 
 DEFAULT_MAX_NODES = 200_000
@@ -65,6 +69,16 @@ _LEGACY_DTYPES = {
 
 
 # ---------------------------------------------------------------------------- the data
+
+
+class _PlainData:
+    """A snapshot's serialisation: a dict of plain values, or JSON."""
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
 
 
 @dataclass
@@ -138,7 +152,7 @@ class Root:
 
 
 @dataclass
-class Graph:
+class Graph(_PlainData):
     """The backward graph behind some tensors, in walk order from them."""
 
     roots: list[Root]
@@ -152,12 +166,6 @@ class Graph:
             if node.id == id:
                 return node
         raise KeyError(id)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
 
 
 # ---------------------------------------------------------------------------- reading tensors
@@ -506,7 +514,7 @@ class Buffer:
 
 
 @dataclass
-class Memory:
+class Memory(_PlainData):
     """The buffers behind some tensors and arrays, the window each name sees on them, and which
     names share a buffer or a version counter.
 
@@ -526,11 +534,17 @@ class Memory:
                 return window
         raise KeyError(name)
 
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
 
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
+def reading_order(window: Window, unit: int | None = None) -> list[int]:
+    """The positions a window reads, in its row-major order, counted in ``unit`` bytes from the
+    buffer's start (the window's itemsize by default): [0, 3, 1, 4, 2, 5] for a 2x3 transpose."""
+    unit = unit or window.itemsize
+    scale = window.itemsize // unit
+    start = window.offset // unit
+    return [
+        start + scale * sum(i * step for i, step in zip(index, window.strides))
+        for index in itertools.product(*(range(size) for size in window.shape))
+    ]
 
 
 def _library(value) -> str:
@@ -545,16 +559,9 @@ def _array_span(array) -> tuple[int, int, int]:
     """(first byte, end byte, address of element 0) of an array, from its interface."""
     interface = getattr(array, "__cuda_array_interface__", None) or array.__array_interface__
     pointer = interface["data"][0]
-    itemsize = array.itemsize
-    low = high = 0
     if array.size:
-        for size, stride in zip(array.shape, array.strides):
-            extent = (size - 1) * stride
-            if extent < 0:
-                low += extent
-            else:
-                high += extent
-        return pointer + low, pointer + high + itemsize, pointer
+        low, high = byte_extent(array.shape, array.strides)
+        return pointer + low, pointer + high + array.itemsize, pointer
     return pointer, pointer, pointer
 
 
@@ -738,7 +745,7 @@ class Change:
 
 
 @dataclass
-class Diff:
+class Diff(_PlainData):
     changes: list[Change]
 
     def __bool__(self) -> bool:
@@ -746,12 +753,6 @@ class Diff:
 
     def texts(self) -> list[str]:
         return [change.text for change in self.changes]
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
 
 
 def diff(before, after) -> Diff:

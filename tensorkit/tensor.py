@@ -126,13 +126,7 @@ class UntypedStorage:
         start = _backend.data_address(array)
         if array.size == 0:
             return start, 0
-        low = high = 0
-        for size, stride in zip(array.shape, array.strides):
-            extent = (size - 1) * stride
-            if extent < 0:
-                low += extent
-            else:
-                high += extent
+        low, high = _backend.byte_extent(array.shape, array.strides)
         return start + low, high - low + array.itemsize
 
     def data_ptr(self) -> int:

@@ -17,6 +17,8 @@ import traitlets
 
 from tensorkit import inspect, render
 
+from ._display import with_static
+
 HERE = pathlib.Path(__file__).parent
 
 
@@ -117,11 +119,4 @@ class GraphView(anywidget.AnyWidget):
             self.selected = ""
 
     def _repr_mimebundle_(self, **kwargs):
-        # the live view, and the static picture and its text for nbconvert, GitHub and nbval
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data["text/plain"] = self.text or self.status
-        if self.svg:
-            data["image/svg+xml"] = self.svg
-        return data, metadata
+        return with_static(super()._repr_mimebundle_(**kwargs), self.text or self.status, self.svg)

@@ -16,6 +16,8 @@ import traitlets
 
 from tensorkit import inspect, render
 
+from ._display import with_static
+
 HERE = pathlib.Path(__file__).parent
 MAX_CELLS = 256  # a buffer with more elements is drawn as spans, not cells
 
@@ -25,11 +27,7 @@ def _cells(window, buffer_bytes: int) -> list[int] | None:
     for a buffer too big to draw cell by cell."""
     if buffer_bytes // window.itemsize > MAX_CELLS or window.offset % window.itemsize:
         return None
-    start = window.offset // window.itemsize
-    positions = [start]
-    for size, step in zip(window.shape, window.strides):
-        positions = [p + i * step for p in positions for i in range(size)]
-    return positions
+    return inspect.reading_order(window)
 
 
 class MemoryView(anywidget.AnyWidget):
@@ -105,8 +103,4 @@ class MemoryView(anywidget.AnyWidget):
         self.text = render.memory_text(snapshot)
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data["text/plain"] = self.text
-        return data, metadata
+        return with_static(super()._repr_mimebundle_(**kwargs), self.text)

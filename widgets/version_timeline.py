@@ -16,6 +16,8 @@ import traitlets
 
 from tensorkit import inspect
 
+from ._display import with_static
+
 HERE = pathlib.Path(__file__).parent
 
 
@@ -83,8 +85,4 @@ class VersionTimeline(anywidget.AnyWidget):
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data["text/plain"] = self.text()
-        return data, metadata
+        return with_static(super()._repr_mimebundle_(**kwargs), self.text())

@@ -6,25 +6,12 @@ matplotlib is imported only when a figure is asked for (``import tensorkit`` sta
 
 from __future__ import annotations
 
-import itertools
 import math
 
-from ..inspect import Memory, Window
+from ..inspect import Memory, reading_order
 
 MAX_CELLS = 256  # elements of a buffer drawn one by one; a bigger buffer is drawn as spans
 MAX_LABELS = 64  # cells numbered (the order a window reads them) up to this many
-
-
-def _positions(window: Window, unit: int) -> list[int]:
-    """The cells (in units of ``unit`` bytes from the buffer's start) a window reads, in the
-    window's row-major order."""
-    scale = window.itemsize // unit
-    ranges = [range(size) for size in window.shape]
-    start = window.offset // unit
-    return [
-        start + scale * sum(i * step for i, step in zip(index, window.strides))
-        for index in itertools.product(*ranges)
-    ]
 
 
 def memory_figure(memory: Memory, title: str | None = None):
@@ -51,7 +38,7 @@ def memory_figure(memory: Memory, title: str | None = None):
         axis.broken_barh([(0, cells)], (0, 0.5), facecolors="#eaeef2", edgecolors="#57606a")
         for row, view in enumerate(views, 1):
             colour = colours((row - 1) % 10)
-            positions = _positions(view, unit) if not spans else []
+            positions = reading_order(view, unit) if not spans else []
             if spans or not positions:  # too many cells to draw: the range the name spans
                 scale = view.itemsize // unit
                 low = view.offset // unit + scale * sum(
