@@ -93,6 +93,7 @@ class TensorInfo:
     version: int
     is_view: bool
     grad: TensorInfo | None = None
+    preview: str | None = None  # a saved tensor's or a grad's first values: "[1, 2.5, …]"
 
 
 @dataclass
@@ -180,13 +181,35 @@ def _dtype_name(dtype) -> str:
     return str(dtype).rsplit(".", 1)[-1]
 
 
-def tensor_info(tensor, with_grad: bool = True) -> TensorInfo:
-    """A tensor's picture-worthy facts, through public attributes only."""
+PREVIEW_VALUES = 6  # how many of a tensor's values its preview shows
+
+
+def _number_text(value) -> str:
+    if isinstance(value, (bool, int)):
+        return str(value)
+    return f"{value:.4g}"  # floats and complex numbers
+
+
+def preview(tensor) -> str:
+    """The first few values of a tensor, in reading order: ``[0.8415, 0.9093, …]`` (a 0-d
+    tensor reads as its value). Read through public methods; values on a GPU are copied."""
+    flat = tensor.detach().reshape(-1)
+    count = int(flat.shape[0])
+    values = flat[:PREVIEW_VALUES].tolist()
+    if tensor.dim() == 0:
+        return _number_text(values[0])
+    more = ", …" if count > PREVIEW_VALUES else ""
+    return "[" + ", ".join(_number_text(value) for value in values) + more + "]"
+
+
+def tensor_info(tensor, with_grad: bool = True, with_preview: bool = False) -> TensorInfo:
+    """A tensor's picture-worthy facts, through public attributes only; a leaf's grad comes
+    with a preview of its values, and so does the tensor itself with ``with_preview``."""
     grad = None
     if with_grad and tensor.is_leaf:
         value = tensor.grad
         if value is not None:
-            grad = tensor_info(value, with_grad=False)
+            grad = tensor_info(value, with_grad=False, with_preview=True)
     return TensorInfo(
         shape=[int(size) for size in tensor.shape],
         dtype=_dtype_name(tensor.dtype),
@@ -196,6 +219,7 @@ def tensor_info(tensor, with_grad: bool = True) -> TensorInfo:
         version=int(tensor._version),
         is_view=tensor._base is not None,
         grad=grad,
+        preview=preview(tensor) if with_preview else None,
     )
 
 
@@ -232,7 +256,7 @@ def _saved_value(node, name: str) -> SavedValue:
     if value is None:
         return SavedValue(name, "none", "ok")
     if _is_tensor(value):
-        info = tensor_info(value, with_grad=False)
+        info = tensor_info(value, with_grad=False, with_preview=True)
         return SavedValue(
             name, "tensor", "ok", tensor=info, saved_version=info.version, version=info.version
         )

@@ -108,6 +108,26 @@ def test_freed_saved_tensors_after_backward(t):
     assert leaf.grad is not None and leaf.grad.shape == [3] and leaf.version == 0
 
 
+def test_saved_tensors_and_grads_carry_a_preview_of_their_first_values(t):
+    x = t.arange(8.0, requires_grad=True)
+    y = (x.reshape(2, 4).t() * 0.5).sum()
+    scaled = saved(inspect.graph(y), "MulBackward0#1")
+    assert scaled["other"].tensor.preview == "0.5"  # the number, saved as a 0-d tensor
+    z = (x[:3] * x[:3]).sum()
+    mul = saved(inspect.graph(z), "MulBackward0#1")
+    assert mul["self"].tensor.preview == "[0, 1, 2]"
+    assert inspect.preview(t.arange(10) * 3) == "[0, 3, 6, 9, 12, 15, …]"  # integers stay exact
+    assert inspect.preview(x.detach().reshape(2, 4).t() / 3) == (
+        "[0, 1.333, 0.3333, 1.667, 0.6667, 2, …]"  # reading order, 4 significant digits
+    )
+    assert inspect.preview(t.tensor([True, False])) == "[True, False]"
+    z.backward()
+    leaf = inspect.graph(z).roots[0]
+    assert leaf.tensor.grad is None  # z is not a leaf
+    grad = inspect.graph(x * 1).node("AccumulateGrad#1").variable.grad
+    assert grad.preview == "[0, 2, 4, 0, 0, 0, …]" and grad.shape == [8]
+
+
 def test_numbers_sizes_and_absent_values_are_read_as_such(t):
     x = t.ones(2, 3, requires_grad=True)
     y = (x * 2).sum(dim=1)

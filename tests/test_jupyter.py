@@ -10,6 +10,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 MAGICS = ("tensor_graph", "tensor_mem", "tensor_versions")
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.fixture
@@ -278,14 +279,73 @@ def test_tensor_graph_widget_format_gives_the_live_view_with_the_same_picture(sh
     widget.close()
 
 
-def test_tensor_mem_widget_gives_the_memory_view_of_the_same_names(shell):
+@pytest.fixture
+def kernel_shell(shell, monkeypatch):
+    """The shell as in a notebook: one with a kernel, whose front end draws widgets."""
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    return shell
+
+
+def test_tensor_mem_in_a_notebook_gives_the_memory_view_of_the_same_names(kernel_shell):
     from tensorkit.widgets import MemoryView
 
+    shell = kernel_shell
     run(shell, "x = torch.arange(4.0)\nv = x[1:]\nn = 2")
-    view = shell.run_line_magic("tensor_mem", "--widget")
+    view = shell.run_line_magic("tensor_mem", "")
     assert isinstance(view, MemoryView)
-    assert view.text == repr(shell.run_line_magic("tensor_mem", ""))
-    named = shell.run_line_magic("tensor_mem", "v --widget")
+    static = shell.run_line_magic("tensor_mem", "--static")
+    assert view.text == repr(static) and not isinstance(static, MemoryView)
+    named = shell.run_line_magic("tensor_mem", "v")
     assert [w["name"] for b in named.buffers for w in b["windows"]] == ["v"]
+    assert not isinstance(shell.run_line_magic("tensor_mem", "--plot"), MemoryView)
+    run(shell, "x.add_(1)")  # the views follow the cells and mark what each one changed
+    assert view.changes == ["x: version 0 → 1", "v: version 0 → 1"]
+    assert named.changes == ["v: version 0 → 1"]
     view.close()
     named.close()
+
+
+def test_tensor_mem_in_a_terminal_gives_the_text(shell):
+    run(shell, "x = torch.arange(4.0)")
+    assert repr(shell.run_line_magic("tensor_mem", "")).startswith("buffer#1: 16 bytes on cpu")
+    assert type(shell.run_line_magic("tensor_mem", "")).__name__ == "Picture"
+
+
+def test_tensor_watch_in_a_notebook_shows_memory_views_and_a_version_timeline(kernel_shell):
+    from tensorkit.jupyter.watch import Panel
+    from tensorkit.widgets import MemoryView, VersionTimeline
+
+    shell = kernel_shell
+    run(shell, "x = torch.ones(3, requires_grad=True)\nh = x * 2\nloss = (h * h).sum()\nn = 1")
+    timeline = shell.run_line_magic("tensor_watch", "on")
+    assert isinstance(timeline, VersionTimeline) and list(timeline.series) == ["x", "h", "loss"]
+    shown = []
+    shell._tensorkit_magics.watcher.show = shown.append
+    run(shell, "d = h.detach()")
+    run(shell, "d.add_(1)\ndel d")
+    run(shell, "n = 2")
+    first, second = shown  # a cell that changed no tensor shows nothing
+    assert isinstance(first, Panel) and isinstance(first.view, MemoryView)
+    assert repr(first) == (
+        "tensor_watch:\n  d: new\n  h: now shares memory with d\n"
+        "  h: now shares a version counter with d"
+    )
+    assert first.view.changed_names == ["d", "h"]
+    data, _ = first._repr_mimebundle_()
+    assert data["text/plain"] == repr(first) and WIDGET in data
+    assert [w["name"] for b in second.view.buffers for w in b["windows"]] == ["h"]
+    assert second.view.changes == [
+        "h: version 0 → 1",
+        "d: gone",  # not in the view: said as a note
+        "loss.backward() will now fail: one of the variables needed for gradient computation "
+        "has been modified by an inplace operation: [tensorkit.FloatTensor [3]], which is "
+        "output 0 of Mul, is at version 1; expected version 0 instead.",
+    ]
+    assert timeline.series["h"][-3:] == [0, 1, 1] and timeline.bumps[0]["name"] == "h"
+    handlers = len(shell.events.callbacks["post_run_cell"])
+    shell.run_line_magic("tensor_watch", "off")
+    assert len(shell.events.callbacks["post_run_cell"]) == handlers - 2  # watcher and timeline
+    assert timeline.comm is not None  # the timeline stays on the page as a record
+    timeline.close()
+    for panel in shown:
+        panel.view.close()

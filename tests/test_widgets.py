@@ -36,9 +36,11 @@ def test_a_graph_view_carries_the_picture_its_text_and_each_node_s_details(graph
         "AccumulateGrad#1",
     ]
     mul = view.nodes["MulBackward0#1"]
-    assert [(s["name"], s["status"], s["shape"], s["version"]) for s in mul["saved"]] == [
-        ("other", "ok", [3], 0),
-        ("self", "ok", [3], 0),
+    assert [
+        (s["name"], s["status"], s["shape"], s["version"], s["preview"]) for s in mul["saved"]
+    ] == [
+        ("other", "ok", [3], 0, "[2, 2, 2]"),
+        ("self", "ok", [3], 0, "[2, 2, 2]"),
     ]
     assert view.nodes["AccumulateGrad#1"]["leaf"] == {
         "shape": [3],
@@ -70,7 +72,7 @@ def test_refresh_shows_stale_and_freed_saved_tensors_and_keeps_the_selection(gra
     fresh.backward()
     other.refresh()
     assert other.status.startswith("saved tensors were freed by backward()")
-    assert other.nodes["AccumulateGrad#1"]["leaf"]["grad"] == {"shape": [3]}
+    assert other.nodes["AccumulateGrad#1"]["leaf"]["grad"] == {"shape": [3], "preview": "[2, 2, 2]"}
     view.close()
     other.close()
 

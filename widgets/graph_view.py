@@ -4,12 +4,13 @@ The layout is tensorkit's own SVG (``tensorkit.render.graph_svg``), made in Pyth
 the same picture as the static one; the front end (``graph_view.js``) adds pan and zoom, and a
 panel with the details of the node clicked (its saved tensors, the version each was saved at
 against the version now, a leaf's ``.grad``). The view holds the tensor by weak reference:
-deleting the tensor frees it, and the view then says so.
+deleting the tensor frees it, and the view then says so at once. Made in IPython, the view
+redraws after every cell (so a ``backward()`` or an in-place change shows in it under the cell
+that drew it) until ``close()``.
 """
 
 from __future__ import annotations
 
-import pathlib
 import weakref
 
 import anywidget
@@ -17,9 +18,7 @@ import traitlets
 
 from tensorkit import inspect, render
 
-from ._display import with_static
-
-HERE = pathlib.Path(__file__).parent
+from ._live import CURRENT, CellFollower, current_shell, front_end, on_death, with_static
 
 
 def _details(node) -> dict:
@@ -30,6 +29,8 @@ def _details(node) -> dict:
         if value.tensor is not None:
             entry["shape"] = value.tensor.shape
             entry["dtype"] = value.tensor.dtype
+            if value.tensor.preview is not None:
+                entry["preview"] = value.tensor.preview
         if value.saved_version is not None:
             entry["saved_version"] = value.saved_version
             entry["version"] = value.version
@@ -44,7 +45,9 @@ def _details(node) -> dict:
             "shape": leaf.shape,
             "dtype": leaf.dtype,
             "version": leaf.version,
-            "grad": None if leaf.grad is None else {"shape": leaf.grad.shape},
+            "grad": None
+            if leaf.grad is None
+            else {"shape": leaf.grad.shape, "preview": leaf.grad.preview},
         }
     if node.kind == "fold":
         details["pattern"] = node.pattern
@@ -54,10 +57,10 @@ def _details(node) -> dict:
 
 class GraphView(anywidget.AnyWidget):
     """``GraphView(y)``: the grad_fn graph of ``y``; ``refresh()`` redraws it (after backward,
-    after an in-place change); ``selected`` is the id of the node clicked."""
+    after an in-place change; in IPython it does so after every cell by itself, unless
+    ``shell=None``); ``selected`` is the id of the node clicked."""
 
-    _esm = HERE / "graph_view.js"
-    _css = HERE / "graph_view.css"
+    _esm, _css = front_end("graph_view")
 
     svg = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
@@ -74,15 +77,29 @@ class GraphView(anywidget.AnyWidget):
         depth: int | None = None,
         fold: bool = False,
         max_nodes: int = 500,
+        shell=CURRENT,
         **kwargs,
     ) -> None:
         if not inspect._is_tensor(tensor):
             raise TypeError(f"GraphView shows a tensor's graph, not a {type(tensor).__name__}")
         super().__init__(**kwargs)
-        self._tensor = weakref.ref(tensor)
+        self._tensor = weakref.ref(tensor, on_death(self, "refresh"))
         self._options = {"saved": saved, "depth": depth, "fold": fold, "max_nodes": max_nodes}
         self._name = name
         self.refresh()
+        shell = current_shell(shell)
+        self._follower = CellFollower(self, shell) if shell is not None else None
+
+    def _after_cell(self, result=None) -> None:
+        self.refresh()
+
+    def close(self) -> None:
+        """Stop following cells and close the view (its front ends remove themselves)."""
+        follower = getattr(self, "_follower", None)  # None too when __init__ refused its input
+        if follower is not None:
+            follower.stop()
+            self._follower = None
+        super().close()
 
     @property
     def tensor(self):

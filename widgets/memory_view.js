@@ -4,9 +4,15 @@
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "tk-memory";
+  const body = document.createElement("div");
+  root.append(body);
   el.append(root);
+  const stopFollowing = followConnection(model, el, root);
   const draw = () => {
-    root.replaceChildren();
+    body.replaceChildren();
+    if (model.get("buffers").length === 0) {
+      body.textContent = "no tensors or arrays (a name deleted is dropped from the view)";
+    }
     const changed = new Set(model.get("changed_names"));
     for (const buffer of model.get("buffers")) {
       const block = document.createElement("div");
@@ -35,23 +41,27 @@ function render({ model, el }) {
             track.append(box);
           }
         } else {
+          // a big buffer: the bar is the buffer, the span the bytes this name reaches
+          const [first, end] = window.span;
+          track.classList.add("tk-bar");
           const span = document.createElement("span");
           span.className = "tk-span";
-          span.style.marginLeft = `${(100 * window.offset) / buffer.nbytes}%`;
-          span.style.width = `${Math.max(1, 100 - (100 * window.offset) / buffer.nbytes)}%`;
+          span.style.marginLeft = `${(100 * first) / Math.max(1, buffer.nbytes)}%`;
+          span.style.width = `${Math.max(0.5, (100 * (end - first)) / Math.max(1, buffer.nbytes))}%`;
+          span.title = `bytes ${first} to ${end} of ${buffer.nbytes}`;
           track.append(span);
         }
         row.append(track);
         block.append(row);
       }
-      root.append(block);
+      body.append(block);
     }
     const counters = model.get("counters");
     if (counters.length) {
       const line = document.createElement("div");
       line.className = "tk-memory-counters";
       line.textContent = "shared version counters: " + counters.map((g) => g.join(", ")).join("; ");
-      root.append(line);
+      body.append(line);
     }
     const changes = model.get("changes");
     if (changes.length) {
@@ -62,7 +72,7 @@ function render({ model, el }) {
         item.textContent = text;
         list.append(item);
       }
-      root.append(list);
+      body.append(list);
     }
   };
   model.on("change:buffers", draw);
@@ -71,6 +81,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:buffers", draw);
     model.off("change:changes", draw);
+    stopFollowing();
   };
 }
 

@@ -3,23 +3,31 @@ version counter, and what changed since the last refresh, highlighted.
 
 It takes names and tensors or arrays (a mapping, such as a notebook's namespace, or keywords)
 and holds each by weak reference where the object allows one: deleting a tensor frees it, and
-the view then drops its name.
+the view then drops its name at once. Made in IPython, the view takes a new snapshot after every
+cell, and highlights what that cell changed, until ``close()``.
 """
 
 from __future__ import annotations
 
-import pathlib
 import weakref
 
 import anywidget
 import traitlets
 
 from tensorkit import inspect, render
+from tensorkit._backend import byte_extent
 
-from ._display import with_static
+from ._live import CURRENT, CellFollower, current_shell, front_end, on_death, with_static
 
-HERE = pathlib.Path(__file__).parent
 MAX_CELLS = 256  # a buffer with more elements is drawn as spans, not cells
+
+
+def _span(window) -> list[int]:
+    """The bytes of its buffer a window reaches, as [first, end) from the buffer's start."""
+    if 0 in window.shape:
+        return [window.offset, window.offset]
+    low, high = byte_extent(window.shape, [step * window.itemsize for step in window.strides])
+    return [window.offset + low, window.offset + high + window.itemsize]
 
 
 def _cells(window, buffer_bytes: int) -> list[int] | None:
@@ -32,10 +40,13 @@ def _cells(window, buffer_bytes: int) -> list[int] | None:
 
 class MemoryView(anywidget.AnyWidget):
     """``MemoryView(namespace)`` or ``MemoryView(x=x, v=v)``; ``refresh()`` takes a new
-    snapshot and marks what changed since the last one."""
+    snapshot and marks what changed since the last one (in IPython: after every cell by itself,
+    unless ``shell=None``). ``since``, a ``tensorkit.inspect.memory`` snapshot taken earlier,
+    marks what changed since then from the start; ``notes`` are lines shown with the changes
+    (as ``%tensor_watch`` adds what a cell did to grads and graphs). The view speaks only of its
+    own names."""
 
-    _esm = HERE / "memory_view.js"
-    _css = HERE / "memory_view.css"
+    _esm, _css = front_end("memory_view")
 
     buffers = traitlets.List().tag(sync=True)
     counters = traitlets.List().tag(sync=True)
@@ -43,8 +54,9 @@ class MemoryView(anywidget.AnyWidget):
     changed_names = traitlets.List().tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, objects=None, /, **named) -> None:
+    def __init__(self, objects=None, /, *, since=None, notes=(), shell=CURRENT, **named) -> None:
         super().__init__()
+        self._notes = [str(note) for note in notes]
         items = dict(objects.items()) if objects is not None else {}
         items.update(named)
         self._refs = {}
@@ -54,11 +66,24 @@ class MemoryView(anywidget.AnyWidget):
             ):
                 continue
             try:
-                self._refs[name] = weakref.ref(value)
+                self._refs[name] = weakref.ref(value, on_death(self, "_redraw"))
             except TypeError:  # no weak reference: held strongly (a plain NumPy array may be)
                 self._refs[name] = lambda value=value: value
-        self._last = None
+        self._last = since
         self.refresh()
+        shell = current_shell(shell)
+        self._follower = CellFollower(self, shell) if shell is not None else None
+
+    def _after_cell(self, result=None) -> None:
+        self.refresh()
+
+    def close(self) -> None:
+        """Stop following cells and close the view (its front ends remove themselves)."""
+        follower = getattr(self, "_follower", None)  # None too when __init__ refused its input
+        if follower is not None:
+            follower.stop()
+            self._follower = None
+        super().close()
 
     def _values(self) -> dict:
         values = {}
@@ -69,14 +94,19 @@ class MemoryView(anywidget.AnyWidget):
         return values
 
     def refresh(self) -> None:
+        """A new snapshot, with what changed since the last refresh marked."""
+        self._last = self._redraw()
+
+    def _redraw(self):
+        """Draw a new snapshot against the last refresh's (a tensor that dies redraws the view
+        at once, and the next refresh still marks everything since the last one)."""
         snapshot = inspect.memory(self._values())
+        changes = []
         if self._last is not None:
-            diff = inspect.diff(self._last, snapshot)
-            self.changes = diff.texts()
-            self.changed_names = sorted({change.subject for change in diff.changes})
-        else:
-            self.changes, self.changed_names = [], []
-        self._last = snapshot
+            mine = set(self._refs)
+            changes = [c for c in inspect.diff(self._last, snapshot).changes if c.subject in mine]
+        self.changes = [change.text for change in changes] + self._notes
+        self.changed_names = sorted({change.subject for change in changes})
         windows = {window.name: window for window in snapshot.windows}
         self.buffers = [
             {
@@ -93,6 +123,7 @@ class MemoryView(anywidget.AnyWidget):
                         "version": windows[name].version,
                         "counter": windows[name].counter,
                         "cells": _cells(windows[name], buffer.nbytes),
+                        "span": _span(windows[name]),
                     }
                     for name in buffer.names
                 ],
@@ -101,6 +132,7 @@ class MemoryView(anywidget.AnyWidget):
         ]
         self.counters = snapshot.shared_counters
         self.text = render.memory_text(snapshot)
+        return snapshot
 
     def _repr_mimebundle_(self, **kwargs):
         return with_static(super()._repr_mimebundle_(**kwargs), self.text)

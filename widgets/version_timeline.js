@@ -2,9 +2,12 @@
 // cell; a cell where the version moved is highlighted and says by how much.
 
 function render({ model, el }) {
+  const root = document.createElement("div");
   const table = document.createElement("table");
   table.className = "tk-timeline";
-  el.append(table);
+  root.append(table);
+  el.append(root);
+  const stopFollowing = followConnection(model, el, root);
   const draw = () => {
     table.replaceChildren();
     const labels = model.get("labels");
@@ -29,7 +32,10 @@ function render({ model, el }) {
   };
   model.on("change:series", draw);
   draw();
-  return () => model.off("change:series", draw);
+  return () => {
+    model.off("change:series", draw);
+    stopFollowing();
+  };
 }
 
 export default { render };

@@ -1,14 +1,13 @@
-"""``VersionTimeline(names, shell=...)``: for each watched tensor, its version after every
+"""``VersionTimeline({name: tensor, ...})``: for each watched tensor, its version after every
 executed cell, and which cell bumped it.
 
-Given an IPython shell it records after every cell (a ``post_run_cell`` handler, removed by
-``close()``); ``record(label)`` records by hand. Tensors are held by weak reference: a deleted
-one shows no version from then on.
+In IPython it records after every cell (a ``post_run_cell`` handler of the shell it was made in,
+or of ``shell=``; removed by ``close()``); ``record(label)`` records by hand. Tensors are held by
+weak reference: a deleted one shows no version from then on.
 """
 
 from __future__ import annotations
 
-import pathlib
 import weakref
 
 import anywidget
@@ -16,38 +15,31 @@ import traitlets
 
 from tensorkit import inspect
 
-from ._display import with_static
-
-HERE = pathlib.Path(__file__).parent
+from ._live import CURRENT, CellFollower, current_shell, execution_count, front_end, with_static
 
 
 class VersionTimeline(anywidget.AnyWidget):
-    _esm = HERE / "version_timeline.js"
-    _css = HERE / "version_timeline.css"
+    _esm, _css = front_end("version_timeline")
 
     labels = traitlets.List().tag(sync=True)  # one per record: the cell's execution count
     series = traitlets.Dict().tag(sync=True)  # name -> [version or None per record]
     bumps = traitlets.List().tag(sync=True)  # [{"name", "label", "from", "to"}]
 
-    def __init__(self, tensors: dict, shell=None) -> None:
-        super().__init__()
-        self._refs = {}
-        for name, tensor in tensors.items():
+    def __init__(self, tensors: dict, shell=CURRENT) -> None:
+        for name, tensor in tensors.items():  # refused before any widget is made
             if not inspect._is_tensor(tensor):
                 raise TypeError(
                     f"VersionTimeline watches tensors, but {name} is a {type(tensor).__name__}"
                 )
-            self._refs[name] = weakref.ref(tensor)
-        self._shell = shell
-        if shell is not None:
-            shell.events.register("post_run_cell", self._after_cell)
+        super().__init__()
+        self._refs = {name: weakref.ref(tensor) for name, tensor in tensors.items()}
         self.record("start")
+        self._shell = current_shell(shell)
+        self._follower = CellFollower(self, self._shell) if self._shell is not None else None
 
     def _after_cell(self, result=None) -> None:
-        count = getattr(getattr(result, "info", None), "execution_count", None)
-        if count is None:
-            count = getattr(self._shell, "execution_count", len(self.labels))
-        self.record(f"[{count}]")
+        count = execution_count(result, self._shell)
+        self.record(f"[{len(self.labels) if count is None else count}]")
 
     def record(self, label: str) -> None:
         """Note every watched tensor's version now, under ``label``."""
@@ -65,14 +57,16 @@ class VersionTimeline(anywidget.AnyWidget):
         self.series = series
         self.bumps = bumps
 
+    def stop(self) -> None:
+        """Stop recording (the shell's handler goes); the view stays as it is."""
+        follower = getattr(self, "_follower", None)  # None too when __init__ refused its input
+        if follower is not None:
+            follower.stop()
+            self._follower = None
+
     def close(self) -> None:
-        """Stop recording (the shell's handler goes) and close the view."""
-        if (
-            self._shell is not None
-            and self._after_cell in self._shell.events.callbacks["post_run_cell"]
-        ):
-            self._shell.events.unregister("post_run_cell", self._after_cell)
-        self._shell = None
+        """Stop recording and close the view."""
+        self.stop()
         super().close()
 
     def text(self) -> str:

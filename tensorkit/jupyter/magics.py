@@ -87,6 +87,7 @@ class TensorMagics(Magics):
                     depth=args.depth,
                     fold=args.fold,
                     max_nodes=args.max_nodes,
+                    shell=self.shell,
                 )
         return Picture(text, render.graph_svg(graph, saved=args.saved))
 
@@ -109,7 +110,9 @@ class TensorMagics(Magics):
     @line_magic
     def tensor_watch(self, line: str):
         """After every cell, show under it what the cell changed: versions, sharing, names, and
-        graphs that just became unusable (with the error backward() will raise)."""
+        graphs that just became unusable (with the error backward() will raise). In a notebook
+        each panel is a MemoryView of what changed, and ``on`` shows a VersionTimeline of the
+        watched tensors that grows under this cell."""
         args = parse_argstring(self.tensor_watch, line)
         if args.switch == "off" and args.names:
             raise UsageError("%tensor_watch off takes no names")
@@ -117,8 +120,12 @@ class TensorMagics(Magics):
             self.watcher.stop()
             self.watcher = None
         if args.switch == "on":
-            self.watcher = Watcher(self.shell, args.names)
+            self.watcher = Watcher(
+                self.shell, args.names, views=live_view(self.shell, "MemoryView")
+            )
             self.watcher.start()
+            return self.watcher.timeline
+        return None
 
     @magic_arguments()
     @argument("names", nargs="*", help="names of tensors and arrays (default: all of them)")
@@ -128,19 +135,23 @@ class TensorMagics(Magics):
         help="also draw each buffer's cells and the ones each name reads, in order (matplotlib)",
     )
     @argument(
-        "--widget",
+        "--static",
         action="store_true",
-        help="the interactive MemoryView (the text where the widgets are not available)",
+        help="the text (and with --plot the picture) even where the interactive MemoryView "
+        "can be shown",
     )
     @line_magic
     def tensor_mem(self, line: str):
-        """Show the buffers behind tensors and arrays, and the window each name sees."""
+        """Show the buffers behind tensors and arrays, and the window each name sees: in a
+        notebook, the interactive MemoryView (which marks what each later cell changes); the
+        text, and with --plot a picture, elsewhere or with --static."""
         args = parse_argstring(self.tensor_mem, line)
         snapshot = self._memory(args.names)
-        view = _widget("MemoryView") if args.widget else None
+        view = None if args.static or args.plot else live_view(self.shell, "MemoryView")
         if view is not None:
             return view(
-                {window.name: self.shell.user_ns[window.name] for window in snapshot.windows}
+                {window.name: self.shell.user_ns[window.name] for window in snapshot.windows},
+                shell=self.shell,
             )
         text = render.memory_text(snapshot)
         if not args.plot:
@@ -193,6 +204,15 @@ def _widget(name: str):
     except ImportError:
         return None
     return getattr(widgets, name, None)
+
+
+def live_view(shell, name: str):
+    """The view ``name`` where a shell can show it: one of a kernel, whose front end (JupyterLab,
+    Notebook, VS Code, Colab) draws widgets; None in a terminal, or without ipywidgets. (Asked
+    for by name, as with ``--format widget``, a view is given anywhere: its text twin shows.)"""
+    if getattr(shell, "kernel", None) is None:
+        return None
+    return _widget(name)
 
 
 def _unquoted(expression: str) -> str:

@@ -6,6 +6,11 @@ one. After the cell, it snapshots again and shows, under the cell, what changed:
 bumped, sharing of memory or of a version counter made or broken, names added, removed or
 rebound, leaves' gradients set, accumulated or cleared, and graphs that just became unusable,
 with the exact error ``backward()`` will raise.
+
+In a notebook (a kernel whose front end draws widgets) each panel is a ``MemoryView`` of the
+names the cell changed, with those changes marked, and ``%tensor_watch on`` shows a
+``VersionTimeline`` of the watched tensors that grows after every cell; elsewhere each panel is
+the text alone. Either way the panel's text is the same (nbval compares it).
 """
 
 from __future__ import annotations
@@ -17,12 +22,42 @@ from .. import inspect
 MAX_NODES = 2_000  # per watched graph: a watcher must never stall a cell
 
 
+class Panel:
+    """A live view displayed with the watcher's text as its text twin."""
+
+    def __init__(self, view, text: str) -> None:
+        self.view = view
+        self.text = text
+
+    def _repr_mimebundle_(self, **kwargs):
+        from tensorkit.widgets._live import with_static
+
+        return with_static(self.view._repr_mimebundle_(**kwargs), self.text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 class Watcher:
-    def __init__(self, shell, names: list[str], show=display) -> None:
+    """``views``: the ``MemoryView`` class where panels are live views (None: text panels)."""
+
+    def __init__(self, shell, names: list[str], show=display, views=None) -> None:
         self.shell = shell
         self.names = list(names)
         self.show = show
+        self.views = views
         self.before = None
+        self.timeline = None
+        if views is not None:
+            from tensorkit.widgets import VersionTimeline
+
+            tensors = {
+                name: value
+                for name, value in self._values().items()
+                if inspect._is_tensor(value) and not name.startswith("_")
+            }
+            if tensors:
+                self.timeline = VersionTimeline(tensors, shell=shell)
 
     def start(self) -> None:
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
@@ -35,6 +70,8 @@ class Watcher:
         ):
             if handler in self.shell.events.callbacks[event]:
                 self.shell.events.unregister(event, handler)
+        if self.timeline is not None:
+            self.timeline.stop()  # the view stays, as the record of what was watched
 
     def _values(self) -> dict:
         namespace = self.shell.user_ns
@@ -68,12 +105,25 @@ class Watcher:
     def post_run_cell(self, result=None) -> None:
         if self.before is None:
             return
-        lines = self.changes(self.before, self.snapshot())
+        before, after = self.before, self.snapshot()
         self.before = None
-        if lines:
+        lines = self.changes(before, after)
+        if not lines:
+            return
+        text = "\n".join(["tensor_watch:", *(f"  {line}" for line in lines)])
+        if self.views is None:
             from .magics import Picture
 
-            self.show(Picture("\n".join(["tensor_watch:", *(f"  {line}" for line in lines)])))
+            self.show(Picture(text))
+            return
+        memory = inspect.diff(before[0], after[0]).changes
+        names = {change.subject for change in memory}
+        values = {name: value for name, value in self._values().items() if name in names}
+        # what the view cannot show: names gone, and (after the memory's lines) grads and graphs
+        notes = [change.text for change in memory if change.subject not in values]
+        notes += lines[len(memory) :]
+        view = self.views(values, since=before[0], notes=notes, shell=None)
+        self.show(Panel(view, text))
 
     @staticmethod
     def changes(before, after) -> list[str]:
