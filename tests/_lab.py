@@ -108,12 +108,23 @@ class JupyterLab:
             check=True,
             capture_output=True,
         )
-        # user settings: no news, no update checks (this machine may have no network)
-        notification = (
-            self.home / "settings" / "@jupyterlab" / "apputils-extension"
-        ) / "notification.jupyterlab-settings"
-        notification.parent.mkdir(parents=True, exist_ok=True)
-        notification.write_text(json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
+        # JupyterLab's debugger asks the kernel for its state as the kernel restarts, and logs
+        # an error when the restart cancels the request: the browser test restarts the kernel
+        # and wants a console free of errors, so the debugger's front end is left out.
+        page_config = self.home / "config" / "labconfig" / "page_config.json"
+        page_config.parent.mkdir(parents=True, exist_ok=True)
+        page_config.write_text(
+            json.dumps({"disabledExtensions": {"@jupyterlab/debugger-extension": True}})
+        )
+        # user settings: no news or update checks (this machine may have no network), and every
+        # cell of a notebook in the page (JupyterLab 4 otherwise leaves out the ones off screen)
+        for plugin, settings in (
+            ("apputils-extension/notification", {"checkForUpdates": False, "fetchNews": "false"}),
+            ("notebook-extension/tracker", {"windowingMode": "none"}),
+        ):
+            path = self.home / "settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(settings))
 
     def __enter__(self):
         self.root.mkdir(parents=True, exist_ok=True)
@@ -207,3 +218,123 @@ class Browser:
     def __exit__(self, *exc) -> None:
         self._browser.close()
         self._playwright.stop()
+
+
+REPORT: list[str] = []  # lines for the end of the test run (tests/conftest.py prints them)
+
+# Runs `code` in a new cell at the end of the open notebook, and waits for its reply; in the page.
+# With a selector, it also times (frame by frame, from the start of the run) when the cell's
+# output first holds `count` elements that match it.
+_RUN_CELL = """async ({ code, selector, count }) => {
+  const app = window.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  const index = notebook.model.cells.length;
+  notebook.model.sharedModel.insertCell(index, { cell_type: "code", source: code });
+  notebook.activeCellIndex = index;
+  const node = notebook.widgets[index].node;
+  let shown = null;
+  const started = performance.now();
+  const watch = async () => {
+    while (selector && shown === null && performance.now() - started < 60000) {
+      if (node.querySelectorAll(selector).length >= count) shown = performance.now() - started;
+      else await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+  };
+  const watching = watch();
+  const ok = await app.commands.execute("notebook:run-cell");
+  const ms = performance.now() - started;
+  if (ok) await watching;
+  return { index, ok, ms, shown };
+}"""
+
+# Waits (frame by frame) until the cell's output holds `count` elements matching `selector`.
+_WAIT_FOR = """async ({ index, selector, count, timeout }) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const started = performance.now();
+  for (;;) {
+    const node = notebook.widgets[index].node;
+    const found = node.querySelectorAll(selector).length;
+    if (found >= count) return performance.now() - started;
+    if (performance.now() - started > timeout) return -found - 1;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}"""
+
+
+class Notebook:
+    """A notebook open in JupyterLab in ``browser``: ``run(code)`` adds a cell at the end, runs
+    it and returns its index; ``output(index)`` is a Playwright locator of its outputs."""
+
+    def __init__(self, lab: JupyterLab, browser: Browser, name: str, kernel: str) -> None:
+        import nbformat
+
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["kernelspec"] = {
+            "name": kernel,
+            "display_name": kernel,
+            "language": "python",
+        }
+        nbformat.write(notebook, lab.root / name)
+        self.page = browser.page
+        self.page.goto(lab.page(name))
+        self.page.wait_for_function(
+            """() => {
+              const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+              const kernel = panel && panel.sessionContext && panel.sessionContext.session
+                && panel.sessionContext.session.kernel;
+              return kernel && kernel.status === "idle";
+            }""",
+            timeout=90_000,
+        )
+        self.kernel_name = self.page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name"
+        )
+        # the notebook starts with one empty cell: it is removed, so cell i is the i-th run
+        self.page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.content.model.sharedModel"
+            ".deleteCellRange(0, 1)"
+        )
+
+    def run(self, code: str, selector: str | None = None, count: int = 1) -> int:
+        """Run ``code`` in a new cell; ``last_ms`` is then the time to its reply, and with a
+        ``selector``, ``shown_ms`` the time until its output held ``count`` of them."""
+        reply = self.page.evaluate(_RUN_CELL, {"code": code, "selector": selector, "count": count})
+        if not reply["ok"]:
+            raise AssertionError(f"the cell failed:\n{code}\n---\n{self.text(reply['index'])}")
+        self.last_ms, self.shown_ms = reply["ms"], reply["shown"]
+        return reply["index"]
+
+    def execution_count(self, index: int) -> int:
+        return self.page.evaluate(
+            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.executionCount",
+            index,
+        )
+
+    def cell(self, index: int):
+        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def output(self, index: int):
+        return self.cell(index).locator(".jp-OutputArea")
+
+    def text(self, index: int) -> str:
+        return self.output(index).inner_text()
+
+    def wait_for(self, index: int, selector: str, count: int = 1, timeout: float = 30_000):
+        """Milliseconds until the cell's output holds ``count`` of ``selector``."""
+        waited = self.page.evaluate(
+            _WAIT_FOR, {"index": index, "selector": selector, "count": count, "timeout": timeout}
+        )
+        if waited < 0:
+            raise AssertionError(
+                f"cell {index}: {-int(waited) - 1} of {count} {selector!r} after {timeout} ms; "
+                f"its output:\n{self.text(index)}"
+            )
+        return waited
+
+    def restart_kernel(self) -> None:
+        self.page.evaluate(
+            """async () => {
+              const context = window.jupyterapp.shell.currentWidget.sessionContext;
+              await context.session.kernel.restart();
+            }"""
+        )

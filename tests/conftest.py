@@ -55,6 +55,16 @@ def pytest_make_collect_report(collector: pytest.Collector):
     return report
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What the browser tests measured, and where their screenshots are (tests/_lab.py)."""
+    from _lab import REPORT
+
+    if REPORT:
+        terminalreporter.section("browser")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--strict-device",

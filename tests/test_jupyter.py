@@ -312,8 +312,9 @@ def test_tensor_mem_in_a_terminal_gives_the_text(shell):
 
 
 def test_tensor_watch_in_a_notebook_shows_memory_views_and_a_version_timeline(kernel_shell):
-    from tensorkit.jupyter.watch import Panel
     from tensorkit.widgets import MemoryView, VersionTimeline
+
+    from tensorkit.jupyter.watch import Panel
 
     shell = kernel_shell
     run(shell, "x = torch.ones(3, requires_grad=True)\nh = x * 2\nloss = (h * h).sum()\nn = 1")
@@ -337,9 +338,11 @@ def test_tensor_watch_in_a_notebook_shows_memory_views_and_a_version_timeline(ke
     assert second.view.changes == [
         "h: version 0 → 1",
         "d: gone",  # not in the view: said as a note
-        "loss.backward() will now fail: one of the variables needed for gradient computation "
-        "has been modified by an inplace operation: [tensorkit.FloatTensor [3]], which is "
-        "output 0 of Mul, is at version 1; expected version 0 instead.",
+        (
+            "loss.backward() will now fail: one of the variables needed for gradient computation "
+            "has been modified by an inplace operation: [tensorkit.FloatTensor [3]], which is "
+            "output 0 of Mul, is at version 1; expected version 0 instead."
+        ),
     ]
     assert timeline.series["h"][-3:] == [0, 1, 1] and timeline.bumps[0]["name"] == "h"
     handlers = len(shell.events.callbacks["post_run_cell"])

@@ -85,8 +85,11 @@ def test_the_view_holds_its_tensor_weakly():
     del loss
     gc.collect()
     assert alive() is None and view.tensor is None  # deleting the tensor freed it
-    view.refresh()
-    assert view.status == "loss was deleted: nothing to draw" and view.nodes == {}
+    # the view heard at once, with no refresh
+    assert view.status == "loss was deleted: this is its graph as it last was"
+    assert not view.alive
+    assert list(view.nodes) == ["SumBackward0#1", "MulBackward0#1", "AccumulateGrad#1"]
+    assert view.text.startswith("loss: [] float32, grad_fn SumBackward0#1")  # kept, as data
     view.close()
 
 
@@ -158,3 +161,114 @@ def test_a_version_timeline_records_after_every_cell_and_unregisters_on_close():
     with pytest.raises(TypeError, match="n is a int"):
         VersionTimeline({"n": 3})
     shell.reset(new_session=False)
+
+
+@pytest.fixture
+def ipython():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_cell("import tensorkit as torch")
+    yield shell
+    shell.reset(new_session=False)
+
+
+def test_views_follow_the_cells_of_their_shell_and_close_leaves_no_handler(ipython):
+    from tensorkit.widgets import MemoryView
+
+    handlers = ipython.events.callbacks["post_run_cell"]
+    before = len(handlers)
+    ipython.run_cell("x = torch.ones(3, requires_grad=True)\nh = x * 2\nloss = (h * h).sum()")
+    graph = GraphView(ipython.user_ns["loss"], name="loss")  # made in IPython: follows it
+    memory = MemoryView(h=ipython.user_ns["h"])
+    assert len(handlers) == before + 2
+    ipython.run_cell("h.add_(1)\npass")
+    assert graph.status.startswith("backward() will fail")  # no refresh() was called
+    assert memory.changes == ["h: version 0 → 1"] and memory.changed_names == ["h"]
+    ipython.run_cell("pass")
+    assert memory.changes == []  # the marks are what the last cell changed
+    graph.close()
+    assert len(handlers) == before + 1
+    memory.comm.close()  # closed another way (the front end, or comm.close): it goes itself
+    memory.comm = None
+    ipython.run_cell("pass")
+    assert len(handlers) == before
+    quiet = GraphView(ipython.user_ns["loss"], shell=None)
+    assert len(handlers) == before  # shell=None: a view that only refresh() redraws
+    quiet.close()
+
+
+def test_a_view_in_the_shell_s_handlers_is_held_weakly():
+    from IPython.core.interactiveshell import InteractiveShell
+    from tensorkit.widgets._live import CellFollower
+
+    class View:  # what CellFollower needs of a view
+        comm = object()
+        cells = 0
+
+        def _after_cell(self, result=None):
+            self.cells += 1
+
+    shell = InteractiveShell.instance()
+    view = View()
+    follower = CellFollower(view, shell)
+    shell.run_cell("pass")
+    assert view.cells == 1
+    gone = weakref.ref(view)
+    del view
+    gc.collect()
+    assert gone() is None  # the shell's handler list did not keep it
+    shell.run_cell("pass")
+    assert follower not in shell.events.callbacks["post_run_cell"]
+
+
+def test_each_view_s_front_end_is_the_shared_part_then_its_own():
+    from tensorkit.widgets import MemoryView, VersionTimeline
+    from tensorkit.widgets._live import HERE
+
+    common = (HERE / "_common.js").read_text()
+    for view, name in (
+        (GraphView, "graph_view"),
+        (MemoryView, "memory_view"),
+        (VersionTimeline, "version_timeline"),
+    ):
+        module = view._esm if isinstance(view._esm, str) else view._esm.read_text()
+        assert module.startswith(common) and module.endswith((HERE / f"{name}.js").read_text())
+        assert "followConnection(model, el, root)" in module  # each view says a lost kernel
+        assert module.rstrip().endswith("export default { render };")
+
+
+def test_a_big_buffer_is_drawn_as_the_span_each_name_reaches():
+    from tensorkit.widgets import MemoryView
+
+    x = tensorkit.zeros(100, 10)
+    col, tail, flipped = x[:, 3], x[90:], x.t()  # held weakly: they must have names
+    view = MemoryView(x=x, col=col, tail=tail, flipped=flipped, shell=None)
+    windows = {w["name"]: w for b in view.buffers for w in b["windows"]}
+    assert all(w["cells"] is None for w in windows.values())  # 1000 elements: spans
+    assert windows["x"]["span"] == [0, 4000]
+    assert windows["col"]["span"] == [12, 12 + 99 * 40 + 4]  # column 3, one float a row
+    assert windows["tail"]["span"] == [3600, 4000]
+    assert windows["flipped"]["span"] == [0, 4000]
+    e = x[5:5]
+    empty = MemoryView(e=e, shell=None)
+    assert empty.buffers[0]["windows"][0]["span"] == [0, 0]  # no elements: no bytes reached
+    view.close()
+    empty.close()
+
+
+def test_a_timeline_labels_each_record_with_its_cell_and_stop_keeps_the_view(ipython):
+    from tensorkit.widgets import VersionTimeline
+
+    ipython.run_cell("v = torch.zeros(2)", store_history=True)
+    timeline = VersionTimeline({"v": ipython.user_ns["v"]})  # the shell made now: followed
+    first = ipython.execution_count
+    ipython.run_cell("v.add_(1)\npass", store_history=True)
+    ipython.run_cell("pass", store_history=True)
+    assert timeline.labels == ["start", f"[{first}]", f"[{first + 1}]"]
+    assert timeline.bumps == [{"name": "v", "label": f"[{first}]", "from": 0, "to": 1}]
+    timeline.stop()
+    ipython.run_cell("v.add_(1)\npass", store_history=True)
+    assert len(timeline.labels) == 3 and timeline.comm is not None  # stopped, still shown
+    timeline.close()
+    assert timeline.comm is None

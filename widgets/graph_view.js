@@ -84,6 +84,7 @@ function render({ model, el }) {
     }
     const text = model.get("status");
     status.textContent = text;
+    root.classList.toggle("tk-gone", !model.get("alive"));
     status.classList.toggle("tk-graph-warning", text.startsWith("backward()"));
     stage.hidden = !svg;
     place();
@@ -122,6 +123,7 @@ function render({ model, el }) {
   window.addEventListener("mouseup", onUp);
   model.on("change:svg", draw);
   model.on("change:status", draw);
+  model.on("change:alive", draw);
   model.on("change:nodes", showSelected);
   model.on("change:selected", showSelected);
   draw();
@@ -131,6 +133,7 @@ function render({ model, el }) {
     window.removeEventListener("mouseup", onUp);
     model.off("change:svg", draw);
     model.off("change:status", draw);
+    model.off("change:alive", draw);
     model.off("change:nodes", showSelected);
     model.off("change:selected", showSelected);
     stopFollowing();

@@ -4,7 +4,8 @@ The layout is tensorkit's own SVG (``tensorkit.render.graph_svg``), made in Pyth
 the same picture as the static one; the front end (``graph_view.js``) adds pan and zoom, and a
 panel with the details of the node clicked (its saved tensors, the version each was saved at
 against the version now, a leaf's ``.grad``). The view holds the tensor by weak reference:
-deleting the tensor frees it, and the view then says so at once. Made in IPython, the view
+deleting the tensor frees it, and the view then says so at once (keeping its last picture, so a
+view of a temporary, ``GraphView((x * x).sum())``, still shows the graph it had). Made in IPython, the view
 redraws after every cell (so a ``backward()`` or an in-place change shows in it under the cell
 that drew it) until ``close()``.
 """
@@ -67,6 +68,7 @@ class GraphView(anywidget.AnyWidget):
     nodes = traitlets.Dict().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
+    alive = traitlets.Bool(True).tag(sync=True)  # False once the tensor was deleted
 
     def __init__(
         self,
@@ -108,10 +110,14 @@ class GraphView(anywidget.AnyWidget):
 
     def refresh(self) -> None:
         """Snapshot the graph again and redraw it (the view never changes the tensor)."""
+        with self.hold_sync():  # every trait in one message: the front end draws once
+            self._draw()
+
+    def _draw(self) -> None:
         tensor = self._tensor()
-        if tensor is None:
-            self.status = f"{self._name} was deleted: nothing to draw"
-            self.nodes = {}
+        if tensor is None:  # the last picture stays: it is plain data, and says what was
+            self.alive = False
+            self.status = f"{self._name} was deleted: this is its graph as it last was"
             return
         options = self._options
         graph = inspect.graph(

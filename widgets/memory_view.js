@@ -75,12 +75,11 @@ function render({ model, el }) {
       body.append(list);
     }
   };
-  model.on("change:buffers", draw);
-  model.on("change:changes", draw);
+  const events = ["change:buffers", "change:changes", "change:changed_names", "change:counters"];
+  for (const event of events) model.on(event, draw);
   draw();
   return () => {
-    model.off("change:buffers", draw);
-    model.off("change:changes", draw);
+    for (const event of events) model.off(event, draw);
     stopFollowing();
   };
 }

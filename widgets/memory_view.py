@@ -100,6 +100,10 @@ class MemoryView(anywidget.AnyWidget):
     def _redraw(self):
         """Draw a new snapshot against the last refresh's (a tensor that dies redraws the view
         at once, and the next refresh still marks everything since the last one)."""
+        with self.hold_sync():  # every trait in one message: the front end draws once
+            return self._draw()
+
+    def _draw(self):
         snapshot = inspect.memory(self._values())
         changes = []
         if self._last is not None:

@@ -53,9 +53,10 @@ class VersionTimeline(anywidget.AnyWidget):
             if version is not None and previous is not None and version != previous:
                 bumps.append({"name": name, "label": label, "from": previous, "to": version})
             history.append(version)
-        self.labels = [*self.labels, label]
-        self.series = series
-        self.bumps = bumps
+        with self.hold_sync():  # every trait in one message: the front end draws once
+            self.labels = [*self.labels, label]
+            self.series = series
+            self.bumps = bumps
 
     def stop(self) -> None:
         """Stop recording (the shell's handler goes); the view stays as it is."""
