@@ -571,6 +571,15 @@ def reading_order(window: Window, unit: int | None = None) -> list[int]:
     ]
 
 
+def window_span(window: Window) -> tuple[int, int]:
+    """The bytes of its buffer a window reaches, as (first, end) from the buffer's start; an
+    empty window reaches none: (offset, offset)."""
+    if 0 in window.shape:
+        return window.offset, window.offset
+    low, high = byte_extent(window.shape, [step * window.itemsize for step in window.strides])
+    return window.offset + low, window.offset + high + window.itemsize
+
+
 def _library(value) -> str:
     return type(value).__module__.split(".")[0]
 

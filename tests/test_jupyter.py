@@ -256,13 +256,18 @@ def test_tensor_watch_of_named_tensors_and_switching_off(shell):
     shell.run_line_magic("load_ext", "tensorkit")
 
 
-def test_tensor_mem_plot_adds_a_figure_to_the_text(shell):
+def test_tensor_mem_draws_tensorkit_s_svg_or_with_plot_matplotlib_s(shell):
+    from tensorkit import inspect, render
+
     run(shell, "x = torch.arange(6.0).reshape(2, 3)\nxt = x.t()")
     plain = shell.run_line_magic("tensor_mem", "x xt")
+    snapshot = inspect.memory(x=shell.user_ns["x"], xt=shell.user_ns["xt"])
+    assert plain._repr_svg_() == render.memory_svg(snapshot)
     plotted = shell.run_line_magic("tensor_mem", "x xt --plot")
-    assert repr(plotted) == repr(plain) and plain._repr_svg_() is None
+    assert repr(plotted) == repr(plain)
     svg = plotted._repr_svg_()
     ET.fromstring(svg)
+    assert "matplotlib" in svg and svg != plain._repr_svg_()
     assert svg == shell.run_line_magic("tensor_mem", "x xt --plot")._repr_svg_()
 
 

@@ -6,11 +6,15 @@ run with PyTorch (where it is installed), since the snapshots read only public a
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from _tools import skip_missing_tool
 
 import tensorkit
 from tensorkit import inspect, render
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 try:
     import torch as real_torch
@@ -197,6 +201,40 @@ def test_the_picture_of_a_pytorch_graph_is_the_same_picture():
     ours = render.graph_svg(inspect.graph(program(tensorkit)), saved=True)
     theirs = render.graph_svg(inspect.graph(program(real_torch)), saved=True)
     assert ours == theirs
+
+
+def test_the_memory_svg_numbers_each_name_s_cells_in_reading_order(t):
+    x = t.arange(6.0).reshape(2, 3)
+    xt, col, big = x.t(), x[:, 1], t.zeros(1000)
+    snapshot = inspect.memory(x=x, xt=xt, col=col, big=big)
+    svg = render.memory_svg(snapshot, changed=["col"])
+    root = ET.fromstring(svg)
+    texts = [node.text for node in root.iter(f"{SVG}text")]
+    assert texts[:2] == ["buffer#1: 24 bytes on cpu", "x [2, 3] float32 v0"]
+    numbers = [node for node in root.iter(f"{SVG}text") if node.get("class") == "order"]
+    by_row: dict = {}
+    for node in numbers:
+        by_row.setdefault(int(node.get("y")), []).append((int(node.get("x")), node.text))
+    rows = [[label for _, label in sorted(cells)] for _, cells in sorted(by_row.items())]
+    assert rows == [["0", "1", "2", "3", "4", "5"], ["0", "2", "4", "1", "3", "5"], ["0", "1"]]
+    assert len([r for r in root.iter(f"{SVG}rect") if r.get("class") == "changed"]) == 1
+    spans = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "span"]
+    assert [r.find(f"{SVG}title").text for r in spans] == ["bytes 0 to 4000 of 4000"]
+    assert texts[-1] == "shared version counters: x, xt, col"
+    assert svg == render.memory_svg(inspect.memory(x=x, xt=xt, col=col, big=big), ["col"])
+    assert "no tensors or arrays" in render.memory_svg(inspect.memory({}))
+
+
+def test_the_memory_svg_of_a_pytorch_program_is_the_same_picture():
+    if real_torch is None:
+        skip_missing_tool("torch", "pictures of PyTorch's own memory are compared")
+
+    def picture(t):
+        x = t.arange(12.0).reshape(3, 4)
+        v, d = x[1:, ::2], x.detach()
+        return render.memory_svg(inspect.memory(x=x, v=v, d=d))
+
+    assert picture(tensorkit) == picture(real_torch)
 
 
 # ---------------------------------------------------------------------------- plots

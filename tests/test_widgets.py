@@ -116,6 +116,9 @@ def test_a_memory_view_lays_out_buffers_cells_and_shared_counters():
     assert view.changes == [] and view.text.startswith("buffer#1: 24 bytes on cpu")
     data, _ = view._repr_mimebundle_()
     assert data["text/plain"] == view.text
+    from tensorkit import inspect, render
+
+    assert data["image/svg+xml"] == render.memory_svg(inspect.memory(namespace))  # static twin
     view.close()
 
 

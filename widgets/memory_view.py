@@ -15,27 +15,9 @@ import anywidget
 import traitlets
 
 from tensorkit import inspect, render
-from tensorkit._backend import byte_extent
+from tensorkit.render.memory_svg import window_cells
 
 from ._live import CURRENT, CellFollower, current_shell, front_end, on_death, with_static
-
-MAX_CELLS = 256  # a buffer with more elements is drawn as spans, not cells
-
-
-def _span(window) -> list[int]:
-    """The bytes of its buffer a window reaches, as [first, end) from the buffer's start."""
-    if 0 in window.shape:
-        return [window.offset, window.offset]
-    low, high = byte_extent(window.shape, [step * window.itemsize for step in window.strides])
-    return [window.offset + low, window.offset + high + window.itemsize]
-
-
-def _cells(window, buffer_bytes: int) -> list[int] | None:
-    """The element positions a window reads (in its own itemsize units), in reading order; None
-    for a buffer too big to draw cell by cell."""
-    if buffer_bytes // window.itemsize > MAX_CELLS or window.offset % window.itemsize:
-        return None
-    return inspect.reading_order(window)
 
 
 class MemoryView(anywidget.AnyWidget):
@@ -126,8 +108,8 @@ class MemoryView(anywidget.AnyWidget):
                         "itemsize": windows[name].itemsize,
                         "version": windows[name].version,
                         "counter": windows[name].counter,
-                        "cells": _cells(windows[name], buffer.nbytes),
-                        "span": _span(windows[name]),
+                        "cells": window_cells(windows[name], buffer.nbytes),
+                        "span": list(inspect.window_span(windows[name])),
                     }
                     for name in buffer.names
                 ],
@@ -136,7 +118,9 @@ class MemoryView(anywidget.AnyWidget):
         ]
         self.counters = snapshot.shared_counters
         self.text = render.memory_text(snapshot)
+        self._shown = snapshot
         return snapshot
 
     def _repr_mimebundle_(self, **kwargs):
-        return with_static(super()._repr_mimebundle_(**kwargs), self.text)
+        svg = render.memory_svg(self._shown, changed=self.changed_names)
+        return with_static(super()._repr_mimebundle_(**kwargs), self.text, svg)

@@ -132,7 +132,8 @@ class TensorMagics(Magics):
     @argument(
         "--plot",
         action="store_true",
-        help="also draw each buffer's cells and the ones each name reads, in order (matplotlib)",
+        help="draw the cells with matplotlib (a figure to style or save) instead of tensorkit's "
+        "own SVG",
     )
     @argument(
         "--static",
@@ -144,7 +145,8 @@ class TensorMagics(Magics):
     def tensor_mem(self, line: str):
         """Show the buffers behind tensors and arrays, and the window each name sees: in a
         notebook, the interactive MemoryView (which marks what each later cell changes); the
-        text, and with --plot a picture, elsewhere or with --static."""
+        picture (tensorkit's SVG, or matplotlib's with --plot) and its text elsewhere or with
+        --static."""
         args = parse_argstring(self.tensor_mem, line)
         snapshot = self._memory(args.names)
         view = None if args.static or args.plot else live_view(self.shell, "MemoryView")
@@ -155,7 +157,7 @@ class TensorMagics(Magics):
             )
         text = render.memory_text(snapshot)
         if not args.plot:
-            return Picture(text)
+            return Picture(text, render.memory_svg(snapshot))
         from ..render import plots
 
         return Picture(text, plots.figure_svg(plots.memory_figure(snapshot)))

@@ -4,7 +4,8 @@ Every picture has a text twin (``text``): deterministic, with no memory addresse
 ``text/plain`` outputs that nbval compares and a screen reader reads.
 """
 
+from .memory_svg import memory_svg
 from .svg import graph_svg
 from .text import diff_text, graph_text, memory_text
 
-__all__ = ["diff_text", "graph_svg", "graph_text", "memory_text"]
+__all__ = ["diff_text", "graph_svg", "graph_text", "memory_svg", "memory_text"]
