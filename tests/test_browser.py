@@ -8,9 +8,10 @@ saved tensors, memory cells, the version timeline, what happens when a tensor is
 is displayed twice or the kernel restarts. The page's console must stay free of errors.
 Screenshots go to build/browser-screenshots/ (or $TENSORKIT_SCREENSHOTS), and the run's summary
 prints that folder and the timings measured (a 1,000-node graph: from running its cell to its
-nodes in the DOM, and a click's answer).
+nodes in the DOM, and a click's answer). A last test shows the views in Notebook 7.
 
-The tests share one page, in order: each one adds its cells at the end of the notebook.
+The JupyterLab tests share one page, in order: each one adds its cells at the end of the
+notebook.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ SCREENSHOTS = Path(
 )
 
 
-@pytest.fixture(scope="module")
-def notebook(request, tmp_path_factory):
+def _chromium(request) -> str:
+    """The Chromium to drive, once the tools are known to be there (else a skip that says why;
+    under CI=true a failure)."""
     if request.config.getoption("--strict-device", default=False):
         pytest.skip("the browser tests run once, in the run without --strict-device")
     try:
@@ -48,13 +50,22 @@ def notebook(request, tmp_path_factory):
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     REPORT.append(f"browser tests: screenshots in {SCREENSHOTS}")
+    return chromium
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    with Browser(_chromium(request)) as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def notebook(browser, tmp_path_factory):
     root = tmp_path_factory.mktemp("lab") / "notebooks"
-    with JupyterLab(root) as lab, Browser(chromium) as browser:
-        book = Notebook(lab, browser, "widgets.ipynb", kernel="tensorkit")
-        book.browser = browser
-        book.lab = lab
+    with JupyterLab(root) as lab:
+        book = Notebook(lab, browser.tab(), "widgets.ipynb", kernel="tensorkit")
         yield book
-        browser.page.screenshot(path=SCREENSHOTS / "notebook.png", full_page=True)
+        book.page.screenshot(path=SCREENSHOTS / "notebook.png", full_page=True)
 
 
 def shot(notebook, index: int, name: str) -> None:
@@ -305,5 +316,49 @@ def test_a_kernel_restart_is_said_and_the_console_stays_clean(notebook):
     )
     notebook.wait_for(again, ".tk-graph.tk-gone g.node", 3)
     assert notebook.output(again).locator(notice).count() == 0
-    errors = notebook.browser.errors
+    errors = notebook.tab.errors_except_upstream("lab")
+    assert errors == [], "the page's console showed errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture(scope="module")
+def notebook7(browser, tmp_path_factory):
+    try:
+        import notebook  # noqa: F401  (Notebook 7)
+    except ImportError:
+        skip_missing_tool("notebook", "the widgets are shown in Notebook 7 too")
+    root = tmp_path_factory.mktemp("notebook7") / "notebooks"
+    with JupyterLab(root, app="notebook") as server:
+        yield Notebook(server, browser.tab(), "widgets.ipynb", kernel="tensorkit")
+
+
+def test_the_views_render_and_answer_in_notebook_7_too(notebook7):
+    book = notebook7
+    graph = book.run(
+        "import tensorkit as torch\n"
+        "from tensorkit.widgets import GraphView, MemoryView, VersionTimeline\n"
+        "a = torch.tensor([1., 2., 3.], requires_grad=True)\n"
+        "h = a * 2\n"
+        "y = (h * h).sum()\n"
+        "%tensor_graph y --format widget --saved"
+    )
+    book.wait_for(graph, ".tk-graph g.node", 4)
+    assert nodes(book, graph) == [
+        "SumBackward0#1",
+        "MulBackward0#1",
+        "MulBackward0#2",
+        "AccumulateGrad#1",
+    ]
+    book.output(graph).locator('g.node[data-node="MulBackward0#1"]').click()
+    panel = book.output(graph).locator(".tk-graph-panel").inner_text()
+    assert panel.splitlines()[1] == "saved other: [3] float32, version 0 [2, 4, 6]"
+    memory = book.run("t = h.detach()\nMemoryView(h=h, t=t)")
+    book.wait_for(memory, ".tk-memory-row", 2)
+    timeline = book.run("VersionTimeline({'h': h})")
+    book.wait_for(timeline, ".tk-timeline tr", 2)
+    book.run("t.add_(1)\nNone")
+    book.wait_for(graph, ".tk-graph-status.tk-graph-warning")  # h's change broke y's graph
+    book.wait_for(memory, ".tk-memory-row.tk-changed", 2)
+    book.wait_for(timeline, "td.tk-bumped")
+    book.output(graph).screenshot(path=SCREENSHOTS / "notebook7_graph_view.png")
+    errors = book.tab.errors_except_upstream("notebook")
     assert errors == [], "the page's console showed errors:\n" + "\n".join(errors)
