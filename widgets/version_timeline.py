@@ -47,7 +47,9 @@ class VersionTimeline(anywidget.AnyWidget):
         bumps = list(self.bumps)
         for name, ref in self._refs.items():
             tensor = ref()
-            version = int(tensor._version) if tensor is not None else None
+            version = (
+                None if tensor is None else inspect.tensor_info(tensor, with_grad=False).version
+            )
             history = series.setdefault(name, [None] * len(self.labels))
             previous = next((v for v in reversed(history) if v is not None), None)
             if version is not None and previous is not None and version != previous:
