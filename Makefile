@@ -36,9 +36,13 @@ $(INSTALL_STAMP): pyproject.toml setup.py $(PACKAGES_SEEN) | $(VENV_PYTHON)
 
 # The second run puts every CPU tensor on the strict stand-in device (tests/strict_device.py):
 # code that reaches past a tensor's array namespace, as would break on a GPU, fails there.
+# The third runs the curriculum's notebooks in the "Python 3 (tensorkit)" kernel (installed
+# into the venv) and compares every output with the one stored (nbval, strict: not --nbval-lax).
 test: venv
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 	$(VENV_PYTHON) -m pytest tests --strict-device $(PYTEST_ARGS)
+	$(VENV_PYTHON) -m tensorkit.jupyter install --sys-prefix
+	$(VENV_PYTHON) -m pytest --nbval notebooks/ --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 # The "Python 3 (tensorkit)" kernel loads %load_ext tensorkit at start; it is installed into the
 # venv (--sys-prefix), so JupyterLab started from the venv offers it.
