@@ -111,7 +111,6 @@ def test_cells_whose_output_is_not_compared_are_the_few_that_vary_by_machine():
                 "real_torch" in source  # with or without PyTorch
                 or "has_gpu" in source  # with or without a GPU
                 or "cuda" in source
-                or "timeit" in source  # timings
             )
             assert varies, f"{name}: an uncompared cell that does not vary: {source[:60]!r}"
 
@@ -136,7 +135,7 @@ def test_the_sanitizer_covers_only_what_varies_between_runs():
 
     parser = configparser.ConfigParser()
     parser.read(FOLDER / "nbval_sanitize.cfg")
-    assert parser.sections() == ["warning locations", "memory addresses"]
+    assert parser.sections() == ["warning locations", "memory addresses", "timings"]
     warning = re.compile(parser["warning locations"]["regex"])
     line = "/tmp/ipykernel_29180/638005153.py:1: UserWarning: The .grad attribute"
     assert warning.sub(parser["warning locations"]["replace"], line) == (
@@ -147,3 +146,7 @@ def test_the_sanitizer_covers_only_what_varies_between_runs():
         "<CloneBackward0 object at 0x<address>>"
     )
     assert not address.search("tensor([0., 1.])")
+    timing = re.compile(parser["timings"]["regex"])
+    assert timing.sub(
+        parser["timings"]["replace"], "small.clone().detach()   7.50 µs per call"
+    ) == ("small.clone().detach()   <time> per call")
