@@ -31,6 +31,7 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 def static_outputs(notebook) -> None:
     """Keep each widget output's static picture and text, not the reference to its model."""
     for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET, None)
     notebook.metadata.pop("widgets", None)
@@ -45,6 +46,7 @@ def run(path: Path) -> float:
         kernel_name=notebook.metadata["kernelspec"]["name"],
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,
+        record_timing=False,  # no timestamps in the cells: a run again changes only what changed
     ).execute()
     seconds = time.perf_counter() - started
     static_outputs(notebook)
