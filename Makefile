@@ -46,9 +46,12 @@ test: venv
 
 # The "Python 3 (tensorkit)" kernel loads %load_ext tensorkit at start; it is installed into the
 # venv (--sys-prefix), so JupyterLab started from the venv offers it.
+# The curriculum's stored outputs include SVG pictures, which JupyterLab shows only in notebooks
+# it trusts (else their text): `jupyter trust` signs these, the project's own, for this user.
 lab: venv
 	mkdir -p notebooks
 	$(VENV_PYTHON) -m tensorkit.jupyter install --sys-prefix
+	$(VENV)/bin/jupyter trust notebooks/*.ipynb
 	$(VENV)/bin/jupyter lab notebooks/
 
 # The benchmarks package (benchmarks/) is written by a later issue.

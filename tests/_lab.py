@@ -187,6 +187,16 @@ class JupyterLab:
             time.sleep(0.2)
         raise RuntimeError(f"JupyterLab did not answer in {self.timeout} s:\n{self.log()}")
 
+    def trust(self, path: Path) -> None:
+        """Sign a notebook as trusted in this server's own data folder (as ``jupyter trust``
+        does for a user): JupyterLab then shows its stored SVG and HTML outputs."""
+        subprocess.run(
+            [sys.executable, "-m", "jupyter", "trust", str(path)],
+            env=self._environment(),
+            check=True,
+            capture_output=True,
+        )
+
     def log(self) -> str:
         self._log.flush()
         return self.log_path.read_text()[-6000:]

@@ -64,6 +64,7 @@ def notebook(browser, tmp_path_factory):
     root = tmp_path_factory.mktemp("lab") / "notebooks"
     with JupyterLab(root) as lab:
         book = Notebook(lab, browser.tab(), "widgets.ipynb", kernel="tensorkit")
+        book.lab, book.browser = lab, browser
         yield book
         book.page.screenshot(path=SCREENSHOTS / "notebook.png", full_page=True)
 
@@ -295,6 +296,32 @@ def test_a_graph_of_1000_nodes_renders_and_answers_a_click(notebook):
         "round trips)"
     )
     shot(notebook, index, "graph_view_1000_nodes")
+
+
+def test_a_stored_curriculum_notebook_shows_its_pictures_before_it_runs(notebook):
+    import nbformat
+
+    source = ROOT / "notebooks" / "05_inplace_and_versions.ipynb"
+    stored = nbformat.read(source, as_version=4)
+    pictures = sum(
+        "image/svg+xml" in output.get("data", {})
+        for cell in stored.cells
+        for output in cell.get("outputs", [])
+    )
+    assert pictures >= 2
+    shutil.copy(source, notebook.lab.root / "stored.ipynb")
+    notebook.lab.trust(notebook.lab.root / "stored.ipynb")  # as make lab does
+    tab = notebook.browser.tab()
+    tab.page.goto(notebook.lab.page("stored.ipynb"))
+    tab.page.wait_for_function(
+        f"() => document.querySelectorAll('.jp-RenderedSVG img').length >= {pictures}",
+        timeout=60_000,
+    )
+    assert tab.page.locator(".jp-OutputArea-output.jp-mod-trusted").count() > 0
+    errors = tab.errors_except_upstream("lab")
+    assert errors == [], "the page's console showed errors:\n" + "\n".join(errors)
+    tab.page.screenshot(path=SCREENSHOTS / "stored_notebook.png")
+    tab.page.close()
 
 
 def test_a_kernel_restart_is_said_and_the_console_stays_clean(notebook):
