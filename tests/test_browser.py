@@ -132,6 +132,26 @@ def test_a_graph_view_shows_its_nodes_and_a_click_shows_saved_tensors(notebook):
     shot(notebook, index, "graph_view")
 
 
+def test_a_graph_view_zooms_with_the_wheel_and_pans_with_a_drag(notebook):
+    index = notebook.run("GraphView(y, name='y')")
+    notebook.wait_for(index, ".tk-graph g.node", 4)
+    stage = notebook.output(index).locator(".tk-graph-stage")
+    svg = stage.locator("svg")
+    box = stage.bounding_box()
+    page = notebook.page
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.wheel(0, -100)  # one notch in: 1.1 times
+    page.wait_for_function(
+        "(svg) => svg.style.transform.includes('scale(1.1)')", arg=svg.element_handle()
+    )
+    page.mouse.down()
+    page.mouse.move(box["x"] + 90, box["y"] + 70, steps=5)
+    page.mouse.up()
+    assert svg.evaluate("svg => svg.style.transform") == "translate(50px, 30px) scale(1.1)"
+    panel = notebook.output(index).locator(".tk-graph-panel")
+    assert panel.inner_text() == ""  # a drag that ends on a node does not select it
+
+
 def test_a_stale_saved_tensor_is_marked_with_the_error_backward_will_raise(notebook):
     index = notebook.run("view = GraphView(y, name='y', saved=True)\nview")
     notebook.wait_for(index, ".tk-graph g.node", 4)
@@ -200,6 +220,9 @@ def test_a_deleted_tensor_and_a_view_displayed_twice(notebook):
     gone = notebook.run("import gc\nprint(twice.tensor is None, gc.collect() >= 0)")
     assert notebook.text(gone).strip() == "True True"  # the view held q weakly
     shot(notebook, index, "graph_view_deleted_twice")
+    notebook.run("twice.close()")  # closed from the kernel: both views leave the page
+    views.first.wait_for(state="detached", timeout=30_000)
+    assert views.count() == 0
 
 
 def test_a_memory_view_and_a_version_timeline_follow_the_cells(notebook):
