@@ -121,7 +121,10 @@ class TensorMagics(Magics):
             self.watcher = None
         if args.switch == "on":
             self.watcher = Watcher(
-                self.shell, args.names, views=live_view(self.shell, "MemoryView")
+                self.shell,
+                args.names,
+                views=live_view(self.shell, "MemoryView"),
+                timeline=live_view(self.shell, "VersionTimeline"),
             )
             self.watcher.start()
             return self.watcher.timeline

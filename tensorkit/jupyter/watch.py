@@ -30,34 +30,34 @@ class Panel:
         self.text = text
 
     def _repr_mimebundle_(self, **kwargs):
-        from tensorkit.widgets._live import with_static
-
-        return with_static(self.view._repr_mimebundle_(**kwargs), self.text)
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        return {**data, "text/plain": self.text}, metadata
 
     def __repr__(self) -> str:
         return self.text
 
 
 class Watcher:
-    """``views``: the ``MemoryView`` class where panels are live views (None: text panels)."""
+    """``views`` and ``timeline``: the ``MemoryView`` and ``VersionTimeline`` classes where the
+    panels are live views (the magic finds them; None: text panels). The watcher imports no
+    widget itself: the widgets are the layer above it."""
 
-    def __init__(self, shell, names: list[str], show=display, views=None) -> None:
+    def __init__(self, shell, names: list[str], show=display, views=None, timeline=None) -> None:
         self.shell = shell
         self.names = list(names)
         self.show = show
         self.views = views
         self.before = None
         self.timeline = None
-        if views is not None:
-            from tensorkit.widgets import VersionTimeline
-
+        if views is not None and timeline is not None:
             tensors = {
                 name: value
                 for name, value in self._values().items()
                 if inspect._is_tensor(value) and not name.startswith("_")
             }
             if tensors:
-                self.timeline = VersionTimeline(tensors, shell=shell)
+                self.timeline = timeline(tensors, shell=shell)
 
     def start(self) -> None:
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
