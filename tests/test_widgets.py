@@ -14,6 +14,7 @@ import pytest
 from tensorkit.widgets import GraphView
 
 import tensorkit
+from tensorkit.render import timeline_svg as render_timeline
 
 
 @pytest.fixture
@@ -159,6 +160,14 @@ def test_a_version_timeline_records_after_every_cell_and_unregisters_on_close():
     assert [(b["name"], b["from"], b["to"]) for b in timeline.bumps] == [("x", 0, 1), ("c", 0, 2)]
     assert timeline.labels[0] == "start" and len(timeline.labels) == 4
     assert "c: 0 0 2 -" in timeline.text()
+    data, _ = timeline._repr_mimebundle_()
+    root = ET.fromstring(data["image/svg+xml"])  # the static picture, for GitHub and nbconvert
+    svg = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(f"{svg}text")]  # the labels, then a row per tensor
+    assert texts == [*timeline.labels, "x", "0", "1", "1", "1", "c", "0", "0", "2", "–"]
+    bumped = [r for r in root.iter(f"{svg}rect") if r.get("class") == "bumped"]
+    assert len(bumped) == 2  # x at the first cell, c at the second
+    assert data["image/svg+xml"] == render_timeline(timeline.labels, timeline.series)
     timeline.close()
     assert len(shell.events.callbacks["post_run_cell"]) == handlers  # nothing left behind
     with pytest.raises(TypeError, match="n is a int"):

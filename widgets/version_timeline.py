@@ -13,7 +13,7 @@ import weakref
 import anywidget
 import traitlets
 
-from tensorkit import inspect
+from tensorkit import inspect, render
 
 from ._live import CURRENT, CellFollower, current_shell, execution_count, front_end, with_static
 
@@ -82,4 +82,5 @@ class VersionTimeline(anywidget.AnyWidget):
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, **kwargs):
-        return with_static(super()._repr_mimebundle_(**kwargs), self.text())
+        svg = render.timeline_svg(self.labels, self.series)
+        return with_static(super()._repr_mimebundle_(**kwargs), self.text(), svg)

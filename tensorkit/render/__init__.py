@@ -7,5 +7,6 @@ Every picture has a text twin (``text``): deterministic, with no memory addresse
 from .memory_svg import memory_svg
 from .svg import graph_svg
 from .text import diff_text, graph_text, memory_text
+from .timeline_svg import timeline_svg
 
-__all__ = ["diff_text", "graph_svg", "graph_text", "memory_svg", "memory_text"]
+__all__ = ["diff_text", "graph_svg", "graph_text", "memory_svg", "memory_text", "timeline_svg"]
