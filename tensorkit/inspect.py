@@ -192,14 +192,29 @@ def _number_text(value) -> str:
 
 def preview(tensor) -> str:
     """The first few values of a tensor, in reading order: ``[0.8415, 0.9093, …]`` (a 0-d
-    tensor reads as its value). Read through public methods; values on a GPU are copied."""
-    flat = tensor.detach().reshape(-1)
-    count = int(flat.shape[0])
-    values = flat[:PREVIEW_VALUES].tolist()
+    tensor reads as its value). Read through public methods, and never by copying the whole
+    tensor (a view that is not contiguous is read element by element); values on a GPU are
+    copied, the few shown."""
+    tensor = tensor.detach()
     if tensor.dim() == 0:
-        return _number_text(values[0])
+        return _number_text(tensor.item())
+    count = int(tensor.numel())
+    shown = min(count, PREVIEW_VALUES)
+    if tensor.is_contiguous():
+        values = tensor.reshape(-1)[:shown].tolist()  # a view: nothing copied but these
+    else:
+        values = [tensor[_index(position, tensor.shape)].item() for position in range(shown)]
     more = ", …" if count > PREVIEW_VALUES else ""
     return "[" + ", ".join(_number_text(value) for value in values) + more + "]"
+
+
+def _index(position: int, shape) -> tuple[int, ...]:
+    """The index of the element at ``position`` in row-major reading order."""
+    index = []
+    for size in reversed(tuple(shape)):
+        position, rest = divmod(position, int(size))
+        index.append(rest)
+    return tuple(reversed(index))
 
 
 def tensor_info(tensor, with_grad: bool = True, with_preview: bool = False) -> TensorInfo:

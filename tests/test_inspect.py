@@ -121,6 +121,10 @@ def test_saved_tensors_and_grads_carry_a_preview_of_their_first_values(t):
         "[0, 1.333, 0.3333, 1.667, 0.6667, 2, …]"  # reading order, 4 significant digits
     )
     assert inspect.preview(t.tensor([True, False])) == "[True, False]"
+    wide = t.arange(24.0).reshape(4, 6)
+    assert not wide.t().is_contiguous()  # read element by element, in reading order
+    assert inspect.preview(wide.t()) == "[0, 6, 12, 18, 1, 7, …]"
+    assert inspect.preview(wide[:, 1:3]) == "[1, 2, 7, 8, 13, 14, …]"
     z.backward()
     leaf = inspect.graph(z).roots[0]
     assert leaf.tensor.grad is None  # z is not a leaf
