@@ -60,7 +60,8 @@ def test_versions_leaves_and_no_answer_yet(t):
     assert repr(check.is_leaf(True, w)) == (
         "✓ right: it is a leaf: no recorded operation made it; backward() will fill its .grad"
     )
-    assert repr(check.is_leaf(True, w * 2)) == "✗ not quite: it is not a leaf: MulBackward0 made it"
+    not_leaf = check.is_leaf(True, w * 2)
+    assert repr(not_leaf) == "✗ not quite: it is not a leaf: MulBackward0 made it"
 
 
 def test_backward_fails_is_read_off_the_graph_without_running_it(t):

@@ -95,8 +95,12 @@ def test_the_view_holds_its_tensor_weakly():
 
 
 def test_only_tensors_are_shown():
+    from tensorkit.widgets import MemoryView
+
     with pytest.raises(TypeError, match="GraphView shows a tensor's graph, not a list"):
         GraphView([1, 2])
+    with pytest.raises(TypeError, match="MemoryView takes a mapping of names .* not a list"):
+        MemoryView([tensorkit.ones(2)])
 
 
 def test_a_memory_view_lays_out_buffers_cells_and_shared_counters():

@@ -13,7 +13,8 @@ function describe(details) {
   if (details.leaf) {
     const leaf = details.leaf;
     lines.push(`leaf [${leaf.shape.join(", ")}] ${leaf.dtype}, version ${leaf.version}`);
-    lines.push(leaf.grad ? `grad [${leaf.grad.shape.join(", ")}] ${leaf.grad.preview}` : "grad None");
+    const grad = leaf.grad;
+    lines.push(grad ? `grad [${grad.shape.join(", ")}] ${grad.preview}` : "grad None");
   }
   for (const value of details.saved) {
     let line = `saved ${value.name}: `;

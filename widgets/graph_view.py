@@ -5,9 +5,9 @@ the same picture as the static one; the front end (``graph_view.js``) adds pan a
 panel with the details of the node clicked (its saved tensors, the version each was saved at
 against the version now, a leaf's ``.grad``). The view holds the tensor by weak reference:
 deleting the tensor frees it, and the view then says so at once (keeping its last picture, so a
-view of a temporary, ``GraphView((x * x).sum())``, still shows the graph it had). Made in IPython, the view
-redraws after every cell (so a ``backward()`` or an in-place change shows in it under the cell
-that drew it) until ``close()``.
+view of a temporary, ``GraphView((x * x).sum())``, still shows the graph it had). Made in
+IPython, the view redraws after every cell (so a ``backward()`` or an in-place change shows in
+it under the cell that drew it) until ``close()``.
 """
 
 from __future__ import annotations

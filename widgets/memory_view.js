@@ -46,8 +46,9 @@ function render({ model, el }) {
           track.classList.add("tk-bar");
           const span = document.createElement("span");
           span.className = "tk-span";
-          span.style.marginLeft = `${(100 * first) / Math.max(1, buffer.nbytes)}%`;
-          span.style.width = `${Math.max(0.5, (100 * (end - first)) / Math.max(1, buffer.nbytes))}%`;
+          const bytes = Math.max(1, buffer.nbytes);
+          span.style.marginLeft = `${(100 * first) / bytes}%`;
+          span.style.width = `${Math.max(0.5, (100 * (end - first)) / bytes)}%`;
           span.title = `bytes ${first} to ${end} of ${buffer.nbytes}`;
           track.append(span);
         }

@@ -37,6 +37,11 @@ class MemoryView(anywidget.AnyWidget):
     text = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, objects=None, /, *, since=None, notes=(), shell=CURRENT, **named) -> None:
+        if objects is not None and not hasattr(objects, "items"):  # refused before any widget
+            raise TypeError(
+                "MemoryView takes a mapping of names to tensors or arrays (such as globals()) "
+                f"or names as keywords, not a {type(objects).__name__}"
+            )
         super().__init__()
         self._notes = [str(note) for note in notes]
         items = dict(objects.items()) if objects is not None else {}
