@@ -8,6 +8,7 @@ import pickle
 
 import numpy as np
 import pytest
+from _tools import skip_missing_tool
 
 import tensorkit
 from tensorkit import nn
@@ -142,6 +143,63 @@ def test_forward_hooks_run_in_order_prepend_first_and_with_kwargs():
     out = layer(tensorkit.ones(1))
     assert out.tolist() == [2.0]
     assert order == ["first", "second", ("kwargs", [])]
+
+
+@pytest.mark.parametrize("library", ["tensorkit", "torch"])
+def test_always_call_forward_hooks_run_when_forward_raises(library):
+    if library == "torch":
+        try:
+            import torch
+        except ImportError:
+            skip_missing_tool("torch", "the same program is checked on PyTorch too")
+    else:
+        torch = tensorkit
+
+    class Failing(torch.nn.Module):
+        def forward(self, x):
+            raise ValueError("forward failed")
+
+    module = Failing()
+    seen = []
+    module.register_forward_hook(lambda m, a, out: seen.append(("plain", out)))
+    module.register_forward_hook(lambda m, a, out: seen.append(("always", out)), always_call=True)
+    module.register_forward_hook(
+        lambda m, a, kw, out: seen.append(("always+kwargs", out)),
+        always_call=True,
+        with_kwargs=True,
+    )
+
+    def broken(m, a, out):
+        raise RuntimeError("hook failed")
+
+    module.register_forward_hook(broken, always_call=True)
+    with pytest.raises(ValueError, match="forward failed"):  # the first error goes on
+        with pytest.warns(
+            UserWarning,
+            match=(
+                "module forward hook with ``always_call=True`` raised an exception that was "
+                "silenced as another error was raised in forward: hook failed"
+            ),
+        ):
+            module(torch.ones(1))
+    assert seen == [("always", None), ("always+kwargs", None)]  # the plain hook did not run
+
+    seen.clear()
+    ok = torch.nn.Identity()
+    ok.register_forward_hook(lambda m, a, out: seen.append("always"), always_call=True)
+
+    def fails_after(m, a, out):
+        raise KeyError("later hook")
+
+    ok.register_forward_hook(fails_after)
+    with pytest.raises(KeyError):
+        ok(torch.ones(1))
+    assert seen == ["always"]  # it ran once, in order, not again on the way out
+    handle = ok.register_forward_hook(lambda m, a, out: seen.append("removed"), always_call=True)
+    handle.remove()
+    with pytest.raises(KeyError):
+        ok(torch.ones(1))
+    assert seen == ["always", "always"]
 
 
 def test_state_dict_positional_arguments_warn_as_pytorch():

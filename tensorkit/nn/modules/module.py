@@ -98,6 +98,7 @@ class Module:
         setattr_("_forward_pre_hooks", OrderedDict())
         setattr_("_forward_hooks", OrderedDict())
         setattr_("_forward_hooks_with_kwargs", set())
+        setattr_("_forward_hooks_always_called", set())
         setattr_("_forward_pre_hooks_with_kwargs", set())
 
     # ------------------------------------------------------------------ the forward pass
@@ -110,29 +111,52 @@ class Module:
     def __call__(self, *args, **kwargs):
         if not self._forward_pre_hooks and not self._forward_hooks:
             return self.forward(*args, **kwargs)
-        for hook_id, hook in list(self._forward_pre_hooks.items()):
-            if hook_id in self._forward_pre_hooks_with_kwargs:
-                returned = hook(self, args, kwargs)
-                if returned is not None:
-                    if not (isinstance(returned, tuple) and len(returned) == 2):
-                        raise RuntimeError(
-                            "forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
-                            f"but got {returned}."
-                        )
-                    args, kwargs = returned
-            else:
-                returned = hook(self, args)
-                if returned is not None:
-                    args = returned if isinstance(returned, tuple) else (returned,)
-        result = self.forward(*args, **kwargs)
-        for hook_id, hook in list(self._forward_hooks.items()):
-            if hook_id in self._forward_hooks_with_kwargs:
-                returned = hook(self, args, kwargs, result)
-            else:
-                returned = hook(self, args, result)
-            if returned is not None:
-                result = returned
-        return result
+        result = None
+        called = set()  # the always_call hooks that ran
+        try:
+            for hook_id, hook in list(self._forward_pre_hooks.items()):
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    returned = hook(self, args, kwargs)
+                    if returned is not None:
+                        if not (isinstance(returned, tuple) and len(returned) == 2):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {returned}."
+                            )
+                        args, kwargs = returned
+                else:
+                    returned = hook(self, args)
+                    if returned is not None:
+                        args = returned if isinstance(returned, tuple) else (returned,)
+            result = self.forward(*args, **kwargs)
+            for hook_id, hook in list(self._forward_hooks.items()):
+                if hook_id in self._forward_hooks_always_called:
+                    called.add(hook_id)
+                result = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+            return result
+        except Exception:
+            # As PyTorch: the hooks registered with always_call=True that have not run yet run
+            # now (with the output so far, None if forward raised); an error of theirs is only
+            # warned about, and the first error goes on.
+            for hook_id, hook in list(self._forward_hooks.items()):
+                if hook_id not in self._forward_hooks_always_called or hook_id in called:
+                    continue
+                try:
+                    result = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+                except Exception as error:  # noqa: BLE001  (any error: PyTorch warns of all)
+                    warnings.warn(
+                        "module forward hook with ``always_call=True`` raised an exception that "
+                        f"was silenced as another error was raised in forward: {error}",
+                        stacklevel=2,
+                    )
+            raise
+
+    def _run_forward_hook(self, hook_id, hook, args, kwargs, result):
+        if hook_id in self._forward_hooks_with_kwargs:
+            returned = hook(self, args, kwargs, result)
+        else:
+            returned = hook(self, args, result)
+        return result if returned is None else returned
 
     def register_forward_pre_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
@@ -152,10 +176,14 @@ class Module:
         always_call: bool = False,
     ) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each forward; a value it returns replaces
-        the output."""
-        return self._add_hook(
+        the output. With ``always_call``, the hook runs even when the forward (or a hook before
+        it) raises, with the output so far (None when forward raised)."""
+        handle = self._add_hook(
             self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs
         )
+        if always_call:
+            self._forward_hooks_always_called.add(handle.id)
+        return handle
 
     @staticmethod
     def _add_hook(hooks: OrderedDict, with_kwargs_ids: set, hook, prepend, with_kwargs):
