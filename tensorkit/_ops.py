@@ -812,13 +812,22 @@ def _lerp_checks(input, end, weight, inplace: bool) -> tuple[bool, bool]:
     return weight_is_tensor, record
 
 
-def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
+def lerp(input: Tensor, end: Tensor, weight, *, out=None) -> Tensor:
     """``input + weight * (end - input)``, computed from the nearer end as PyTorch does.
 
     >>> import tensorkit as torch
     >>> torch.lerp(torch.tensor([0., 1.]), torch.tensor([10., 11.]), 0.25)
     tensor([2.5000, 3.5000])
     """
+    if out is not None:
+        result = lerp(input, end, weight)
+        tracked = grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad)
+        if isinstance(weight, Tensor) and not tracked and out.dtype is not result.dtype:
+            # PyTorch casts into out= for a number weight, not for a tensor weight
+            raise RuntimeError(
+                f"Found dtype {out.dtype.short_name} but expected {result.dtype.short_name}"
+            )
+        return _into_checked(out, result, "lerp")
     if _lerp_checks(input, end, weight, inplace=False)[0]:
         out = D.LERP_TENSOR.forward(
             _backend.array_namespace(input._data), input._data, end._data, weight._data
@@ -910,23 +919,27 @@ def _addc_(op, name: str, target, tensor1, tensor2, value):
     return commit_inplace(op, target, (target, tensor1, tensor2), out, record, {"value": value})
 
 
-def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 * tensor2``.
 
     >>> import tensorkit as torch
     >>> torch.addcmul(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([3., 4.]), value=0.5)
     tensor([2.5000, 5.0000])
     """
+    if out is not None:
+        return _into_checked(out, addcmul(input, tensor1, tensor2, value=value), "addcmul")
     return _addc(D.ADDCMUL, "addcmul", input, tensor1, tensor2, value)
 
 
-def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
     """``input + value * tensor1 / tensor2`` (floating-point tensor1 or tensor2 only).
 
     >>> import tensorkit as torch
     >>> torch.addcdiv(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([4., 4.]), value=-2)
     tensor([0.5000, 0.0000])
     """
+    if out is not None:
+        return _into_checked(out, addcdiv(input, tensor1, tensor2, value=value), "addcdiv")
     return _addc(D.ADDCDIV, "addcdiv", input, tensor1, tensor2, value)
 
 

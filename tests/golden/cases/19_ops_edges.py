@@ -126,6 +126,25 @@ try:
 except RuntimeError as err:
     print(type(err).__name__, err)
 
+# %% case: out_argument_of_lerp_addcmul_addcdiv
+import torch
+a, b, w = torch.zeros(3), torch.ones(3), torch.full((3,), 0.5)
+for o, f in ((torch.empty(3), lambda o: torch.lerp(a, b, 0.25, out=o)),
+             (torch.empty(3), lambda o: torch.lerp(a, b, w, out=o)),
+             (torch.empty(3, dtype=torch.float64), lambda o: torch.lerp(a, b, 0.25, out=o)),
+             (torch.empty(3, dtype=torch.float64), lambda o: torch.lerp(a, b, w, out=o)),
+             (torch.empty(3), lambda o: torch.addcmul(a, b, b, value=2, out=o)),
+             (torch.empty(3, dtype=torch.float64), lambda o: torch.addcmul(a, b, b, out=o)),
+             (torch.empty(3, dtype=torch.int64), lambda o: torch.addcmul(a, b, b, out=o)),
+             (torch.empty(0), lambda o: torch.addcdiv(b, b, b * 4, value=-2, out=o)),
+             (torch.empty(3, dtype=torch.float64), lambda o: torch.addcdiv(b, b, b, out=o)),
+             (torch.empty(3), lambda o: torch.lerp(torch.zeros(3, requires_grad=True), b, 0.5, out=o)),
+             (torch.empty(3), lambda o: torch.addcdiv(a, b, torch.ones(3, requires_grad=True), out=o))):
+    try:
+        print(f(o) is o, o, o._version)
+    except RuntimeError as err:
+        print(type(err).__name__, err, o._version)
+
 # %% case: empty_reductions
 import torch
 print(torch.zeros(0, 3).amax(1))
