@@ -53,6 +53,12 @@ NON_LEAF_REQUIRES_GRAD = (
 )
 
 # How PyTorch's C++ names element types in some messages.
+SCALAR_OF_REQUIRES_GRAD = (
+    "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+    "Consider using tensor.detach() first."
+)
+_warned_scalar_of_requires_grad = False  # PyTorch gives that warning once per process
+
 _CPP_TYPE_NAMES = {
     "float16": "c10::Half",
     "float32": "float",
@@ -786,8 +792,22 @@ class Tensor:
         return bool(self.item())
 
     def __float__(self) -> float:
+        self._warn_scalar_of_requires_grad()
         self._check_scalar_conversion()
         return float(self.item())
+
+    def __complex__(self) -> complex:
+        self._warn_scalar_of_requires_grad()
+        self._check_scalar_conversion()
+        return complex(self.item())
+
+    def _warn_scalar_of_requires_grad(self) -> None:
+        """PyTorch warns, once per process, when float() or complex() takes a tensor that
+        requires grad (int() and item() do not warn)."""
+        global _warned_scalar_of_requires_grad
+        if self.requires_grad and not _warned_scalar_of_requires_grad:
+            _warned_scalar_of_requires_grad = True
+            warnings.warn(SCALAR_OF_REQUIRES_GRAD, UserWarning, stacklevel=3)
 
     def __int__(self) -> int:
         self._check_scalar_conversion()

@@ -408,3 +408,100 @@ def test_no_warning_from_addcdiv_by_zero():
         warnings.simplefilter("error")
         result = tensorkit.addcdiv(tensorkit.ones(2), tensorkit.ones(2), tensorkit.zeros(2))
     assert result.tolist() == [float("inf"), float("inf")]
+
+
+def _library(name):
+    if name == "torch":
+        try:
+            import torch
+        except ImportError:
+            skip_missing_tool("torch", "the same program is checked on PyTorch too")
+        return torch
+    return tensorkit
+
+
+@pytest.mark.parametrize("name", ["tensorkit", "torch"])
+def test_step_hooks_run_around_step_in_order_and_can_replace_its_arguments(name):
+    torch = _library(name)
+    from importlib import import_module
+
+    optimizer_module = import_module(f"{name}.optim.optimizer")
+    w = torch.nn.Parameter(torch.tensor([1.0]))
+    opt = torch.optim.SGD([w], lr=0.5)
+    calls = []
+
+    def closure():
+        calls.append("closure")
+        opt.zero_grad()
+        loss = (w * w).sum()
+        loss.backward()
+        return loss
+
+    def pre(optimizer, args, kwargs):
+        calls.append(("pre", optimizer is opt, len(args), args[0] is opt, dict(kwargs)))
+        return (opt,), {"closure": closure}  # step() called bare, runs with the closure
+
+    global_pre = optimizer_module.register_optimizer_step_pre_hook(
+        lambda o, a, k: calls.append("global pre")
+    )
+    global_post = optimizer_module.register_optimizer_step_post_hook(
+        lambda o, a, k: calls.append(("global post", len(a), sorted(k)))
+    )
+    try:
+        handle = opt.register_step_pre_hook(pre)
+        opt.register_step_post_hook(lambda o, a, k: calls.append("post"))
+        loss = opt.step()
+    finally:
+        global_pre.remove()
+        global_post.remove()
+    assert calls == [
+        "global pre",
+        ("pre", True, 1, True, {}),
+        "closure",
+        "post",
+        ("global post", 1, ["closure"]),
+    ]
+    assert float(loss) == 1.0 and w.tolist() == [0.0]
+    handle.remove()
+    calls.clear()
+    opt.step(closure)
+    assert calls == ["closure", "post"]  # the pre hook is gone, the global ones too
+
+    def bad(optimizer, args, kwargs):
+        return 3
+
+    opt.register_step_pre_hook(bad)
+    with pytest.raises(
+        RuntimeError, match=r"must return None or a tuple of \(new_args, new_kwargs\), but got 3\."
+    ):
+        opt.step(closure)
+
+
+@pytest.mark.parametrize("name", ["tensorkit", "torch"])
+def test_state_dict_hooks_see_and_may_replace_the_dicts(name):
+    torch = _library(name)
+    w = torch.nn.Parameter(torch.tensor([1.0]))
+    opt = torch.optim.SGD([w], lr=0.5, momentum=0.9)
+    (w * w).sum().backward()
+    opt.step()
+    seen = []
+    opt.register_state_dict_pre_hook(lambda o: seen.append("pre"))
+    opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+    opt.register_state_dict_post_hook(lambda o, sd: seen.append(sorted(sd)), prepend=True)
+    state = opt.state_dict()
+    assert seen == ["pre", ["param_groups", "state"]] and state["extra"] == 1
+
+    def lower_lr(o, sd):
+        seen.append(("load pre", sd is not state))  # a shallow copy of the dict passed
+        sd["param_groups"] = [dict(g, lr=0.01) for g in sd["param_groups"]]
+        return sd
+
+    opt.register_load_state_dict_pre_hook(lower_lr)
+    opt.register_load_state_dict_post_hook(
+        lambda o: seen.append(("load post", o.param_groups[0]["lr"]))
+    )
+    opt.load_state_dict(state)
+    assert seen[2:] == [("load pre", True), ("load post", 0.01)]
+    assert opt.state_dict()["extra"] == 1
+    restored = copy.deepcopy(opt)  # hooks are not copied with the optimizer
+    assert "extra" not in restored.state_dict()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from itertools import chain
@@ -22,9 +22,15 @@ from typing import Any
 
 from .._dtype import float32, float64, get_default_dtype
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.graph import RemovableHandle
 from ..tensor import Tensor
 
-__all__ = ["Optimizer", "required"]
+__all__ = [
+    "Optimizer",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+]
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 StateDict = dict[str, Any]
@@ -38,6 +44,56 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
+
+# Step hooks of every optimizer: pre hooks run before an optimizer's own, post hooks after.
+_global_optimizer_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+_global_optimizer_post_hooks: OrderedDict[int, Callable] = OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
+    """``hook(optimizer, args, kwargs)`` before every optimizer's ``step()``; it may return
+    ``(new_args, new_kwargs)``. ``remove()`` on the handle takes it out."""
+    handle = RemovableHandle(_global_optimizer_pre_hooks)
+    _global_optimizer_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
+    """``hook(optimizer, args, kwargs)`` after every optimizer's ``step()``."""
+    handle = RemovableHandle(_global_optimizer_post_hooks)
+    _global_optimizer_post_hooks[handle.id] = hook
+    return handle
+
+
+def _with_step_hooks(step):
+    """``step`` between the step hooks (global and the optimizer's own), as PyTorch wraps every
+    optimizer class's ``step`` once."""
+
+    @functools.wraps(step)
+    def wrapper(*args, **kwargs):
+        self = args[0]
+        for pre_hook in chain(
+            _global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()
+        ):
+            result = pre_hook(self, args, kwargs)
+            if result is not None:
+                if isinstance(result, tuple) and len(result) == 2:
+                    args, kwargs = result
+                else:
+                    raise RuntimeError(
+                        f"{step} must return None or a tuple of (new_args, new_kwargs), but got "
+                        f"{result}."
+                    )
+        out = step(*args, **kwargs)
+        for post_hook in chain(
+            self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()
+        ):
+            post_hook(self, args, kwargs)
+        return out
+
+    wrapper._tensorkit_step_hooks = True
+    return wrapper
+
 
 # Options of PyTorch's constructors that pick another implementation of the same step. tensorkit
 # has only the for-loop one (what PyTorch runs on CPU by default), so True is refused.
@@ -102,6 +158,7 @@ class Optimizer:
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        self._init_hooks()
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError(
@@ -124,6 +181,54 @@ class Optimizer:
             self._refuse_unsupported(contents)
         for param_group, contents in prepared:
             self._take_group(param_group, contents)
+
+    # ------------------------------------------------------------------ hooks
+
+    def _init_hooks(self) -> None:
+        self._optimizer_step_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+        self._optimizer_step_post_hooks: OrderedDict[int, Callable] = OrderedDict()
+        self._optimizer_state_dict_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+        self._optimizer_state_dict_post_hooks: OrderedDict[int, Callable] = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks: OrderedDict[int, Callable] = OrderedDict()
+        step = type(self).step
+        if not getattr(step, "_tensorkit_step_hooks", False):
+            type(self).step = _with_step_hooks(step)
+
+    def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` before each ``step()``; it may return
+        ``(new_args, new_kwargs)`` to replace the arguments."""
+        return self._add_hook(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: Callable) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` after each ``step()``."""
+        return self._add_hook(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+        """``hook(optimizer)`` before ``state_dict()`` builds its dict."""
+        return self._add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+        """``hook(optimizer, state_dict)`` after ``state_dict()``; a dict it returns is the
+        result instead."""
+        return self._add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+        """``hook(optimizer, state_dict)`` before ``load_state_dict()`` reads the dict (a
+        shallow copy of the one passed); a dict it returns is read instead."""
+        return self._add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+        """``hook(optimizer)`` after ``load_state_dict()`` has loaded the state."""
+        return self._add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
+    @staticmethod
+    def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
 
     # ------------------------------------------------------------------ parameter groups
 
@@ -283,6 +388,8 @@ class Optimizer:
         >>> opt.state_dict()["state"]
         {0: {'momentum_buffer': tensor([1.])}}
         """
+        for pre_hook in self._optimizer_state_dict_pre_hooks.values():
+            pre_hook(self)
         mapping: dict[int, int] = {}
         start = 0
 
@@ -307,13 +414,22 @@ class Optimizer:
             (mapping[id(key)] if isinstance(key, Tensor) else key): value
             for key, value in self.state.items()
         }
-        return {"state": state, "param_groups": param_groups}
+        state_dict = {"state": state, "param_groups": param_groups}
+        for post_hook in self._optimizer_state_dict_post_hooks.values():
+            returned = post_hook(self, state_dict)
+            if returned is not None:
+                state_dict = returned
+        return state_dict
 
     def load_state_dict(self, state_dict: StateDict) -> None:
         """Load a state from ``state_dict()``: the groups' options are deep copies of the
         dict's; the state's tensors are cast to each parameter's dtype and device (the very
         same tensors where nothing changes, as in PyTorch). Refused dicts change nothing."""
         state_dict = state_dict.copy()
+        for pre_hook in self._optimizer_load_state_dict_pre_hooks.values():
+            returned = pre_hook(self, state_dict)
+            if returned is not None:
+                state_dict = returned
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -357,6 +473,8 @@ class Optimizer:
                 saved["param_names"] = group["param_names"]
             self._refuse_unsupported(saved)
         self.__setstate__({"state": state, "param_groups": saved_groups})
+        for post_hook in self._optimizer_load_state_dict_post_hooks.values():
+            post_hook(self)
 
     # ------------------------------------------------------------------ pickling and printing
 
@@ -364,6 +482,8 @@ class Optimizer:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        if "_optimizer_step_pre_hooks" not in self.__dict__:  # unpickled: hooks start empty
+            self._init_hooks()
         self.__dict__.update(state)
         self.defaults.setdefault("differentiable", False)
 

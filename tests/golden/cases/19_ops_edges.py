@@ -530,3 +530,14 @@ for f in (direct_under_no_grad, indirect_under_no_grad, direct_when_nothing_requ
         f()
     except RuntimeError as e:
         print(f.__name__, type(e).__name__, e)
+
+# %% case: scalar_conversion_of_requires_grad_warns_once [fresh-process]
+import math
+import torch
+x = torch.ones(1, requires_grad=True)
+print(int(x), x.item(), x.sum().item(), f"{x.sum():.1f}")
+print(float(x.sum()), complex(x), math.floor(x), float(x.detach()))
+try:
+    float(torch.ones(2, requires_grad=True))
+except ValueError as err:
+    print(type(err).__name__, err)
