@@ -2437,24 +2437,37 @@ def movedim(input: Tensor, source, destination):
 moveaxis = movedim
 
 
+_WARNED_ONCE: set[str] = set()  # the warnings PyTorch gives once per process, given already
+
+
+def _warn_once(message: str, stacklevel: int) -> None:
+    """``stacklevel`` as the caller would give ``warnings.warn`` itself."""
+    if message not in _WARNED_ONCE:
+        _WARNED_ONCE.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+
+
 def _transpose_property(input: Tensor):
-    if input.ndim != 2:
-        warnings.warn(
+    if input.ndim == 0:
+        _warn_once(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            stacklevel=2,
+        )
+    elif input.ndim != 2:
+        _warn_once(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
             "`x.permute(*tensorkit.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-            UserWarning,
-            stacklevel=3,
+            stacklevel=2,
         )
     return permute(input, tuple(range(input.ndim - 1, -1, -1)))
 
 
 def mT(input: Tensor):
     if input.ndim == 0:
-        warnings.warn(
+        _warn_once(
             "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
-            UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # mT runs inside _backend's device wrapper
         )
         return input
     if input.ndim < 2:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy as _copy
 import enum
+import numbers
 import warnings
 import weakref
 from typing import Any
@@ -836,6 +837,15 @@ class Tensor:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+    def __contains__(self, element) -> bool:
+        """``element in t``: whether any element of ``t`` equals it (a tensor or a number)."""
+        if isinstance(element, (Tensor, numbers.Number)):
+            return bool((element == self).any().item())
+        raise RuntimeError(
+            "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+            f"{type(element)}."
+        )
 
     def __hash__(self) -> int:
         return id(self)

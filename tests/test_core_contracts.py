@@ -1787,3 +1787,35 @@ def _within_one_rounding(actual, expected, first, second):
     # by the operands' size, not the (possibly cancelled) result's
     bound = 2 * np.finfo(expected.dtype).eps * (np.abs(first) + np.abs(second))
     assert np.all(np.abs(actual - expected) <= bound)
+
+
+def test_once_per_process_warnings_come_once_and_point_at_the_caller(tmp_path):
+    """x.T on other than 2-d, x.T and x.mT on 0-d, float() of a tensor that requires grad:
+    PyTorch warns once per process (TORCH_WARN_ONCE), at the line of the user's code."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "user_code.py"
+    script.write_text(
+        "import warnings\n"
+        "import tensorkit as t\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.simplefilter('always')\n"
+        "    t.tensor(1.0).mT\n"  # line 5
+        "    t.ones(3).T\n"  # line 6
+        "    t.tensor(1.0).T\n"  # line 7
+        "    float(t.ones(1, requires_grad=True))\n"  # line 8
+        "    t.tensor(1.0).mT, t.ones(3).T, t.tensor(1.0).T\n"
+        "    float(t.ones(1, requires_grad=True))\n"
+        "for w in seen:\n"
+        "    print(w.filename.rsplit('/', 1)[-1], w.lineno, str(w.message).split('.')[0])\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "user_code.py 5 Tensor",
+        "user_code.py 6 The use of `x",
+        "user_code.py 7 Tensor",
+        "user_code.py 8 Converting a tensor with requires_grad=True to a scalar may lead to "
+        "unexpected behavior",
+    ]

@@ -323,3 +323,8 @@ import torch
 x = torch.zeros(2, 3, 4)
 print(x.stride(), x.stride(0), x.permute(2, 0, 1).stride())
 print(x[:, 1].stride(), x[:, 1].storage_offset())
+
+# %% case: transpose_property_of_other_than_2d_warns_once [fresh-process]
+import torch
+print(torch.ones(3).T.shape, torch.ones(2, 3, 4).T.shape, torch.tensor(1.).T.shape)
+print(torch.ones(2, 3).T.shape)

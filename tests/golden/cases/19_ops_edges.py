@@ -541,3 +541,13 @@ try:
     float(torch.ones(2, requires_grad=True))
 except ValueError as err:
     print(type(err).__name__, err)
+
+# %% case: contains_compares_elements
+import torch
+x = torch.tensor([[1., 2.], [3., float("nan")]])
+print(2 in x, 5 in x, torch.tensor(3.) in x, torch.tensor([3., 9.]) in x, float("nan") in x)
+print(True in torch.tensor([0, 1]), 1.5 in torch.arange(3))
+try:
+    "a" in x
+except RuntimeError as err:
+    print(type(err).__name__, err)
