@@ -1816,6 +1816,8 @@ def test_once_per_process_warnings_come_once_and_point_at_the_caller(tmp_path):
         "user_code.py 5 Tensor",
         "user_code.py 6 The use of `x",
         "user_code.py 7 Tensor",
-        "user_code.py 8 Converting a tensor with requires_grad=True to a scalar may lead to "
-        "unexpected behavior",
+        (
+            "user_code.py 8 Converting a tensor with requires_grad=True to a scalar may lead to "
+            "unexpected behavior"
+        ),
     ]
