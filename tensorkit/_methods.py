@@ -158,9 +158,16 @@ _SAME_NAME = (
     "flip",
     "floor_divide_",
     "remainder_",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
     "bitwise_and_",
     "bitwise_or_",
     "bitwise_xor_",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "bitwise_left_shift_",
+    "bitwise_right_shift_",
 )
 for _name in _SAME_NAME:
     setattr(Tensor, _name, getattr(_ops, _name))
@@ -377,6 +384,10 @@ Tensor.__ror__ = _binary_operator(_reflected(_ops.bitwise_or))
 Tensor.__rxor__ = _binary_operator(_reflected(_ops.bitwise_xor))
 Tensor.__or__ = _binary_operator(_ops.bitwise_or)
 Tensor.__xor__ = _binary_operator(_ops.bitwise_xor)
+Tensor.__lshift__ = _binary_operator(_ops.bitwise_left_shift)
+Tensor.__rlshift__ = _binary_operator(_reflected(_ops.bitwise_left_shift))
+Tensor.__rshift__ = _binary_operator(_ops.bitwise_right_shift)
+Tensor.__rrshift__ = _binary_operator(_reflected(_ops.bitwise_right_shift))
 Tensor.__eq__ = _binary_operator(_ops.eq)
 Tensor.__ne__ = _binary_operator(_ops.ne)
 Tensor.__lt__ = _binary_operator(_ops.lt)
@@ -403,3 +414,5 @@ Tensor.__imod__ = _inplace_operator(_ops.remainder_)
 Tensor.__iand__ = _inplace_operator(_ops.bitwise_and_)
 Tensor.__ior__ = _inplace_operator(_ops.bitwise_or_)
 Tensor.__ixor__ = _inplace_operator(_ops.bitwise_xor_)
+Tensor.__ilshift__ = _inplace_operator(_ops.bitwise_left_shift_)
+Tensor.__irshift__ = _inplace_operator(_ops.bitwise_right_shift_)

@@ -1004,9 +1004,20 @@ ge = _compare("greater_equal")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
+def _not_implemented(kernel: str, dtype, *operands) -> NotImplementedError:
+    """PyTorch's error for a kernel that has no version for ``dtype``: "lshift_cpu" not
+    implemented for 'Float' (the device named as the tensors' own)."""
+    device = next((o.device.type for o in operands if isinstance(o, Tensor)), "cpu")
+    return NotImplementedError(f"\"{kernel}_{device}\" not implemented for '{dtype.short_name}'")
+
+
 def _logical(name: str):
+    bitwise = name.startswith("bitwise")
+
     def function(input, other):
         a, b, x, y, dtype = _binary_prepare(input, other)
+        if bitwise and (dtype.is_floating_point or dtype.is_complex):
+            raise _not_implemented(name, dtype, a, b)
         out = getattr(_namespace_of(x, y), name)(x, y)
         if not _contiguous(x, y):
             out = _laid_out(out, (a, b), dtype.numpy)
@@ -1021,6 +1032,46 @@ bitwise_xor = _logical("bitwise_xor")
 logical_and = _logical("logical_and")
 logical_or = _logical("logical_or")
 logical_xor = _logical("logical_xor")
+
+
+def _shift(kernel: str, left: bool, x, y, dtype):
+    """PyTorch's shift kernels on integer arrays of ``dtype``: a shift that is negative or too
+    wide gives 0 to the left, and the sign fill (0 or -1) to the right."""
+    xp = _namespace_of(x, y)
+    x, y = xp.asarray(x, dtype=dtype.numpy), xp.asarray(y, dtype=dtype.numpy)  # a number too
+    bits = 8 * dtype.itemsize
+    signed = dtype.numpy.kind == "i"
+    unsigned = xp.dtype(f"uint{bits}")
+    as_signed = y if signed else y.view(xp.dtype(f"int{bits}"))
+    if left:
+        wide = (as_signed < 0) | (as_signed >= bits)
+        safe = xp.where(wide, 0, y).astype(unsigned)
+        shifted = xp.left_shift(x.view(unsigned), safe).view(x.dtype)
+        return xp.where(wide, xp.zeros((), dtype=x.dtype), shifted)
+    limit = bits - 1 if signed else bits
+    wide = (as_signed < 0) | (as_signed >= limit)
+    safe = xp.where(wide, 0, y).astype(x.dtype)
+    shifted = xp.right_shift(x, safe)
+    fill = xp.right_shift(x, bits - 1) if signed else xp.zeros((), dtype=x.dtype)
+    return xp.where(wide, fill, shifted)
+
+
+def _shift_function(name: str, kernel: str, left: bool):
+    def function(input, other):
+        a, b, x, y, dtype = _binary_prepare(input, other)
+        if dtype.numpy.kind not in "iu":  # floats and bool: no kernel
+            raise _not_implemented(kernel, dtype, a, b)
+        out = _shift(kernel, left, x, y, dtype)
+        if not _contiguous(x, y):
+            out = _laid_out(out, (a, b), dtype.numpy)
+        return wrap(out)
+
+    function.__name__ = name
+    return function
+
+
+bitwise_left_shift = _shift_function("bitwise_left_shift", "lshift", left=True)
+bitwise_right_shift = _shift_function("bitwise_right_shift", "rshift", left=False)
 
 
 def logical_not(input: Tensor):
@@ -3657,17 +3708,25 @@ def _inplace_kernel_checks(target: Tensor, other, kernel: str) -> None:
 
 
 def _inplace_bitwise(name: str):
-    """``&=``, ``|=``, ``^=``: integer and bool tensors only, so there is nothing to record."""
+    """``&=``, ``|=``, ``^=``, ``<<=``, ``>>=``: integer (and for the first three, bool)
+    tensors only, so there is nothing to record."""
+
+    shift = {"bitwise_left_shift": "lshift", "bitwise_right_shift": "rshift"}.get(name)
 
     def function(target: Tensor, other) -> Tensor:
         other = _as_operand(other)
         check_inplace(target, (target, other))
         dtype = result_dtype(target, other)
-        if dtype.is_floating_point:
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{dtype.short_name}'")
+        if shift is None and (dtype.is_floating_point or dtype.is_complex):
+            raise _not_implemented(name, dtype, target)
         check_result_dtype(target, dtype)
+        if shift is not None and dtype.numpy.kind not in "iu":
+            raise _not_implemented(shift, dtype, target)
         x, y = _arrays((target, other), dtype)
-        out = getattr(_backend.array_namespace(x), name)(x, y)
+        if shift is not None:
+            out = _shift(shift, shift == "lshift", x, y, dtype)
+        else:
+            out = getattr(_backend.array_namespace(x), name)(x, y)
         check_result_shape(target, out.shape)
         from ._dispatch import write
 
@@ -3681,6 +3740,8 @@ def _inplace_bitwise(name: str):
 bitwise_and_ = _inplace_bitwise("bitwise_and")
 bitwise_or_ = _inplace_bitwise("bitwise_or")
 bitwise_xor_ = _inplace_bitwise("bitwise_xor")
+bitwise_left_shift_ = _inplace_bitwise("bitwise_left_shift")
+bitwise_right_shift_ = _inplace_bitwise("bitwise_right_shift")
 
 
 # Every public op computes with NumPy's floating-point warnings off, as PyTorch never warns.

@@ -461,7 +461,7 @@ def test_step_hooks_run_around_step_in_order_and_can_replace_its_arguments(name)
         "post",
         ("global post", 1, ["closure"]),
     ]
-    assert float(loss) == 1.0 and w.tolist() == [0.0]
+    assert loss.item() == 1.0 and w.tolist() == [0.0]
     handle.remove()
     calls.clear()
     opt.step(closure)

@@ -551,3 +551,32 @@ try:
     "a" in x
 except RuntimeError as err:
     print(type(err).__name__, err)
+
+# %% case: shifts_and_bitwise_kernels
+import torch
+a = torch.tensor([-8, 8, 1, 5])
+b = torch.tensor([70, -1, 63, 1])
+print(a << b, a >> b, a << 2, a >> 1, 1 << torch.tensor([3]), 2 >> torch.tensor([1]))
+print(torch.bitwise_left_shift(a, 1), a.bitwise_right_shift(torch.tensor(2)))
+u = torch.tensor([200, 3], dtype=torch.uint8)
+print(u >> torch.tensor([9, 1], dtype=torch.uint8), u << 7, torch.tensor([3], dtype=torch.int8) << 7)
+print((torch.tensor([1], dtype=torch.int32) << torch.tensor([1])).dtype, (torch.tensor([True]) << 1))
+m = torch.arange(6).reshape(2, 3).t()
+print(m << 1, (m << 1).stride())
+y = torch.tensor([1, 2])
+y <<= 2
+y >>= 1
+print(y, y._version)
+for f in (lambda: torch.tensor([True]) << torch.tensor([True]),
+          lambda: torch.tensor([1.]) >> 1,
+          lambda: torch.tensor([1]) >> 1.5,
+          lambda: y.__irshift__(1.5),
+          lambda: torch.tensor([1.]).__ilshift__(1),
+          lambda: torch.ones(2) & torch.ones(2),
+          lambda: torch.ones(2).__ior__(1),
+          lambda: torch.bitwise_xor(torch.ones(2, dtype=torch.float64), 1)):
+    try:
+        f()
+    except (RuntimeError, NotImplementedError) as err:
+        print(type(err).__name__, err)
+print(y._version)
