@@ -32,7 +32,7 @@ from ._dispatch import (
     wrap,
 )
 from .autograd import grad_mode
-from .tensor import Tensor
+from .tensor import Tensor, warn_once
 
 _ndarray = np.ndarray
 _Number = (int, float, bool, np.number, np.bool_)
@@ -1034,7 +1034,7 @@ logical_or = _logical("logical_or")
 logical_xor = _logical("logical_xor")
 
 
-def _shift(kernel: str, left: bool, x, y, dtype):
+def _shift(left: bool, x, y, dtype):
     """PyTorch's shift kernels on integer arrays of ``dtype``: a shift that is negative or too
     wide gives 0 to the left, and the sign fill (0 or -1) to the right."""
     xp = _namespace_of(x, y)
@@ -1061,7 +1061,7 @@ def _shift_function(name: str, kernel: str, left: bool):
         a, b, x, y, dtype = _binary_prepare(input, other)
         if dtype.numpy.kind not in "iu":  # floats and bool: no kernel
             raise _not_implemented(kernel, dtype, a, b)
-        out = _shift(kernel, left, x, y, dtype)
+        out = _shift(left, x, y, dtype)
         if not _contiguous(x, y):
             out = _laid_out(out, (a, b), dtype.numpy)
         return wrap(out)
@@ -2488,24 +2488,14 @@ def movedim(input: Tensor, source, destination):
 moveaxis = movedim
 
 
-_WARNED_ONCE: set[str] = set()  # the warnings PyTorch gives once per process, given already
-
-
-def _warn_once(message: str, stacklevel: int) -> None:
-    """``stacklevel`` as the caller would give ``warnings.warn`` itself."""
-    if message not in _WARNED_ONCE:
-        _WARNED_ONCE.add(message)
-        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
-
-
 def _transpose_property(input: Tensor):
     if input.ndim == 0:
-        _warn_once(
+        warn_once(
             "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
             stacklevel=2,
         )
     elif input.ndim != 2:
-        _warn_once(
+        warn_once(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
             "`x.permute(*tensorkit.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
@@ -2516,7 +2506,7 @@ def _transpose_property(input: Tensor):
 
 def mT(input: Tensor):
     if input.ndim == 0:
-        _warn_once(
+        warn_once(
             "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
             stacklevel=3,  # mT runs inside _backend's device wrapper
         )
@@ -3724,7 +3714,7 @@ def _inplace_bitwise(name: str):
             raise _not_implemented(shift, dtype, target)
         x, y = _arrays((target, other), dtype)
         if shift is not None:
-            out = _shift(shift, shift == "lshift", x, y, dtype)
+            out = _shift(shift == "lshift", x, y, dtype)
         else:
             out = getattr(_backend.array_namespace(x), name)(x, y)
         check_result_shape(target, out.shape)

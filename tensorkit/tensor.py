@@ -58,7 +58,16 @@ SCALAR_OF_REQUIRES_GRAD = (
     "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
     "Consider using tensor.detach() first."
 )
-_warned_scalar_of_requires_grad = False  # PyTorch gives that warning once per process
+_WARNED_ONCE: set[str] = set()  # the warnings PyTorch gives once per process, given already
+
+
+def warn_once(message: str, stacklevel: int) -> None:
+    """A UserWarning PyTorch gives once per process (TORCH_WARN_ONCE); ``stacklevel`` as the
+    caller would give ``warnings.warn`` itself."""
+    if message not in _WARNED_ONCE:
+        _WARNED_ONCE.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+
 
 _CPP_TYPE_NAMES = {
     "float16": "c10::Half",
@@ -805,10 +814,8 @@ class Tensor:
     def _warn_scalar_of_requires_grad(self) -> None:
         """PyTorch warns, once per process, when float() or complex() takes a tensor that
         requires grad (int() and item() do not warn)."""
-        global _warned_scalar_of_requires_grad
-        if self.requires_grad and not _warned_scalar_of_requires_grad:
-            _warned_scalar_of_requires_grad = True
-            warnings.warn(SCALAR_OF_REQUIRES_GRAD, UserWarning, stacklevel=3)
+        if self.requires_grad:
+            warn_once(SCALAR_OF_REQUIRES_GRAD, stacklevel=3)
 
     def __int__(self) -> int:
         self._check_scalar_conversion()

@@ -26,6 +26,20 @@ def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
+def tensor_library(name: str):
+    """``tensorkit``, or for ``"torch"`` PyTorch itself (a missing-tool skip where it is not
+    installed): the ``t`` fixture of tests/conftest.py runs a test on both."""
+    if name == "torch":
+        try:
+            import torch
+        except ImportError:
+            skip_missing_tool("torch", "the same program is checked against PyTorch itself")
+        return torch
+    import tensorkit
+
+    return tensorkit
+
+
 def skip_missing_tool(tool: str, why: str) -> NoReturn:
     """Skip the current test because ``tool`` is missing; under ``CI=true``, fail it instead.
 

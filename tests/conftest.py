@@ -9,7 +9,7 @@ level during collection — and report it as a failure.
 from __future__ import annotations
 
 import pytest
-from _tools import MISSING_TOOL_PREFIX, running_in_ci
+from _tools import MISSING_TOOL_PREFIX, running_in_ci, tensor_library
 
 # Golden case files are scripts that the golden runner executes one case at a time, not modules:
 # --doctest-modules (pyproject.toml) would otherwise import, and so run, each of them whole.
@@ -53,6 +53,13 @@ def pytest_make_collect_report(collector: pytest.Collector):
     if running_in_ci() and _is_missing_tool_skip(report):
         _fail_instead(report)
     return report
+
+
+@pytest.fixture(params=["tensorkit", "torch"])
+def t(request):
+    """The tensor library a test runs on: tensorkit, then PyTorch (where it is installed), so
+    one program checks that both behave alike."""
+    return tensor_library(request.param)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -94,20 +94,20 @@ def test_the_kernel_loads_the_extension_and_the_views(notebook):
     )
 
 
+# The graph both front ends draw first, and its nodes in walk order.
+GRAPH_OF_Y = (
+    "a = torch.tensor([1., 2., 3.], requires_grad=True)\n"
+    "h = a * 2\n"
+    "y = (h * h).sum()\n"
+    "%tensor_graph y --format widget --saved"
+)
+NODES_OF_Y = ["SumBackward0#1", "MulBackward0#1", "MulBackward0#2", "AccumulateGrad#1"]
+
+
 def test_a_graph_view_shows_its_nodes_and_a_click_shows_saved_tensors(notebook):
-    index = notebook.run(
-        "a = torch.tensor([1., 2., 3.], requires_grad=True)\n"
-        "h = a * 2\n"
-        "y = (h * h).sum()\n"
-        "%tensor_graph y --format widget --saved"
-    )
+    index = notebook.run(GRAPH_OF_Y)
     notebook.wait_for(index, ".tk-graph g.node", 4)
-    assert nodes(notebook, index) == [
-        "SumBackward0#1",
-        "MulBackward0#1",
-        "MulBackward0#2",
-        "AccumulateGrad#1",
-    ]
+    assert nodes(notebook, index) == NODES_OF_Y
     labels = (
         notebook.output(index)
         .locator(".tk-graph g.node text")
@@ -385,19 +385,10 @@ def test_the_views_render_and_answer_in_notebook_7_too(notebook7):
     book = notebook7
     graph = book.run(
         "import tensorkit as torch\n"
-        "from tensorkit.widgets import GraphView, MemoryView, VersionTimeline\n"
-        "a = torch.tensor([1., 2., 3.], requires_grad=True)\n"
-        "h = a * 2\n"
-        "y = (h * h).sum()\n"
-        "%tensor_graph y --format widget --saved"
+        "from tensorkit.widgets import GraphView, MemoryView, VersionTimeline\n" + GRAPH_OF_Y
     )
     book.wait_for(graph, ".tk-graph g.node", 4)
-    assert nodes(book, graph) == [
-        "SumBackward0#1",
-        "MulBackward0#1",
-        "MulBackward0#2",
-        "AccumulateGrad#1",
-    ]
+    assert nodes(book, graph) == NODES_OF_Y
     book.output(graph).locator('g.node[data-node="MulBackward0#1"]').click()
     panel = book.output(graph).locator(".tk-graph-panel").inner_text()
     assert panel.splitlines()[1] == "saved other: [3] float32, version 0 [2, 4, 6]"

@@ -20,7 +20,6 @@ import warnings
 
 import numpy as np
 import pytest
-from _tools import skip_missing_tool
 
 import tensorkit
 
@@ -28,15 +27,6 @@ try:
     import torch as real_torch
 except ImportError:
     real_torch = None
-
-
-@pytest.fixture(params=["tensorkit", "torch"])
-def t(request):
-    if request.param == "torch":
-        if real_torch is None:
-            skip_missing_tool("torch", "each contract is also checked against PyTorch itself")
-        return real_torch
-    return tensorkit
 
 
 @pytest.fixture(autouse=True)

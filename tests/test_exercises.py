@@ -4,7 +4,6 @@ tensors themselves (on tensorkit and on PyTorch, whose tensors the checks read j
 from __future__ import annotations
 
 import pytest
-from _tools import skip_missing_tool
 
 import tensorkit
 from tensorkit.jupyter import exercises as check
@@ -13,15 +12,6 @@ try:
     import torch as real_torch
 except ImportError:
     real_torch = None
-
-
-@pytest.fixture(params=["tensorkit", "torch"])
-def t(request):
-    if request.param == "torch":
-        if real_torch is None:
-            skip_missing_tool("torch", "the checks read PyTorch's tensors too")
-        return real_torch
-    return tensorkit
 
 
 def test_sharing_memory_and_counters(t):

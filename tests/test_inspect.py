@@ -22,15 +22,6 @@ except ImportError:
     real_torch = None
 
 
-@pytest.fixture(params=["tensorkit", "torch"])
-def t(request):
-    if request.param == "torch":
-        if real_torch is None:
-            skip_missing_tool("torch", "snapshots of PyTorch's own tensors are checked too")
-        return real_torch
-    return tensorkit
-
-
 def ids(graph):
     return [node.id for node in graph.nodes]
 

@@ -22,15 +22,6 @@ except ImportError:
     real_torch = None
 
 
-@pytest.fixture(params=["tensorkit", "torch"])
-def t(request):
-    if request.param == "torch":
-        if real_torch is None:
-            skip_missing_tool("torch", "pictures of PyTorch's own tensors are checked too")
-        return real_torch
-    return tensorkit
-
-
 def test_a_graph_reads_as_a_tree_with_shared_nodes_shown_once(t):
     x = t.ones(3, requires_grad=True)
     w = t.ones(3, requires_grad=True)

@@ -1,5 +1,14 @@
 // Shared by every tensorkit view (the Python side puts it before each view's own module).
 
+// Subscribes each [event, handler] pair to the model; returns what unsubscribes them all (a
+// view's clean-up: nothing is left behind when the view is removed).
+function listen(model, pairs) {
+  for (const [event, handler] of pairs) model.on(event, handler);
+  return () => {
+    for (const [event, handler] of pairs) model.off(event, handler);
+  };
+}
+
 // Shows a notice on the view when its kernel restarts: the picture stays, but it no longer
 // follows its tensors. The widget manager tells a model that it lost its kernel with the event
 // "comm_live_update", which it sends only then (a model is live from its creation, and a
@@ -16,6 +25,5 @@ function followConnection(model, el, root) {
       "The kernel was restarted: this view no longer follows its tensors. " +
       "Run the cell again for a live view.";
   };
-  model.on("comm_live_update", onLost);
-  return () => model.off("comm_live_update", onLost);
+  return listen(model, [["comm_live_update", onLost]]);
 }

@@ -63,6 +63,31 @@ class CellFollower:
             self.shell.events.unregister("post_run_cell", self)
 
 
+class FollowsCells:
+    """What a view mixes in to follow cells: ``_follow(shell)`` starts (for ``CURRENT``, the
+    running IPython shell, if any), ``_after_cell`` runs after each cell (``refresh()`` unless
+    the view says otherwise), ``_stop_following()`` stops, and ``close()`` stops too."""
+
+    _follower: CellFollower | None = None  # also when __init__ refused its input
+
+    def _follow(self, shell) -> None:
+        shell = current_shell(shell)
+        self._follower = CellFollower(self, shell) if shell is not None else None
+
+    def _after_cell(self, result=None) -> None:
+        self.refresh()
+
+    def _stop_following(self) -> None:
+        if self._follower is not None:
+            self._follower.stop()
+            self._follower = None
+
+    def close(self) -> None:
+        """Stop following cells and close the view (its front ends remove themselves)."""
+        self._stop_following()
+        super().close()
+
+
 def execution_count(result, shell) -> int | None:
     """The number of the cell that just ran (its In[n]), from post_run_cell's result."""
     count = getattr(result, "execution_count", None)

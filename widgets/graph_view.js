@@ -122,21 +122,18 @@ function render({ model, el }) {
   stage.addEventListener("mousedown", onDown);
   window.addEventListener("mousemove", onMove);
   window.addEventListener("mouseup", onUp);
-  model.on("change:svg", draw);
-  model.on("change:status", draw);
-  model.on("change:alive", draw);
-  model.on("change:nodes", showSelected);
-  model.on("change:selected", showSelected);
+  const stopListening = listen(model, [
+    ["change:svg", draw],
+    ["change:status", draw],
+    ["change:alive", draw],
+    ["change:nodes", showSelected],
+    ["change:selected", showSelected],
+  ]);
   draw();
   return () => {
-    // leave nothing behind when the view is removed
     window.removeEventListener("mousemove", onMove);
     window.removeEventListener("mouseup", onUp);
-    model.off("change:svg", draw);
-    model.off("change:status", draw);
-    model.off("change:alive", draw);
-    model.off("change:nodes", showSelected);
-    model.off("change:selected", showSelected);
+    stopListening();
     stopFollowing();
   };
 }

@@ -19,7 +19,7 @@ import traitlets
 
 from tensorkit import inspect, render
 
-from ._live import CURRENT, CellFollower, current_shell, front_end, on_death, with_static
+from ._live import CURRENT, FollowsCells, front_end, on_death, with_static
 
 
 def _details(node) -> dict:
@@ -56,7 +56,7 @@ def _details(node) -> dict:
     return details
 
 
-class GraphView(anywidget.AnyWidget):
+class GraphView(FollowsCells, anywidget.AnyWidget):
     """``GraphView(y)``: the grad_fn graph of ``y``; ``refresh()`` redraws it (after backward,
     after an in-place change; in IPython it does so after every cell by itself, unless
     ``shell=None``); ``selected`` is the id of the node clicked."""
@@ -89,19 +89,7 @@ class GraphView(anywidget.AnyWidget):
         self._options = {"saved": saved, "depth": depth, "fold": fold, "max_nodes": max_nodes}
         self._name = name
         self.refresh()
-        shell = current_shell(shell)
-        self._follower = CellFollower(self, shell) if shell is not None else None
-
-    def _after_cell(self, result=None) -> None:
-        self.refresh()
-
-    def close(self) -> None:
-        """Stop following cells and close the view (its front ends remove themselves)."""
-        follower = getattr(self, "_follower", None)  # None too when __init__ refused its input
-        if follower is not None:
-            follower.stop()
-            self._follower = None
-        super().close()
+        self._follow(shell)
 
     @property
     def tensor(self):

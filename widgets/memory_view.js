@@ -77,10 +77,10 @@ function render({ model, el }) {
     }
   };
   const events = ["change:buffers", "change:changes", "change:changed_names", "change:counters"];
-  for (const event of events) model.on(event, draw);
+  const stopListening = listen(model, events.map((event) => [event, draw]));
   draw();
   return () => {
-    for (const event of events) model.off(event, draw);
+    stopListening();
     stopFollowing();
   };
 }

@@ -17,10 +17,10 @@ import traitlets
 from tensorkit import inspect, render
 from tensorkit.render.memory_svg import window_cells
 
-from ._live import CURRENT, CellFollower, current_shell, front_end, on_death, with_static
+from ._live import CURRENT, FollowsCells, front_end, on_death, with_static
 
 
-class MemoryView(anywidget.AnyWidget):
+class MemoryView(FollowsCells, anywidget.AnyWidget):
     """``MemoryView(namespace)`` or ``MemoryView(x=x, v=v)``; ``refresh()`` takes a new
     snapshot and marks what changed since the last one (in IPython: after every cell by itself,
     unless ``shell=None``). ``since``, a ``tensorkit.inspect.memory`` snapshot taken earlier,
@@ -58,19 +58,7 @@ class MemoryView(anywidget.AnyWidget):
                 self._refs[name] = lambda value=value: value
         self._last = since
         self.refresh()
-        shell = current_shell(shell)
-        self._follower = CellFollower(self, shell) if shell is not None else None
-
-    def _after_cell(self, result=None) -> None:
-        self.refresh()
-
-    def close(self) -> None:
-        """Stop following cells and close the view (its front ends remove themselves)."""
-        follower = getattr(self, "_follower", None)  # None too when __init__ refused its input
-        if follower is not None:
-            follower.stop()
-            self._follower = None
-        super().close()
+        self._follow(shell)
 
     def _values(self) -> dict:
         values = {}

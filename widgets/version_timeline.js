@@ -30,10 +30,10 @@ function render({ model, el }) {
       }
     }
   };
-  model.on("change:series", draw);
+  const stopListening = listen(model, [["change:series", draw]]);
   draw();
   return () => {
-    model.off("change:series", draw);
+    stopListening();
     stopFollowing();
   };
 }

@@ -15,10 +15,10 @@ import traitlets
 
 from tensorkit import inspect, render
 
-from ._live import CURRENT, CellFollower, current_shell, execution_count, front_end, with_static
+from ._live import CURRENT, FollowsCells, execution_count, front_end, with_static
 
 
-class VersionTimeline(anywidget.AnyWidget):
+class VersionTimeline(FollowsCells, anywidget.AnyWidget):
     _esm, _css = front_end("version_timeline")
 
     labels = traitlets.List().tag(sync=True)  # one per record: the cell's execution count
@@ -34,11 +34,10 @@ class VersionTimeline(anywidget.AnyWidget):
         super().__init__()
         self._refs = {name: weakref.ref(tensor) for name, tensor in tensors.items()}
         self.record("start")
-        self._shell = current_shell(shell)
-        self._follower = CellFollower(self, self._shell) if self._shell is not None else None
+        self._follow(shell)
 
     def _after_cell(self, result=None) -> None:
-        count = execution_count(result, self._shell)
+        count = execution_count(result, self._follower.shell)  # only a follower calls this
         self.record(f"[{len(self.labels) if count is None else count}]")
 
     def record(self, label: str) -> None:
@@ -62,15 +61,7 @@ class VersionTimeline(anywidget.AnyWidget):
 
     def stop(self) -> None:
         """Stop recording (the shell's handler goes); the view stays as it is."""
-        follower = getattr(self, "_follower", None)  # None too when __init__ refused its input
-        if follower is not None:
-            follower.stop()
-            self._follower = None
-
-    def close(self) -> None:
-        """Stop recording and close the view."""
-        self.stop()
-        super().close()
+        self._stop_following()
 
     def text(self) -> str:
         lines = []

@@ -53,16 +53,12 @@ _global_optimizer_post_hooks: OrderedDict[int, Callable] = OrderedDict()
 def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
     """``hook(optimizer, args, kwargs)`` before every optimizer's ``step()``; it may return
     ``(new_args, new_kwargs)``. ``remove()`` on the handle takes it out."""
-    handle = RemovableHandle(_global_optimizer_pre_hooks)
-    _global_optimizer_pre_hooks[handle.id] = hook
-    return handle
+    return Optimizer._add_hook(_global_optimizer_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
     """``hook(optimizer, args, kwargs)`` after every optimizer's ``step()``."""
-    handle = RemovableHandle(_global_optimizer_post_hooks)
-    _global_optimizer_post_hooks[handle.id] = hook
-    return handle
+    return Optimizer._add_hook(_global_optimizer_post_hooks, hook)
 
 
 def _with_step_hooks(step):
